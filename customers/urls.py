@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("customers/", views.customer_list, name="list"),
+    path("customers/search/", views.quick_search, name="search"),
+    path("customers/new/", views.create, name="create"),
+    path("customers/validate/<slug:field>/", views.validate_field, name="validate_field"),
+    path("customers/<int:customer_id>/", views.detail, name="detail"),
+    path("customers/<int:customer_id>/transactions/", views.transactions, name="transactions"),
+    path("customers/<int:customer_id>/edit/", views.edit, name="edit"),
+    path("customers/<int:customer_id>/delete/", views.delete, name="delete"),
+]

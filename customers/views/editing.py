@@ -1,0 +1,199 @@
+"""Create, edit and delete a customer; check one field as the user leaves it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import services, submissions
+from ..access import branch_options, get_customer_for
+from ..forms import CustomerEditForm, CustomerForm
+from ..rendering import render_page
+from ..upstream_errors import Conflict, UpstreamError, ValidationFailed
+from .records import list_filters
+
+LIVE_FIELDS = ("customer_no", "name", "tin", "phone", "email", "address")
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    branches = branch_options(request.user)
+    token = submissions.parse_token(request.POST.get("submission_token"))
+    form = CustomerForm(request.POST or None, branches=branches)
+    context = {"title": "Add customer", "is_create": True}
+    if request.method == "POST" and form.is_valid():
+        earlier = submissions.claim(token)
+        if earlier is not None:
+            return _already_submitted(request, earlier)
+        result = _write(form, token, lambda: services.create_customer(values=form.cleaned_data))
+        if result is not None:
+            customer = result.customer
+            submissions.complete(token, customer.id if customer else None)
+            messages.success(request, f"The customer “{form.cleaned_data['name']}” was added.")
+            if "_addanother" in request.POST or customer is None:
+                return redirect("customers:create")
+            return redirect("customers:detail", customer_id=customer.id)
+        context["existing"] = _existing_for_conflict(form)
+    return _render_form(request, form, context, token)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, customer_id: int):
+    customer = get_customer_for(request.user, customer_id)
+    branches = _with_branch(branch_options(request.user), customer.branch_id)
+    form = CustomerEditForm(request.POST or None, initial=customer.form_values(),
+                            branches=branches)
+    context = {"title": f"Edit {customer.name}", "customer": customer,
+               "changelist_filters": list_filters(request)}
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes(_hidden_initial(form, fallback=customer.form_values()))
+        if not changes:
+            messages.info(request, "Nothing was changed, so nothing was saved.")
+            return redirect("customers:detail", customer_id=customer_id)
+        result = _write(form, None, lambda: services.update_customer(
+            customer_id=customer_id, changes=changes))
+        if result is not None:
+            labels = ", ".join(str(form.fields[name].label) for name in changes)
+            messages.success(request, f"Saved: {labels}.")
+            return redirect("customers:detail", customer_id=customer_id)
+    return _render_form(request, form, context, None)
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request, customer_id: int):
+    customer = get_customer_for(request.user, customer_id)
+    context = {"title": f"Delete {customer.name}?", "customer": customer}
+    if request.method == "POST":
+        try:
+            services.delete_customer(customer_id=customer_id)
+        except UpstreamError as exc:
+            if isinstance(exc, services.NotFound):
+                raise
+            context["error"] = exc
+            return render_page(request, "customers/delete.html", context,
+                               status=exc.http_status)
+        messages.success(request, f"The customer “{customer.name}” was deleted. "
+                                  "Their transaction records are kept.")
+        return redirect("customers:list")
+    return render_page(request, "customers/delete.html", context)
+
+
+@require_POST
+def validate_field(request, field: str):
+    if field not in LIVE_FIELDS:
+        raise Http404("No such field")
+    form = CustomerForm(request.POST, branches=[])
+    _value, errors = form.clean_field(field)
+    context = {"field": {"name": field, "errors": errors}}
+    return render_page(request, "customers/form.html", context, partial="field_errors")
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _write(form, token, call):
+    """Run an upstream write; on failure put the error on the form and return None."""
+    try:
+        return call()
+    except ValidationFailed as exc:
+        _apply_field_errors(form, exc)
+    except Conflict as exc:
+        form.add_error("customer_no", exc.message)
+    except UpstreamError as exc:
+        form.upstream_error = exc
+    submissions.release(token)
+    return None
+
+
+def _apply_field_errors(form, exc: ValidationFailed) -> None:
+    if not exc.errors:
+        form.add_error(None, exc.message)
+    for name, messages_ in exc.errors.items():
+        for message in messages_:
+            if name in form.fields:
+                form.add_error(name, message)
+            else:
+                form.add_error(None, f"{name}: {message}")
+
+
+def _existing_for_conflict(form):
+    """After a 409 on create, the customer already holding that number, if we can find it."""
+    if "customer_no" not in form.errors or getattr(form, "upstream_error", None):
+        return None
+    number = form.cleaned_data.get("customer_no")
+    branch = form.cleaned_data.get("branch_id")
+    try:
+        hits = services.search_customers(q=number, branch_id=branch, limit=10)
+    except UpstreamError:
+        return None
+    return next((hit for hit in hits if hit.customer_no == number), None)
+
+
+def _already_submitted(request, earlier):
+    if earlier.customer_id:
+        messages.info(request, "This form was already sent; here is the customer it saved.")
+        return redirect("customers:detail", customer_id=earlier.customer_id)
+    messages.warning(request, "This form is already being saved. Please wait a moment.")
+    return redirect("customers:list")
+
+
+def _hidden_initial(form, *, fallback: dict) -> dict:
+    """The values the form showed when it was opened (sent back as hidden inputs).
+
+    Comparing with these, not with the record as it is now, keeps a change someone
+    else saved meanwhile from being overwritten by a field this user did not touch.
+    """
+    values = {}
+    for name, field in form.fields.items():
+        key = form.add_initial_prefix(name)
+        if key not in form.data:
+            values[name] = fallback.get(name)
+            continue
+        raw = field.hidden_widget().value_from_datadict(form.data, form.files, key)
+        if name == "is_active":
+            values[name] = str(raw).lower() in ("true", "1", "on")
+        else:
+            values[name] = _normalised(form, name, raw)
+    return values
+
+
+def _normalised(form, name, raw):
+    probe = CustomerForm({name: raw or ""}, branches=[])
+    value, errors = probe.clean_field(name) if name in LIVE_FIELDS else (raw, [])
+    return (raw or "") if errors else value
+
+
+def _with_branch(branches, code):
+    if branches and code not in dict(branches):
+        return [*branches, (code, code)]
+    return branches
+
+
+def _render_form(request, form, context, token):
+    _enable_live_checks(form)
+    error = getattr(form, "upstream_error", None)
+    context.update({
+        "form": form,
+        "upstream_error": error,
+        "submission_token": str(token) if token else submissions.new_token(),
+    })
+    status = error.http_status if error else 200
+    return render_page(request, "customers/form.html", context, status=status)
+
+
+def _enable_live_checks(form) -> None:
+    for name in LIVE_FIELDS:
+        widget = form.fields[name].widget
+        widget.attrs.update({
+            "hx-post": reverse("customers:validate_field", args=[name]),
+            "hx-trigger": "change",
+            "hx-target": f"#errors-{name}",
+            "hx-swap": "outerHTML",
+            "hx-include": "this",
+            "hx-sync": "this:replace",
+            "aria-describedby": f"errors-{name}" + (f" help-{name}"
+                                                    if form.fields[name].help_text else ""),
+        })
