@@ -1,4 +1,4 @@
-"""The customer list's request parameters turned into one upstream query (cf. admin's ChangeList)."""
+"""The customer list: request parameters turned into one upstream query (cf. ChangeList)."""
 
 from __future__ import annotations
 

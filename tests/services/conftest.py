@@ -1,0 +1,167 @@
+"""Fixtures for the tests of the upstream door (`customers.services`).
+
+Two kinds of fake upstream:
+
+* `mocked`: the `responses` library, for URLs, headers, bodies, parsing and the
+  status-code retries (which `responses` emulates from the adapter's `max_retries`,
+  without sleeping);
+* `upstream`: a real HTTP server on 127.0.0.1 in a thread, for what `responses`
+  cannot show: urllib3's own retry loop with its sleeps, refused connections and
+  read timeouts on a real socket.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import types
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import responses
+import urllib3.util.connection
+import urllib3.util.retry
+
+from customers import services
+from customers.services import CustomersClient
+
+BASE_URL = "https://api.test/api/v1"
+API_KEY = "k-secret"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_module_client():
+    """The module-wide client caches settings; never let one leak between tests."""
+    services.reset_client()
+    yield
+    services.reset_client()
+
+
+@pytest.fixture
+def api():
+    """A client of the fake upstream at https://api.test (for `mocked`)."""
+    return CustomersClient(base_url=BASE_URL, api_key=API_KEY, timeout=2)
+
+
+@pytest.fixture
+def mocked():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    """Record urllib3's retry sleeps instead of sleeping; yields the list of seconds."""
+    recorded: list[float] = []
+    real_time = urllib3.util.retry.time
+    fake = types.SimpleNamespace(sleep=recorded.append, time=real_time.time)
+    monkeypatch.setattr(urllib3.util.retry, "time", fake)
+    return recorded
+
+
+@pytest.fixture
+def connect_attempts(monkeypatch):
+    """Count the TCP connections urllib3 opens (or tries to)."""
+    attempts: list[tuple] = []
+    real = urllib3.util.connection.create_connection
+
+    def counting(address, *args, **kwargs):
+        attempts.append(address)
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", counting)
+    return attempts
+
+
+# --- a real loopback server ---------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: object = field(default_factory=lambda: {"status": "success", "data": []})
+    headers: dict = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    headers: dict
+    body: bytes
+
+
+class LoopbackUpstream:
+    def __init__(self):
+        self.replies: list[Reply] = []
+        self.seen: list[Seen] = []
+        self.stop = threading.Event()
+        upstream = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+            def _handle(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                upstream.seen.append(Seen(self.command, self.path, dict(self.headers), body))
+                reply = upstream.replies.pop(0) if upstream.replies else Reply(status=599)
+                if reply.delay:
+                    upstream.stop.wait(reply.delay)
+                raw = reply.body
+                if not isinstance(raw, bytes):
+                    raw = json.dumps(raw).encode()
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(raw)))
+                    self.end_headers()
+                    self.wfile.write(raw)
+                except OSError:  # the client gave up (read timeout)
+                    pass
+
+            do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}/api/v1"
+
+    def client(self, timeout: float = 2) -> CustomersClient:
+        return CustomersClient(base_url=self.base_url, api_key=API_KEY, timeout=timeout)
+
+    def queue(self, *replies: tuple) -> None:
+        """Queue answers, each (status, body[, headers[, delay]]), served in order."""
+        self.replies.extend(Reply(*reply) for reply in replies)
+
+
+@pytest.fixture
+def upstream():
+    server = LoopbackUpstream()
+    server.thread.start()
+    yield server
+    server.stop.set()
+    server.server.shutdown()
+    server.server.server_close()
+
+
+@pytest.fixture
+def closed_port_url():
+    """A loopback URL on which nothing listens: connections are refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/v1"

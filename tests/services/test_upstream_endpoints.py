@@ -1,0 +1,720 @@
+"""Every documented endpoint: the request we send and the typed result we build.
+
+The response bodies are the upstream documentation's own examples, verbatim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+import responses
+from responses import matchers
+
+from customers.services import (
+    CustomerDetail,
+    CustomerSummary,
+    Page,
+    SearchHit,
+    Transaction,
+    WriteResult,
+)
+from customers.upstream_types import PageMeta, TransactionSummary
+
+BASE = "https://api.test/api/v1"
+UTC = dt.UTC
+
+DOC_LIST = json.loads("""{
+"status": "success",
+"data": [
+{
+"id": 1,
+"customer_no": "CUST001",
+"name": "ABC Trading Ltd",
+"tin": "P000123456X",
+"phone": "+254712345678",
+"email": "info@abctrading.co.ke",
+"address": "Moi Avenue, Nairobi",
+"branch_id": "00",
+"is_active": true,
+"total_transactions": 45,
+"created_at": "2025-01-01T10:00:00Z"
+},
+{
+"id": 2,
+"customer_no": "CUST002",
+"name": "Jane Wanjiku",
+"tin": null,
+"phone": "+254722345678",
+"email": "jane@email.com",
+"address": "Westlands, Nairobi",
+"branch_id": "00",
+"is_active": true,
+"total_transactions": 12,
+"created_at": "2025-01-05T10:00:00Z"
+}
+],
+"meta": {
+"total": 150,
+"per_page": 25,
+"current_page": 1,
+"last_page": 6,
+"timestamp": "2025-01-15T14:30:00Z"
+}
+}""")
+
+DOC_CREATE = json.loads("""{
+"status": "success",
+"message": "Customer created successfully",
+"data": {
+"id": 3,
+"customer_no": "CUST003",
+"name": "XYZ Enterprises",
+"tin": "P000789012Y",
+"phone": "+254733345678",
+"email": "contact@xyz.co.ke",
+"address": "Industrial Area, Nairobi",
+"branch_id": "00",
+"is_active": true,
+"created_at": "2025-01-17T10:00:00Z"
+},
+"meta": {
+"timestamp": "2025-01-17T10:00:00Z",
+"request_id": "req_abc123"
+}
+}""")
+
+# Kept as text: the amounts 1250000.00 / 15000.00 must arrive as exact Decimals.
+DOC_DETAIL_TEXT = """{
+"status": "success",
+"data": {
+"id": 1,
+"customer_no": "CUST001",
+"name": "ABC Trading Ltd",
+"tin": "P000123456X",
+"phone": "+254712345678",
+"email": "info@abctrading.co.ke",
+"address": "Moi Avenue, Nairobi",
+"branch_id": "00",
+"branch_name": "Head Office",
+"is_active": true,
+"metadata": {},
+"transaction_summary": {
+"total_transactions": 45,
+"total_sales_amount": 1250000.00,
+"this_month_transactions": 8,
+"last_transaction_at": "2025-01-14T16:30:00Z"
+},
+"recent_transactions": [
+{
+"id": "uuid-123",
+"type": "sales",
+"invoice_no": "INV-045",
+"amount": 15000.00,
+"status": "success",
+"created_at": "2025-01-14T16:30:00Z"
+}
+],
+"created_at": "2025-01-01T10:00:00Z",
+"updated_at": "2025-01-14T16:30:00Z"
+}
+}"""
+
+DOC_UPDATE = json.loads("""{
+"status": "success",
+"message": "Customer updated successfully",
+"data": {
+"id": 1,
+"customer_no": "CUST001",
+"name": "ABC Trading Ltd - Updated",
+"tin": "P000123456X",
+"phone": "+254712999999",
+"email": "updated@abctrading.co.ke",
+"address": "New Location, Westlands, Nairobi",
+"branch_id": "00",
+"is_active": true,
+"updated_at": "2025-01-17T15:00:00Z"
+}
+}""")
+
+DOC_DELETE = json.loads("""{
+"status": "success",
+"message": "Customer deleted successfully"
+}""")
+
+DOC_SEARCH = json.loads("""{
+"status": "success",
+"data": [
+{
+"id": 1,
+"customer_no": "CUST001",
+"name": "ABC Trading Ltd",
+"tin": "P000123456X",
+"phone": "+254712345678"
+},
+{
+"id": 5,
+"customer_no": "CUST005",
+"name": "ABC Supplies",
+"tin": "P000456789Z",
+"phone": "+254745678901"
+}
+],
+"meta": {
+"count": 2,
+"query": "ABC"
+}
+}""")
+
+DOC_TRANSACTIONS_TEXT = """{
+"status": "success",
+"data": [
+{
+"id": "uuid-123",
+"type": "sales",
+"invoice_no": "INV-045",
+"total_amount": 15000.00,
+"tax_amount": 2400.00,
+"status": "success",
+"branch_id": "00",
+"created_at": "2025-01-14T16:30:00Z"
+},
+{
+"id": "uuid-122",
+"type": "sales",
+"invoice_no": "INV-040",
+"total_amount": 8500.00,
+"tax_amount": 1360.00,
+"status": "success",
+"branch_id": "00",
+"created_at": "2025-01-10T11:00:00Z"
+}
+],
+"meta": {
+"total": 45,
+"per_page": 25,
+"current_page": 1,
+"last_page": 2
+}
+}"""
+
+
+def only_call(mocked):
+    assert len(mocked.calls) == 1
+    return mocked.calls[0].request
+
+
+def assert_common_headers(request):
+    assert request.headers["Authorization"] == "Bearer k-secret"
+    assert request.headers["Accept"] == "application/json"
+
+
+# --- list ---------------------------------------------------------------------
+
+
+def test_list_defaults_send_only_page_and_per_page(api, mocked):
+    mocked.get(
+        f"{BASE}/customers",
+        json=DOC_LIST,
+        match=[matchers.query_param_matcher({"page": "1", "per_page": "25"})],
+    )
+    api.list_customers()
+    request = only_call(mocked)
+    assert request.method == "GET"
+    assert request.url == f"{BASE}/customers?page=1&per_page=25"
+    assert request.body is None
+    assert_common_headers(request)
+
+
+def test_list_passes_filters(api, mocked):
+    mocked.get(
+        f"{BASE}/customers",
+        json=DOC_LIST,
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "search": "ABC Trading",
+                    "branch_id": "00",
+                    "status": "inactive",
+                    "page": "3",
+                    "per_page": "50",
+                }
+            )
+        ],
+    )
+    api.list_customers(search="ABC Trading", branch_id="00", status="inactive", page=3, per_page=50)
+    assert len(mocked.calls) == 1
+
+
+@pytest.mark.parametrize("blank", [None, ""])
+def test_list_omits_blank_filters(api, mocked, blank):
+    mocked.get(
+        f"{BASE}/customers",
+        json=DOC_LIST,
+        match=[matchers.query_param_matcher({"page": "2", "per_page": "10"})],
+    )
+    api.list_customers(search=blank, branch_id=blank, status=blank, page=2, per_page=10)
+    request = only_call(mocked)
+    for name in ("search", "branch_id", "status"):
+        assert name not in request.params
+
+
+@pytest.mark.parametrize(
+    ("per_page", "sent"), [(500, "100"), (101, "100"), (100, "100"), (0, "1"), (-5, "1")]
+)
+def test_list_per_page_kept_within_1_to_100(api, mocked, per_page, sent):
+    mocked.get(f"{BASE}/customers", json=DOC_LIST)
+    api.list_customers(per_page=per_page)
+    assert only_call(mocked).params["per_page"] == sent
+
+
+@pytest.mark.parametrize(("page", "sent"), [(0, "1"), (-3, "1"), ("4", "4")])
+def test_list_page_at_least_one(api, mocked, page, sent):
+    mocked.get(f"{BASE}/customers", json=DOC_LIST)
+    api.list_customers(page=page)
+    assert only_call(mocked).params["page"] == sent
+
+
+def test_list_result_from_documented_example(api, mocked):
+    mocked.get(f"{BASE}/customers", json=DOC_LIST)
+    page = api.list_customers()
+    assert isinstance(page, Page)
+    assert page.meta == PageMeta(total=150, per_page=25, current_page=1, last_page=6)
+    assert len(page) == 2
+    first, second = list(page)
+    assert first == CustomerSummary(
+        id=1,
+        customer_no="CUST001",
+        name="ABC Trading Ltd",
+        tin="P000123456X",
+        phone="+254712345678",
+        email="info@abctrading.co.ke",
+        address="Moi Avenue, Nairobi",
+        branch_id="00",
+        is_active=True,
+        total_transactions=45,
+        created_at=dt.datetime(2025, 1, 1, 10, 0, tzinfo=UTC),
+    )
+    assert first.created_at.utcoffset() == dt.timedelta(0)
+    assert second.name == "Jane Wanjiku"
+    assert second.tin is None
+    assert second.total_transactions == 12
+    assert second.created_at == dt.datetime(2025, 1, 5, 10, 0, tzinfo=UTC)
+
+
+def test_list_empty_page_without_meta(api, mocked):
+    mocked.get(f"{BASE}/customers", json={"status": "success", "data": []})
+    page = api.list_customers()
+    assert page.items == []
+    assert page.meta == PageMeta(total=0, per_page=1, current_page=1, last_page=1)
+
+
+# --- search -------------------------------------------------------------------
+
+
+def test_search_request(api, mocked):
+    mocked.get(
+        f"{BASE}/customers/search",
+        json=DOC_SEARCH,
+        match=[matchers.query_param_matcher({"q": "ABC", "branch_id": "01", "limit": "20"})],
+    )
+    api.search_customers(q="ABC", branch_id="01", limit=20)
+    request = only_call(mocked)
+    assert request.method == "GET"
+    assert request.url.startswith(f"{BASE}/customers/search?")
+    assert_common_headers(request)
+
+
+@pytest.mark.parametrize("blank", [None, ""])
+def test_search_defaults_and_blank_branch_omitted(api, mocked, blank):
+    mocked.get(
+        f"{BASE}/customers/search",
+        json=DOC_SEARCH,
+        match=[matchers.query_param_matcher({"q": "ABC", "limit": "10"})],
+    )
+    api.search_customers(q="ABC", branch_id=blank)
+    assert len(mocked.calls) == 1
+
+
+@pytest.mark.parametrize(("limit", "sent"), [(51, "50"), (1000, "50"), (50, "50"), (0, "1")])
+def test_search_limit_kept_within_1_to_50(api, mocked, limit, sent):
+    mocked.get(f"{BASE}/customers/search", json=DOC_SEARCH)
+    api.search_customers(q="ABC", limit=limit)
+    assert only_call(mocked).params["limit"] == sent
+
+
+def test_search_query_is_encoded(api, mocked):
+    mocked.get(
+        f"{BASE}/customers/search",
+        json=DOC_SEARCH,
+        match=[matchers.query_param_matcher({"q": "A&B =C/+254", "limit": "10"})],
+    )
+    api.search_customers(q="A&B =C/+254")
+    assert len(mocked.calls) == 1
+
+
+def test_search_result_from_documented_example(api, mocked):
+    mocked.get(f"{BASE}/customers/search", json=DOC_SEARCH)
+    hits = api.search_customers(q="ABC")
+    assert hits == [
+        SearchHit(
+            id=1,
+            customer_no="CUST001",
+            name="ABC Trading Ltd",
+            tin="P000123456X",
+            phone="+254712345678",
+        ),
+        SearchHit(
+            id=5,
+            customer_no="CUST005",
+            name="ABC Supplies",
+            tin="P000456789Z",
+            phone="+254745678901",
+        ),
+    ]
+
+
+# --- detail -------------------------------------------------------------------
+
+
+def test_detail_request(api, mocked):
+    mocked.get(f"{BASE}/customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
+    api.get_customer(1)
+    request = only_call(mocked)
+    assert request.method == "GET"
+    assert request.url == f"{BASE}/customers/1"
+    assert_common_headers(request)
+
+
+def test_detail_id_given_as_text_is_normalised(api, mocked):
+    mocked.get(f"{BASE}/customers/42", body=DOC_DETAIL_TEXT, content_type="application/json")
+    api.get_customer("42")
+    assert only_call(mocked).url == f"{BASE}/customers/42"
+
+
+@pytest.mark.parametrize("bad_id", ["1/../../admin", "1?x=1", "abc"])
+def test_detail_id_cannot_inject_a_path(api, mocked, bad_id):
+    with pytest.raises(ValueError):
+        api.get_customer(bad_id)
+    assert len(mocked.calls) == 0
+
+
+def test_detail_result_from_documented_example(api, mocked):
+    mocked.get(f"{BASE}/customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
+    detail = api.get_customer(1)
+    assert isinstance(detail, CustomerDetail)
+    assert detail.id == 1
+    assert detail.customer_no == "CUST001"
+    assert detail.name == "ABC Trading Ltd"
+    assert detail.tin == "P000123456X"
+    assert detail.phone == "+254712345678"
+    assert detail.email == "info@abctrading.co.ke"
+    assert detail.address == "Moi Avenue, Nairobi"
+    assert detail.branch_id == "00"
+    assert detail.branch_name == "Head Office"
+    assert detail.is_active is True
+    assert detail.metadata == {}
+    assert detail.created_at == dt.datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
+    assert detail.updated_at == dt.datetime(2025, 1, 14, 16, 30, tzinfo=UTC)
+    assert detail.transaction_summary == TransactionSummary(
+        total_transactions=45,
+        total_sales_amount=Decimal("1250000.00"),
+        this_month_transactions=8,
+        last_transaction_at=dt.datetime(2025, 1, 14, 16, 30, tzinfo=UTC),
+    )
+    summary = detail.transaction_summary
+    assert isinstance(summary.total_sales_amount, Decimal)
+    assert str(summary.total_sales_amount) == "1250000.00"
+    assert detail.recent_transactions == [
+        Transaction(
+            id="uuid-123",
+            type="sales",
+            invoice_no="INV-045",
+            amount=Decimal("15000.00"),
+            tax_amount=None,
+            status="success",
+            branch_id=None,
+            created_at=dt.datetime(2025, 1, 14, 16, 30, tzinfo=UTC),
+        )
+    ]
+    assert str(detail.recent_transactions[0].amount) == "15000.00"
+
+
+def test_detail_form_values(api, mocked):
+    mocked.get(f"{BASE}/customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
+    assert api.get_customer(1).form_values() == {
+        "branch_id": "00",
+        "customer_no": "CUST001",
+        "name": "ABC Trading Ltd",
+        "tin": "P000123456X",
+        "phone": "+254712345678",
+        "email": "info@abctrading.co.ke",
+        "address": "Moi Avenue, Nairobi",
+        "is_active": True,
+    }
+
+
+def test_detail_money_is_exact_not_float(api, mocked):
+    body = DOC_DETAIL_TEXT.replace("1250000.00", "0.1").replace("15000.00", "0.30000000000000004")
+    mocked.get(f"{BASE}/customers/1", body=body, content_type="application/json")
+    detail = api.get_customer(1)
+    assert detail.transaction_summary.total_sales_amount == Decimal("0.1")
+    assert detail.recent_transactions[0].amount == Decimal("0.30000000000000004")
+
+
+def test_detail_without_summary_or_transactions(api, mocked):
+    data = {"id": 7, "customer_no": "C7", "name": "Walk-in", "branch_id": "00"}
+    mocked.get(f"{BASE}/customers/7", json={"status": "success", "data": data})
+    detail = api.get_customer(7)
+    assert detail.transaction_summary is None
+    assert detail.recent_transactions == []
+    assert detail.is_active is True
+    assert detail.created_at is None
+
+
+def test_datetimes_with_offsets_stay_aware(api, mocked):
+    data = {
+        "id": 7,
+        "customer_no": "C7",
+        "name": "Walk-in",
+        "branch_id": "00",
+        "created_at": "2025-01-01T13:00:00+03:00",
+        "updated_at": "2025-01-02T10:00:00",  # naive: read as UTC
+    }
+    mocked.get(f"{BASE}/customers/7", json={"status": "success", "data": data})
+    detail = api.get_customer(7)
+    assert detail.created_at == dt.datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
+    assert detail.created_at.tzinfo is not None
+    assert detail.updated_at == dt.datetime(2025, 1, 2, 10, 0, tzinfo=UTC)
+
+
+# --- transactions -------------------------------------------------------------
+
+
+def test_transactions_request_with_all_filters(api, mocked):
+    mocked.get(
+        f"{BASE}/customers/1/transactions",
+        body=DOC_TRANSACTIONS_TEXT,
+        content_type="application/json",
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "type": "sales",
+                    "from_date": "2025-01-01",
+                    "to_date": "2025-01-31",
+                    "page": "2",
+                }
+            )
+        ],
+    )
+    api.list_transactions(
+        1, type="sales", from_date=dt.date(2025, 1, 1), to_date=dt.date(2025, 1, 31), page=2
+    )
+    request = only_call(mocked)
+    assert request.method == "GET"
+    assert request.url.startswith(f"{BASE}/customers/1/transactions?")
+    assert_common_headers(request)
+
+
+@pytest.mark.parametrize("blank", [None, ""])
+def test_transactions_blank_filters_omitted(api, mocked, blank):
+    mocked.get(
+        f"{BASE}/customers/1/transactions",
+        body=DOC_TRANSACTIONS_TEXT,
+        content_type="application/json",
+        match=[matchers.query_param_matcher({"page": "1"})],
+    )
+    api.list_transactions(1, type=blank, from_date=None, to_date=None)
+    assert len(mocked.calls) == 1
+
+
+def test_transactions_per_page_capped(api, mocked):
+    mocked.get(
+        f"{BASE}/customers/1/transactions",
+        body=DOC_TRANSACTIONS_TEXT,
+        content_type="application/json",
+    )
+    api.list_transactions(1, per_page=1000)
+    assert only_call(mocked).params["per_page"] == "100"
+
+
+def test_transactions_result_from_documented_example(api, mocked):
+    mocked.get(
+        f"{BASE}/customers/1/transactions",
+        body=DOC_TRANSACTIONS_TEXT,
+        content_type="application/json",
+    )
+    page = api.list_transactions(1)
+    assert page.meta == PageMeta(total=45, per_page=25, current_page=1, last_page=2)
+    assert page.items == [
+        Transaction(
+            id="uuid-123",
+            type="sales",
+            invoice_no="INV-045",
+            amount=Decimal("15000.00"),
+            tax_amount=Decimal("2400.00"),
+            status="success",
+            branch_id="00",
+            created_at=dt.datetime(2025, 1, 14, 16, 30, tzinfo=UTC),
+        ),
+        Transaction(
+            id="uuid-122",
+            type="sales",
+            invoice_no="INV-040",
+            amount=Decimal("8500.00"),
+            tax_amount=Decimal("1360.00"),
+            status="success",
+            branch_id="00",
+            created_at=dt.datetime(2025, 1, 10, 11, 0, tzinfo=UTC),
+        ),
+    ]
+    assert all(isinstance(t.amount, Decimal) for t in page)
+    assert str(page.items[0].tax_amount) == "2400.00"
+
+
+# --- create -------------------------------------------------------------------
+
+FULL_VALUES = {
+    "branch_id": "00",
+    "customer_no": "CUST003",
+    "name": "XYZ Enterprises",
+    "tin": "P000789012Y",
+    "phone": "+254733345678",
+    "email": "contact@xyz.co.ke",
+    "address": "Industrial Area, Nairobi",
+}
+
+
+def test_create_request_body(api, mocked):
+    mocked.post(f"{BASE}/customers", json=DOC_CREATE, status=201)
+    api.create_customer(values=FULL_VALUES)
+    request = only_call(mocked)
+    assert request.method == "POST"
+    assert request.url == f"{BASE}/customers"
+    assert request.headers["Content-Type"] == "application/json"
+    assert_common_headers(request)
+    assert json.loads(request.body) == {
+        "branch_id": "00",
+        "customer_no": "CUST003",
+        "custNm": "XYZ Enterprises",
+        "tin": "P000789012Y",
+        "phone": "+254733345678",
+        "email": "contact@xyz.co.ke",
+        "address": "Industrial Area, Nairobi",
+    }
+
+
+def test_create_omits_blank_optional_fields(api, mocked):
+    mocked.post(
+        f"{BASE}/customers",
+        json=DOC_CREATE,
+        status=201,
+        match=[
+            matchers.json_params_matcher(
+                {"branch_id": "00", "customer_no": "CUST004", "custNm": "Jane Wanjiku"},
+                strict_match=True,
+            )
+        ],
+    )
+    api.create_customer(
+        values={
+            "branch_id": "00",
+            "customer_no": "CUST004",
+            "name": "Jane Wanjiku",
+            "tin": "",
+            "phone": None,
+            "email": "",
+            "address": "",
+        }
+    )
+    body = json.loads(only_call(mocked).body)
+    assert "name" not in body
+    assert set(body) == {"branch_id", "customer_no", "custNm"}
+
+
+def test_create_result_from_documented_example(api, mocked):
+    mocked.post(f"{BASE}/customers", json=DOC_CREATE, status=201)
+    result = api.create_customer(values=FULL_VALUES)
+    assert isinstance(result, WriteResult)
+    assert result.message == "Customer created successfully"
+    assert result.request_id == "req_abc123"
+    customer = result.customer
+    assert isinstance(customer, CustomerDetail)
+    assert customer.id == 3
+    assert customer.customer_no == "CUST003"
+    assert customer.name == "XYZ Enterprises"
+    assert customer.tin == "P000789012Y"
+    assert customer.is_active is True
+    assert customer.transaction_summary is None
+    assert customer.recent_transactions == []
+    assert customer.created_at == dt.datetime(2025, 1, 17, 10, 0, tzinfo=UTC)
+
+
+# --- update -------------------------------------------------------------------
+
+
+def test_update_sends_only_the_given_fields(api, mocked):
+    mocked.put(
+        f"{BASE}/customers/1",
+        json=DOC_UPDATE,
+        match=[
+            matchers.json_params_matcher(
+                {"custNm": "ABC Trading Ltd - Updated", "phone": "+254712999999"},
+                strict_match=True,
+            )
+        ],
+    )
+    api.update_customer(1, changes={"name": "ABC Trading Ltd - Updated", "phone": "+254712999999"})
+    request = only_call(mocked)
+    assert request.method == "PUT"
+    assert request.url == f"{BASE}/customers/1"
+    assert request.headers["Content-Type"] == "application/json"
+    assert_common_headers(request)
+
+
+def test_update_blank_clears_field_with_null(api, mocked):
+    mocked.put(f"{BASE}/customers/1", json=DOC_UPDATE)
+    api.update_customer(1, changes={"tin": "", "email": None, "is_active": False})
+    assert json.loads(only_call(mocked).body) == {"tin": None, "email": None, "is_active": False}
+
+
+def test_update_result_from_documented_example(api, mocked):
+    mocked.put(f"{BASE}/customers/1", json=DOC_UPDATE)
+    result = api.update_customer(1, changes={"name": "ABC Trading Ltd - Updated"})
+    assert result.message == "Customer updated successfully"
+    assert result.request_id is None
+    assert result.customer.name == "ABC Trading Ltd - Updated"
+    assert result.customer.phone == "+254712999999"
+    assert result.customer.address == "New Location, Westlands, Nairobi"
+    assert result.customer.updated_at == dt.datetime(2025, 1, 17, 15, 0, tzinfo=UTC)
+    assert result.customer.created_at is None
+
+
+# --- delete -------------------------------------------------------------------
+
+
+def test_delete_request_and_result(api, mocked):
+    mocked.delete(f"{BASE}/customers/9", json=DOC_DELETE)
+    result = api.delete_customer(9)
+    request = only_call(mocked)
+    assert request.method == "DELETE"
+    assert request.url == f"{BASE}/customers/9"
+    assert not request.body
+    assert_common_headers(request)
+    assert result == WriteResult(
+        customer=None, message="Customer deleted successfully", request_id=None
+    )
+
+
+# --- base URL -----------------------------------------------------------------
+
+
+@responses.activate
+def test_trailing_slash_of_base_url_is_ignored():
+    from customers.services import CustomersClient
+
+    responses.get(f"{BASE}/customers/search", json=DOC_SEARCH)
+    CustomersClient(base_url=BASE + "/", api_key="k", timeout=1).search_customers(q="AB")
+    assert responses.calls[0].request.url.startswith(f"{BASE}/customers/search?")

@@ -1,0 +1,410 @@
+"""The API key never leaks; one log line per call; the module functions and settings;
+`run_concurrently`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import traceback
+
+import pytest
+import requests
+from django.test import override_settings
+
+from customers import services
+from customers.services import (
+    BadResponse,
+    Conflict,
+    CustomersClient,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    Unavailable,
+    UpstreamError,
+    UpstreamTimeout,
+    ValidationFailed,
+)
+
+BASE = "https://api.test/api/v1"
+KEY = "k-secret"
+DETAIL = {
+    "status": "success",
+    "data": {"id": 1, "customer_no": "C1", "name": "ABC", "branch_id": "00"},
+}
+WRITE = {"status": "success", "message": "Saved", "data": DETAIL["data"]}
+LIST = {"status": "success", "data": [DETAIL["data"]], "meta": {"total": 1}}
+VALUES = {"branch_id": "00", "customer_no": "C1", "name": "ABC"}
+
+
+# --- the key never leaks ------------------------------------------------------
+
+FAILURES = {
+    "400": dict(status=400, json={"status": "error", "errors": {"custNm": ["Required."]}}),
+    "401": dict(status=401, json={"status": "error", "message": f"Bad key {KEY}"}),
+    "403": dict(status=403, json={"status": "error"}),
+    "404": dict(status=404, json={"status": "error", "message": "Customer not found"}),
+    "409": dict(status=409, json={"status": "error", "message": "Taken"}),
+    "429": dict(status=429, headers={"Retry-After": "99"}),
+    "500": dict(status=500, body="boom"),
+    "504": dict(status=504, body="slow"),
+    "not json": dict(status=200, body="<html>"),
+    "wrong shape": dict(status=200, json={"status": "success", "data": "x"}),
+    "refused": dict(body=requests.ConnectionError(f"refused; Authorization: Bearer {KEY}")),
+    "read timeout": dict(body=requests.ReadTimeout("read timed out")),
+    "connect timeout": dict(body=requests.ConnectTimeout("connect timed out")),
+}
+
+
+@pytest.mark.parametrize("failure", FAILURES.values(), ids=FAILURES.keys())
+def test_key_not_in_errors_nor_logs(api, mocked, caplog, failure):
+    caplog.set_level(logging.DEBUG)
+    mocked.post(f"{BASE}/customers", **failure)
+    with pytest.raises(UpstreamError) as info:
+        api.create_customer(values=VALUES)
+    error = info.value
+    shown = [
+        str(error),
+        repr(error),
+        error.message,
+        repr(error.args),
+        repr(vars(error)),
+        "".join(traceback.format_exception(error)),
+    ]
+    for text in shown:
+        assert KEY not in text
+    for record in caplog.records:
+        assert KEY not in record.getMessage()
+        assert KEY not in repr(record.args)
+    assert KEY not in caplog.text
+
+
+def test_transport_error_context_not_chained(api, mocked):
+    """`from None`: requests' exceptions (holding the prepared request) are not shown."""
+    mocked.get(f"{BASE}/customers", body=requests.ConnectionError("refused"))
+    with pytest.raises(Unavailable) as info:
+        api.list_customers()
+    assert info.value.__cause__ is None
+    assert info.value.__suppress_context__ is True
+    assert "Bearer" not in "".join(traceback.format_exception(info.value))
+
+
+def test_key_not_in_client_repr(api):
+    assert KEY not in repr(api)
+    assert KEY not in str(api)
+    assert repr(api) == f"<CustomersClient {BASE}>"
+
+
+def test_key_not_in_session_headers(api):
+    """Sent per request only, so a shared session never carries it."""
+    assert "Authorization" not in api.session.headers
+
+
+def test_key_not_in_module_client_repr(mocked):
+    with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY="k-module-secret"):
+        assert "k-module-secret" not in repr(services.get_client())
+
+
+def test_key_not_in_success_logs(api, mocked, caplog):
+    caplog.set_level(logging.DEBUG)
+    mocked.get(f"{BASE}/customers", json=LIST)
+    api.list_customers(search="Jane")
+    assert caplog.records
+    assert KEY not in caplog.text
+
+
+# --- one log line per call ----------------------------------------------------
+
+
+def _upstream_records(caplog):
+    return [r for r in caplog.records if r.name == "customers.upstream"]
+
+
+def test_one_info_line_per_successful_call(api, mocked, caplog):
+    caplog.set_level(logging.INFO, logger="customers.upstream")
+    mocked.get(f"{BASE}/customers", json=LIST)
+    api.list_customers(search="Jane Wanjiku", branch_id="00")
+    (record,) = _upstream_records(caplog)
+    message = record.getMessage()
+    assert record.levelno == logging.INFO
+    assert message.startswith("upstream GET /customers status=200 ms=")
+    assert "retries=0" in message
+    assert "Jane" not in message  # no query string: personal data
+    assert "?" not in message
+    ms = int(message.split("ms=")[1].split()[0])
+    assert 0 <= ms < 1000
+
+
+def test_log_line_has_request_id(api, mocked, caplog):
+    caplog.set_level(logging.INFO, logger="customers.upstream")
+    mocked.post(
+        f"{BASE}/customers",
+        json=dict(WRITE, meta={"request_id": "req_abc123"}),
+        status=201,
+    )
+    api.create_customer(values=dict(VALUES, email="jane@example.com"))
+    (record,) = _upstream_records(caplog)
+    message = record.getMessage()
+    assert "POST /customers status=201" in message
+    assert "request_id=req_abc123" in message
+    assert "jane@example.com" not in message  # no body
+
+
+@pytest.mark.parametrize(
+    ("status", "exc"), [(404, NotFound), (409, Conflict), (400, ValidationFailed)]
+)
+def test_one_line_for_http_errors(api, mocked, caplog, status, exc):
+    caplog.set_level(logging.INFO, logger="customers.upstream")
+    mocked.put(f"{BASE}/customers/7", json={"status": "error"}, status=status)
+    with pytest.raises(exc):
+        api.update_customer(7, changes={"phone": "1"})
+    (record,) = _upstream_records(caplog)
+    assert f"upstream PUT /customers/7 status={status} ms=" in record.getMessage()
+
+
+def test_one_line_for_bad_body(api, mocked, caplog):
+    caplog.set_level(logging.INFO, logger="customers.upstream")
+    mocked.get(f"{BASE}/customers/1", json={"status": "success", "data": []})
+    with pytest.raises(BadResponse):
+        api.get_customer(1)
+    (record,) = _upstream_records(caplog)
+    assert "upstream GET /customers/1 status=200 ms=" in record.getMessage()
+
+
+def test_one_line_after_retries(api, mocked, caplog):
+    caplog.set_level(logging.INFO, logger="customers.upstream")
+    mocked.get(f"{BASE}/customers/1", status=503)
+    mocked.get(f"{BASE}/customers/1", status=503)
+    mocked.get(f"{BASE}/customers/1", json=DETAIL)
+    api.get_customer(1)
+    (record,) = _upstream_records(caplog)
+    assert "upstream GET /customers/1 status=200 ms=" in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    ("exc", "outcome", "error"),
+    [
+        (requests.ConnectionError("refused"), "failed=ConnectionError", Unavailable),
+        (requests.ReadTimeout("slow"), "failed=read-timeout", UpstreamTimeout),
+        (requests.ConnectTimeout("slow"), "failed=connect-timeout", UpstreamTimeout),
+    ],
+)
+def test_one_warning_for_transport_failures(api, mocked, caplog, exc, outcome, error):
+    caplog.set_level(logging.INFO, logger="customers.upstream")
+    mocked.delete(f"{BASE}/customers/3", body=exc)
+    with pytest.raises(error):
+        api.delete_customer(3)
+    (record,) = _upstream_records(caplog)
+    assert record.levelno == logging.WARNING
+    message = record.getMessage()
+    assert message.startswith(f"upstream DELETE /customers/3 {outcome} ms=")
+
+
+# --- the module functions and settings ----------------------------------------
+
+OTHER = "https://other.test/api/v1"
+
+
+@pytest.fixture
+def other_settings():
+    with override_settings(CTAX_API_BASE_URL=OTHER, CTAX_API_KEY=KEY, CTAX_API_TIMEOUT=3):
+        yield
+
+
+def test_module_client_built_from_settings(other_settings):
+    api = services.get_client()
+    assert api.base_url == OTHER
+    assert api.timeout == 3.0
+    assert services.get_client() is api
+
+
+def test_module_client_reset_when_settings_change(other_settings):
+    first = services.get_client()
+    with override_settings(CTAX_API_BASE_URL="https://third.test/v1", CTAX_API_TIMEOUT="1.5"):
+        second = services.get_client()
+        assert second is not first
+        assert second.base_url == "https://third.test/v1"
+        assert second.timeout == 1.5
+    assert services.get_client().base_url == OTHER
+
+
+def test_module_client_not_reset_by_other_settings(other_settings):
+    first = services.get_client()
+    with override_settings(DEBUG=True):
+        assert services.get_client() is first
+
+
+def test_module_functions_call_the_endpoints(other_settings, mocked):
+    mocked.get(f"{OTHER}/customers", json=LIST)
+    mocked.get(f"{OTHER}/customers/search", json={"status": "success", "data": []})
+    mocked.get(f"{OTHER}/customers/1", json=DETAIL)
+    mocked.get(f"{OTHER}/customers/1/transactions", json={"status": "success", "data": []})
+    mocked.post(f"{OTHER}/customers", json=WRITE, status=201)
+    mocked.put(f"{OTHER}/customers/1", json=WRITE)
+    mocked.delete(f"{OTHER}/customers/1", json={"status": "success", "message": "Deleted"})
+
+    assert services.list_customers(search="AB", status="active", per_page=500).meta.total == 1
+    assert services.search_customers(q="AB", branch_id="00", limit=99) == []
+    assert services.get_customer(customer_id=1).name == "ABC"
+    page = services.list_transactions(
+        customer_id=1, type="purchases", from_date=dt.date(2025, 2, 1), page=2
+    )
+    assert page.items == []
+    assert services.create_customer(values=VALUES).customer.id == 1
+    assert services.update_customer(customer_id=1, changes={"name": "New"}).message == "Saved"
+    assert services.delete_customer(customer_id=1).message == "Deleted"
+
+    requests_sent = [call.request for call in mocked.calls]
+    assert [(r.method, r.path_url.split("?")[0]) for r in requests_sent] == [
+        ("GET", "/api/v1/customers"),
+        ("GET", "/api/v1/customers/search"),
+        ("GET", "/api/v1/customers/1"),
+        ("GET", "/api/v1/customers/1/transactions"),
+        ("POST", "/api/v1/customers"),
+        ("PUT", "/api/v1/customers/1"),
+        ("DELETE", "/api/v1/customers/1"),
+    ]
+    assert all(r.headers["Authorization"] == f"Bearer {KEY}" for r in requests_sent)
+    assert requests_sent[0].params == {
+        "search": "AB",
+        "status": "active",
+        "page": "1",
+        "per_page": "100",
+    }
+    assert requests_sent[1].params == {"q": "AB", "branch_id": "00", "limit": "50"}
+    assert requests_sent[3].params == {"type": "purchases", "from_date": "2025-02-01", "page": "2"}
+    assert json.loads(requests_sent[4].body) == {
+        "branch_id": "00",
+        "customer_no": "C1",
+        "custNm": "ABC",
+    }
+    assert json.loads(requests_sent[5].body) == {"custNm": "New"}
+
+
+def test_module_functions_use_the_key_from_settings(mocked):
+    with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY="k-one"):
+        mocked.get(f"{BASE}/customers/1", json=DETAIL)
+        services.get_customer(customer_id=1)
+        with override_settings(CTAX_API_KEY="k-two"):
+            services.get_customer(customer_id=1)
+    keys = [call.request.headers["Authorization"] for call in mocked.calls]
+    assert keys == ["Bearer k-one", "Bearer k-two"]
+
+
+def test_module_timeout_budget_from_settings(mocked):
+    """CTAX_API_TIMEOUT=10 leaves 5 s of retry budget: a Retry-After of 3 is waited."""
+    mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": "3"})
+    mocked.get(f"{BASE}/customers", json=LIST)
+    with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY=KEY, CTAX_API_TIMEOUT=10):
+        services.list_customers()
+    assert len(mocked.calls) == 2  # `responses` replays without sleeping
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: services.get_customer(1),
+        lambda: services.list_transactions(1),
+        lambda: services.update_customer(1, {"name": "x"}),
+        lambda: services.delete_customer(1),
+        lambda: services.create_customer(VALUES),
+        lambda: services.search_customers("AB"),
+        lambda: services.list_customers("AB"),
+    ],
+)
+def test_module_functions_take_keyword_arguments_only(call):
+    with pytest.raises(TypeError):
+        call()
+
+
+def test_module_errors_are_the_typed_ones(other_settings, mocked):
+    mocked.get(f"{OTHER}/customers/9", json={"status": "error"}, status=401)
+    with pytest.raises(Unauthorized):
+        services.get_customer(customer_id=9)
+
+
+# --- run_concurrently ---------------------------------------------------------
+
+
+def test_run_concurrently_no_calls():
+    assert services.run_concurrently() == []
+
+
+def test_run_concurrently_results_in_order():
+    second_done = threading.Event()
+
+    def first():
+        assert second_done.wait(2)  # finishes after the second
+        return "first"
+
+    def second():
+        second_done.set()
+        return "second"
+
+    assert services.run_concurrently(first, second, lambda: 3) == ["first", "second", 3]
+
+
+def test_run_concurrently_really_concurrent():
+    barrier = threading.Barrier(3, timeout=2)
+    assert services.run_concurrently(barrier.wait, barrier.wait, barrier.wait) is not None
+
+
+def test_run_concurrently_raises_first_error_after_all_end():
+    ended = []
+    later_failed = threading.Event()
+
+    def fails_first_in_order():
+        later_failed.wait(2)  # fails later in time than the next one
+        raise NotFound("first")
+
+    def fails_second_in_order():
+        later_failed.set()
+        raise Unavailable("second")
+
+    def slow_success():
+        later_failed.wait(2)
+        ended.append("slow")
+        return "ok"
+
+    with pytest.raises(NotFound, match="first"):
+        services.run_concurrently(fails_first_in_order, fails_second_in_order, slow_success)
+    assert ended == ["slow"]
+
+
+def test_run_concurrently_single_error_among_successes():
+    def fail():
+        raise RateLimited(retry_after=5)
+
+    with pytest.raises(RateLimited) as info:
+        services.run_concurrently(lambda: 1, fail, lambda: 2)
+    assert info.value.retry_after == 5
+
+
+def test_run_concurrently_with_upstream_calls(mocked):
+    mocked.get(f"{BASE}/customers/1", json=DETAIL)
+    mocked.get(
+        f"{BASE}/customers/1/transactions",
+        json={"status": "success", "data": [], "meta": {"total": 0}},
+    )
+    mocked.get(f"{BASE}/customers/2", json={"status": "error"}, status=404)
+    with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY=KEY):
+        detail, transactions = services.run_concurrently(
+            lambda: services.get_customer(customer_id=1),
+            lambda: services.list_transactions(customer_id=1),
+        )
+        assert detail.id == 1
+        assert transactions.meta.total == 0
+        with pytest.raises(NotFound):
+            services.run_concurrently(
+                lambda: services.get_customer(customer_id=2),
+                lambda: services.get_customer(customer_id=1),
+            )
+
+
+def test_client_is_usable_from_many_threads(mocked):
+    api = CustomersClient(base_url=BASE, api_key=KEY, timeout=2)
+    mocked.get(f"{BASE}/customers/1", json=DETAIL)
+    results = services.run_concurrently(*[lambda: api.get_customer(1) for _ in range(16)])
+    assert [r.id for r in results] == [1] * 16
+    assert len(mocked.calls) == 16

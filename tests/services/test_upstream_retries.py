@@ -1,0 +1,289 @@
+"""Retries: reads are retried within the time budget, writes never, read timeouts never.
+
+`responses` (>= 0.17) emulates the adapter's urllib3 `Retry` for status codes: it
+calls `is_retry()`/`increment()` of the adapter's `max_retries` and replays the next
+registered response, without sleeping. It does not emulate retries of connection
+errors, nor the sleeps; those run against a real server on 127.0.0.1 below.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from customers.services import (
+    CustomersClient,
+    RateLimited,
+    Unavailable,
+    UpstreamTimeout,
+    _BudgetRetry,
+)
+
+BASE = "https://api.test/api/v1"
+OK_LIST = {"status": "success", "data": [], "meta": {"total": 0}}
+OK_WRITE = {
+    "status": "success",
+    "message": "Customer created successfully",
+    "data": {"id": 3, "customer_no": "C3", "name": "XYZ", "branch_id": "00"},
+}
+VALUES = {"branch_id": "00", "customer_no": "C3", "name": "XYZ"}
+
+
+def test_responses_emulates_the_adapter_retry(api, mocked):
+    """The premise of the `responses` tests below: our adapter's Retry is consulted."""
+    adapter = api.session.get_adapter(BASE)
+    assert isinstance(adapter.max_retries, _BudgetRetry)
+    mocked.get(f"{BASE}/customers", status=503)
+    mocked.get(f"{BASE}/customers", json=OK_LIST)
+    api.list_customers()
+    assert len(mocked.calls) == 2
+
+
+# --- reads, with `responses` --------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [502, 503, 504, 429])
+def test_read_retried_then_succeeds(api, mocked, status):
+    mocked.get(f"{BASE}/customers/search", status=status)
+    mocked.get(f"{BASE}/customers/search", json=OK_LIST)
+    assert api.search_customers(q="AB") == []
+    assert len(mocked.calls) == 2
+    first, second = mocked.calls
+    assert first.request.url == second.request.url
+    assert second.request.headers["Authorization"] == "Bearer k-secret"
+
+
+def test_read_retried_twice_then_succeeds(api, mocked):
+    mocked.get(f"{BASE}/customers", status=502)
+    mocked.get(f"{BASE}/customers", status=503)
+    mocked.get(f"{BASE}/customers", json=OK_LIST)
+    assert api.list_customers().items == []
+    assert len(mocked.calls) == 3
+
+
+def test_read_gives_up_after_two_retries(api, mocked):
+    mocked.get(f"{BASE}/customers", status=503)
+    mocked.get(f"{BASE}/customers", status=502)
+    mocked.get(f"{BASE}/customers", status=504)
+    mocked.get(f"{BASE}/customers", json=OK_LIST)
+    with pytest.raises(UpstreamTimeout) as info:  # the last answer counts: 504
+        api.list_customers()
+    assert info.value.status == 504
+    assert len(mocked.calls) == 3
+
+
+@pytest.mark.parametrize("status", [500, 501, 400, 401, 403, 404, 409, 422])
+def test_read_not_retried_on_other_statuses(api, mocked, status):
+    mocked.get(f"{BASE}/customers/1", status=status, json={"status": "error"})
+    mocked.get(f"{BASE}/customers/1", json=OK_WRITE)
+    with pytest.raises(Exception):  # noqa: B017 - the type is tested elsewhere
+        api.get_customer(1)
+    assert len(mocked.calls) == 1
+
+
+@pytest.mark.parametrize("headers", [{}, {"Retry-After": "0"}], ids=["absent", "zero"])
+def test_429_without_wait_is_retried(api, mocked, headers):
+    mocked.get(f"{BASE}/customers", status=429, headers=headers)
+    mocked.get(f"{BASE}/customers", json=OK_LIST)
+    api.list_customers()
+    assert len(mocked.calls) == 2
+
+
+@pytest.mark.parametrize("header", ["soon", "1.5", "inf"])
+def test_429_with_malformed_retry_after_is_retried_as_absent(api, mocked, header):
+    mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": header})
+    with pytest.raises(RateLimited):
+        api.list_customers()
+    assert len(mocked.calls) == 3
+
+
+def test_429_retry_after_within_budget_is_retried(mocked):
+    api = CustomersClient(base_url=BASE, api_key="k-secret", timeout=4)  # budget 2 s
+    mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": "1"})
+    mocked.get(f"{BASE}/customers", json=OK_LIST)
+    api.list_customers()
+    assert len(mocked.calls) == 2
+
+
+@pytest.mark.parametrize("retry_after", ["1", "5", "3600"])
+def test_429_retry_after_beyond_budget_returned_at_once(api, mocked, retry_after):
+    # timeout=2: retries may only start within the first second.
+    mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": retry_after})
+    mocked.get(f"{BASE}/customers", json=OK_LIST)
+    started = time.monotonic()
+    with pytest.raises(RateLimited) as info:
+        api.list_customers()
+    assert time.monotonic() - started < 0.2
+    assert info.value.retry_after == int(retry_after)
+    assert len(mocked.calls) == 1
+
+
+def test_429_http_date_beyond_budget_returned_at_once(api, mocked):
+    mocked.get(
+        f"{BASE}/customers",
+        status=429,
+        headers={"Retry-After": "Fri, 31 Dec 2100 23:59:59 GMT"},
+    )
+    with pytest.raises(RateLimited) as info:
+        api.list_customers()
+    assert info.value.retry_after > 3600
+    assert len(mocked.calls) == 1
+
+
+# --- writes, with `responses` -------------------------------------------------
+
+
+def _write_calls(api):
+    return {
+        "POST": lambda: api.create_customer(values=VALUES),
+        "PUT": lambda: api.update_customer(3, changes={"phone": "0712"}),
+        "DELETE": lambda: api.delete_customer(3),
+    }
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_write_never_retried_on_status(api, mocked, method, status):
+    url = f"{BASE}/customers" if method == "POST" else f"{BASE}/customers/3"
+    mocked.add(method, url, status=status, headers={"Retry-After": "0"})
+    mocked.add(method, url, json=OK_WRITE)
+    with pytest.raises((Unavailable, RateLimited)):
+        _write_calls(api)[method]()
+    assert len(mocked.calls) == 1
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_write_never_retried_on_connection_error(api, mocked, method):
+    url = f"{BASE}/customers" if method == "POST" else f"{BASE}/customers/3"
+    mocked.add(method, url, body=requests.ConnectionError("refused"))
+    mocked.add(method, url, json=OK_WRITE)
+    with pytest.raises(Unavailable):
+        _write_calls(api)[method]()
+    assert len(mocked.calls) == 1
+
+
+# --- the real urllib3 retry loop, on a loopback server ------------------------
+
+
+def test_loopback_read_retried_after_503(upstream, sleeps):
+    upstream.queue((503, {"status": "error"}), (200, OK_LIST))
+    assert upstream.client().list_customers().items == []
+    assert [seen.method for seen in upstream.seen] == ["GET", "GET"]
+    assert all(s.headers["Authorization"] == "Bearer k-secret" for s in upstream.seen)
+    assert sleeps == []  # the first retry starts at once
+
+
+def test_loopback_read_second_retry_backs_off(upstream, sleeps):
+    upstream.queue((502, b"bad gateway"), (504, b""), (200, OK_LIST))
+    upstream.client().list_customers()
+    assert len(upstream.seen) == 3
+    assert sleeps == [pytest.approx(0.4)]
+
+
+def test_loopback_backoff_beyond_budget_not_waited(upstream):
+    # timeout 0.5: retries must start within 0.25 s; the second would wait 0.4 s.
+    upstream.queue((503, b""), (503, b""), (200, OK_LIST))
+    started = time.monotonic()
+    with pytest.raises(Unavailable) as info:
+        upstream.client(timeout=0.5).list_customers()
+    assert time.monotonic() - started < 0.2
+    assert info.value.status == 503
+    assert len(upstream.seen) == 2
+
+
+def test_loopback_429_waits_retry_after(upstream, sleeps):
+    upstream.queue((429, {"status": "error"}, {"Retry-After": "1"}), (200, OK_LIST))
+    upstream.client(timeout=4).list_customers()
+    assert len(upstream.seen) == 2
+    assert sleeps == [1]
+
+
+@pytest.mark.parametrize("header", ["0", "soon"])
+def test_loopback_429_without_usable_wait_retried(upstream, sleeps, header):
+    upstream.queue((429, {}, {"Retry-After": header}), (200, OK_LIST))
+    upstream.client().list_customers()
+    assert len(upstream.seen) == 2
+
+
+def test_loopback_429_beyond_budget_not_slept(upstream):
+    upstream.queue((429, {"status": "error"}, {"Retry-After": "30"}), (200, OK_LIST))
+    started = time.monotonic()
+    with pytest.raises(RateLimited) as info:
+        upstream.client(timeout=2).list_customers()
+    assert time.monotonic() - started < 0.3
+    assert info.value.retry_after == 30
+    assert len(upstream.seen) == 1
+
+
+def test_loopback_read_timeout_not_retried(upstream, sleeps):
+    upstream.queue((200, OK_LIST, {}, 2), (200, OK_LIST))
+    started = time.monotonic()
+    with pytest.raises(UpstreamTimeout) as info:
+        upstream.client(timeout=0.15).list_customers()
+    elapsed = time.monotonic() - started
+    assert 0.1 < elapsed < 0.5
+    assert type(info.value) is UpstreamTimeout
+    assert len(upstream.seen) == 1
+    assert sleeps == []
+
+
+def test_loopback_write_read_timeout_not_retried(upstream, sleeps):
+    upstream.queue((200, OK_WRITE, {}, 2), (200, OK_WRITE))
+    with pytest.raises(UpstreamTimeout):
+        upstream.client(timeout=0.15).create_customer(values=VALUES)
+    assert [seen.method for seen in upstream.seen] == ["POST"]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_loopback_write_not_retried_on_503(upstream, sleeps, method):
+    upstream.queue((503, b"", {"Retry-After": "0"}), (200, OK_WRITE))
+    with pytest.raises(Unavailable):
+        _write_calls(upstream.client())[method]()
+    assert [seen.method for seen in upstream.seen] == [method]
+
+
+def test_loopback_write_body_on_the_wire(upstream):
+    upstream.queue((201, OK_WRITE))
+    upstream.client().create_customer(values=dict(VALUES, tin=""))
+    (seen,) = upstream.seen
+    assert seen.path == "/api/v1/customers"
+    assert seen.headers["Content-Type"] == "application/json"
+    assert seen.body == b'{"branch_id": "00", "customer_no": "C3", "custNm": "XYZ"}'
+
+
+def test_loopback_refused_read_retried(closed_port_url, connect_attempts, sleeps):
+    api = CustomersClient(base_url=closed_port_url, api_key="k-secret", timeout=2)
+    with pytest.raises(Unavailable) as info:
+        api.list_customers()
+    assert type(info.value) is Unavailable
+    assert len(connect_attempts) == 3  # first try + connect=2 retries
+    assert sleeps == [pytest.approx(0.4)]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_loopback_refused_write_not_retried(closed_port_url, connect_attempts, sleeps, method):
+    api = CustomersClient(base_url=closed_port_url, api_key="k-secret", timeout=2)
+    with pytest.raises(Unavailable):
+        _write_calls(api)[method]()
+    assert len(connect_attempts) == 1
+    assert sleeps == []
+
+
+def test_loopback_retry_count_logged(upstream, sleeps, caplog):
+    caplog.set_level("INFO", logger="customers.upstream")
+    upstream.queue((503, b""), (200, OK_LIST))
+    upstream.client().list_customers()
+    (record,) = [r for r in caplog.records if r.name == "customers.upstream"]
+    assert "retries=1" in record.getMessage()
+
+
+def test_loopback_retry_after_zero_still_counts_the_backoff(upstream, sleeps):
+    # Retry-After: 0 makes urllib3 sleep its backoff (0.4 s before a second retry),
+    # which is beyond the 0.25 s budget of a 0.5 s timeout: not retried a second time.
+    upstream.queue((429, {}, {"Retry-After": "0"}), (429, {}, {"Retry-After": "0"}), (200, OK_LIST))
+    with pytest.raises(RateLimited):
+        upstream.client(timeout=0.5).list_customers()
+    assert len(upstream.seen) == 2
+    assert sleeps == []
