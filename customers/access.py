@@ -1,23 +1,76 @@
-"""Who may see which branches: the one place every customer view asks."""
+"""Who may do what, and see which branches: the one place every customer view asks.
+
+Roles are groups with permissions (see migration 0002): Office staff view, add
+and change; Branch managers also delete, export and read the audit trail;
+superusers may do everything in every branch. A customer of a branch the user
+does not belong to answers 404, so its existence does not leak.
+"""
 
 from __future__ import annotations
 
-from .forms import branch_choices
+from functools import wraps
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+
 from .models import Branch
+
+VIEW = "customers.view_customer"
+ADD = "customers.add_customer"
+CHANGE = "customers.change_customer"
+DELETE = "customers.delete_customer"
+EXPORT = "customers.export_customer"
+AUDIT = "customers.view_auditentry"
+
+
+def requires(*perms: str):
+    """View decorator: every listed permission, for every method and for fragments too."""
+    return permission_required(perms, raise_exception=True)
+
+
+def requires_any(*perms: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(request.user.has_perm(p) for p in perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def allowed_branches(user) -> list[str] | None:
-    """Branch codes the user may work with; None means every branch."""
-    return None
+    """Branch codes the user may work with; None means every branch (superusers)."""
+    if user.is_superuser:
+        return None
+    cached = getattr(user, "_ctax_branches", None)
+    if cached is None:
+        cached = list(user.branch_memberships.values_list("branch__code", flat=True))
+        user._ctax_branches = cached
+    return cached
 
 
-def branch_options(user) -> list[tuple[str, str]]:
-    """(code, "code — name") for the branches the user may choose."""
-    return branch_choices(allowed_branches(user))
+def branch_options(user) -> list[tuple[str, str]] | None:
+    """(code, "code — name") for the branches the user may choose.
+
+    None only for a superuser while no branch is registered (e.g. a fresh install
+    on the real API): forms then take the branch ID as typed.
+    """
+    allowed = allowed_branches(user)
+    branches = Branch.objects.all() if allowed is None else Branch.objects.filter(code__in=allowed)
+    options = [(b.code, str(b)) for b in branches]
+    return None if allowed is None and not options else options
 
 
 def branch_names() -> dict[str, str]:
     return dict(Branch.objects.values_list("code", "name"))
+
+
+def may_see_branch(user, branch_id: str) -> bool:
+    allowed = allowed_branches(user)
+    return allowed is None or branch_id in allowed
 
 
 def get_customer_for(user, customer_id: int):
@@ -25,7 +78,6 @@ def get_customer_for(user, customer_id: int):
     from . import services
 
     customer = services.get_customer(customer_id=customer_id)
-    allowed = allowed_branches(user)
-    if allowed is not None and customer.branch_id not in allowed:
+    if not may_see_branch(user, customer.branch_id):
         raise services.NotFound()
     return customer

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from . import services
 from .access import branch_names
 from .forms import PER_PAGE_CHOICES, ListFilterForm, parse_page_number
-from .upstream_types import CustomerSummary, Page
+from .upstream_types import CustomerSummary, Page, PageMeta
 
 COLUMNS = [
     ("customer_no", "Customer number"),
@@ -40,7 +40,8 @@ class CustomerChangeList:
     @classmethod
     def from_request(cls, request, *, branches: list[tuple[str, str]],
                      allowed_branches: list[str] | None) -> CustomerChangeList:
-        form = ListFilterForm(request.GET, branches=branches)
+        form = ListFilterForm(request.GET, branches=branches or [],
+                              allow_all=allowed_branches is None)
         form.is_valid()  # invalid values are simply dropped, as the admin does
         data = form.cleaned_data
         per_page = data.get("per_page") or 25
@@ -58,17 +59,24 @@ class CustomerChangeList:
 
     @property
     def upstream_branch(self) -> str | None:
+        """The branch asked for; a user limited to branches gets their first by default."""
         if self.branch_id:
             return self.branch_id
-        if self.allowed_branches is not None and len(self.allowed_branches) == 1:
-            return self.allowed_branches[0]
-        return None
+        return self.allowed_branches[0] if self.allowed_branches else None
+
+    @property
+    def has_no_branch(self) -> bool:
+        return self.allowed_branches == []
 
     @property
     def is_filtered(self) -> bool:
         return bool(self.search or self.branch_id or self.status)
 
     def load(self) -> CustomerChangeList:
+        if self.has_no_branch:  # nothing to show, and nothing to ask the upstream
+            self.result = Page(items=[], meta=PageMeta(total=0, per_page=self.per_page,
+                                                       current_page=1, last_page=1))
+            return self
         self.result = services.list_customers(
             search=self.search or None, branch_id=self.upstream_branch,
             status=self.status or None, page=self.page_number, per_page=self.per_page,

@@ -8,21 +8,11 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Branch
-
 TIN_PATTERN = re.compile(r"^[AP]\d{9}[A-Z]$")
 PHONE_REGION = "KE"
 PER_PAGE_CHOICES = (25, 50, 100)
 STATUS_CHOICES = [("", "All"), ("active", "Active"), ("inactive", "Inactive")]
 TYPE_CHOICES = [("", "All types"), ("sales", "Sales"), ("purchases", "Purchases")]
-
-
-def branch_choices(allowed: list[str] | None = None) -> list[tuple[str, str]]:
-    """Local branches as (code, label); `allowed` None means every branch."""
-    branches = Branch.objects.all()
-    if allowed is not None:
-        branches = branches.filter(code__in=allowed)
-    return [(b.code, str(b)) for b in branches]
 
 
 def normalise_phone(value: str) -> str:
@@ -69,13 +59,13 @@ class CustomerForm(forms.Form):
     address = forms.CharField(label="Address", required=False, max_length=500,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, branches: list[tuple[str, str]] | None = None, **kwargs):
+    def __init__(self, *args, branches: list[tuple[str, str]] | None, **kwargs):
+        """`branches`: the (code, label) choices; None takes the branch ID as typed."""
         super().__init__(*args, **kwargs)
-        choices = branches if branches is not None else branch_choices()
-        if choices:
-            self.fields["branch_id"].choices = [("", "Choose a branch…"), *choices]
-        else:  # no local registry (e.g. a fresh install on the real API): type the ID
+        if branches is None:
             self.fields["branch_id"] = forms.CharField(label="Branch", max_length=20)
+        else:
+            self.fields["branch_id"].choices = [("", "Choose a branch…"), *branches]
 
     def clean_customer_no(self) -> str:
         return self.cleaned_data["customer_no"].strip()
@@ -139,9 +129,10 @@ class ListFilterForm(forms.Form):
         choices=[(n, str(n)) for n in PER_PAGE_CHOICES],
     )
 
-    def __init__(self, *args, branches: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, branches: list[tuple[str, str]], allow_all: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch_id"].choices = [("", "All branches"), *branches]
+        first = [("", "All branches")] if allow_all else []
+        self.fields["branch_id"].choices = [*first, *branches]
 
 
 class TransactionFilterForm(forms.Form):

@@ -1,5 +1,6 @@
-"""Local data: the branch registry (customer records themselves live upstream)."""
+"""Local data: branches, who belongs to which, our audit trail. Customers live upstream."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -15,6 +16,66 @@ class Branch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+
+class BranchMembership(models.Model):
+    """A user works for a branch: they see and edit only their branches' customers."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="branch_memberships")
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "branch"],
+                                               name="one_membership_per_branch")]
+        ordering = ["branch__code"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.branch}"
+
+
+class Customer(models.Model):
+    """No table: carries the permissions on upstream customer records."""
+
+    class Meta:
+        managed = False
+        db_table = "customers_upstream_customer_no_table"
+        default_permissions = ("view", "add", "change", "delete")
+        permissions = [("export_customer", "Can export customers")]
+        verbose_name = "customer record (upstream)"
+
+    def __str__(self) -> str:
+        return "customer record"
+
+
+class AuditEntry(models.Model):
+    """One write attempted through the app, successful or not. Never edited."""
+
+    CREATE, UPDATE, DELETE = "create", "update", "delete"
+    ACTIONS = [(CREATE, "Create"), (UPDATE, "Update"), (DELETE, "Delete")]
+    SUCCESS, FAILURE = "success", "failure"
+    OUTCOMES = [(SUCCESS, "Success"), (FAILURE, "Failure")]
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    username = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=ACTIONS)
+    customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    customer_no = models.CharField(max_length=50, blank=True)
+    branch_id = models.CharField(max_length=20, blank=True)
+    changes = models.JSONField(default=dict, blank=True,
+                               help_text="field: [before, after]")
+    outcome = models.CharField(max_length=10, choices=OUTCOMES)
+    error = models.TextField(blank=True)
+    request_id = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.action} {self.customer_no} ({self.outcome})"
 
 
 class FormSubmission(models.Model):

@@ -8,9 +8,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import services, submissions
-from ..access import branch_options, get_customer_for
+from .. import audit, services, submissions
+from ..access import ADD, CHANGE, DELETE, branch_options, get_customer_for, requires, requires_any
 from ..forms import CustomerEditForm, CustomerForm
+from ..models import AuditEntry
 from ..rendering import render_page
 from ..upstream_errors import Conflict, UpstreamError, ValidationFailed
 from .records import list_filters
@@ -19,6 +20,7 @@ LIVE_FIELDS = ("customer_no", "name", "tin", "phone", "email", "address")
 
 
 @require_http_methods(["GET", "POST"])
+@requires(ADD)
 def create(request):
     branches = branch_options(request.user)
     token = submissions.parse_token(request.POST.get("submission_token"))
@@ -28,7 +30,12 @@ def create(request):
         earlier = submissions.claim(token)
         if earlier is not None:
             return _already_submitted(request, earlier)
-        result = _write(form, token, lambda: services.create_customer(values=form.cleaned_data))
+        values = form.cleaned_data
+        result = _write(
+            request, form, token, lambda: services.create_customer(values=values),
+            action=AuditEntry.CREATE, customer_no=values["customer_no"],
+            branch_id=values["branch_id"], changes=audit.diff({}, values),
+        )
         if result is not None:
             customer = result.customer
             submissions.complete(token, customer.id if customer else None)
@@ -41,6 +48,7 @@ def create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(CHANGE)
 def edit(request, customer_id: int):
     customer = get_customer_for(request.user, customer_id)
     branches = _with_branch(branch_options(request.user), customer.branch_id)
@@ -53,8 +61,13 @@ def edit(request, customer_id: int):
         if not changes:
             messages.info(request, "Nothing was changed, so nothing was saved.")
             return redirect("customers:detail", customer_id=customer_id)
-        result = _write(form, None, lambda: services.update_customer(
-            customer_id=customer_id, changes=changes))
+        result = _write(
+            request, form, None,
+            lambda: services.update_customer(customer_id=customer_id, changes=changes),
+            action=AuditEntry.UPDATE, customer_id=customer_id,
+            customer_no=customer.customer_no, branch_id=customer.branch_id,
+            changes=audit.diff(customer.form_values(), changes),
+        )
         if result is not None:
             labels = ", ".join(str(form.fields[name].label) for name in changes)
             messages.success(request, f"Saved: {labels}.")
@@ -63,18 +76,23 @@ def edit(request, customer_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(DELETE)
 def delete(request, customer_id: int):
     customer = get_customer_for(request.user, customer_id)
     context = {"title": f"Delete {customer.name}?", "customer": customer}
     if request.method == "POST":
+        entry = {"user": request.user, "action": AuditEntry.DELETE, "customer_id": customer_id,
+                 "customer_no": customer.customer_no, "branch_id": customer.branch_id}
         try:
-            services.delete_customer(customer_id=customer_id)
+            result = services.delete_customer(customer_id=customer_id)
         except UpstreamError as exc:
+            audit.record(**entry, error=exc)
             if isinstance(exc, services.NotFound):
                 raise
             context["error"] = exc
             return render_page(request, "customers/delete.html", context,
                                status=exc.http_status)
+        audit.record(**entry, request_id=result.request_id)
         messages.success(request, f"The customer “{customer.name}” was deleted. "
                                   "Their transaction records are kept.")
         return redirect("customers:list")
@@ -82,6 +100,7 @@ def delete(request, customer_id: int):
 
 
 @require_POST
+@requires_any(ADD, CHANGE)
 def validate_field(request, field: str):
     if field not in LIVE_FIELDS:
         raise Http404("No such field")
@@ -94,18 +113,30 @@ def validate_field(request, field: str):
 # --- helpers -----------------------------------------------------------------
 
 
-def _write(form, token, call):
-    """Run an upstream write; on failure put the error on the form and return None."""
+def _write(request, form, token, call, *, action, customer_id=None, customer_no, branch_id,
+           changes):
+    """Run an upstream write and audit it; on failure put the error on the form, return None."""
+    entry = {"user": request.user, "action": action, "customer_no": customer_no,
+             "branch_id": branch_id, "changes": changes}
     try:
-        return call()
-    except ValidationFailed as exc:
-        _apply_field_errors(form, exc)
-    except Conflict as exc:
-        form.add_error("customer_no", exc.message)
+        result = call()
     except UpstreamError as exc:
+        audit.record(**entry, customer_id=customer_id, error=exc)
+        _show_on_form(form, exc)
+        submissions.release(token)
+        return None
+    saved_id = result.customer.id if result.customer else customer_id
+    audit.record(**entry, customer_id=saved_id, request_id=result.request_id)
+    return result
+
+
+def _show_on_form(form, exc: UpstreamError) -> None:
+    if isinstance(exc, ValidationFailed):
+        _apply_field_errors(form, exc)
+    elif isinstance(exc, Conflict):
+        form.add_error("customer_no", exc.message)
+    else:
         form.upstream_error = exc
-    submissions.release(token)
-    return None
 
 
 def _apply_field_errors(form, exc: ValidationFailed) -> None:

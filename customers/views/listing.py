@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from .. import services
-from ..access import allowed_branches, branch_options
+from ..access import VIEW, allowed_branches, branch_options, requires
 from ..changelist import CustomerChangeList
 from ..rendering import render_page, wants_fragment
 
@@ -21,6 +21,7 @@ def home(request):
 
 
 @require_GET
+@requires(VIEW)
 def customer_list(request):
     changelist = CustomerChangeList.from_request(
         request, branches=branch_options(request.user),
@@ -31,19 +32,30 @@ def customer_list(request):
 
 
 @require_GET
+@requires(VIEW)
 def quick_search(request):
     query = request.GET.get("q", "").strip()[:100]
     if not wants_fragment(request):  # a plain form submit: the list, searched
         url = reverse("customers:list")
         return redirect(f"{url}?{urlencode({'search': query})}" if query else url)
-    if len(query) < QUICK_SEARCH_MIN:
+    allowed = allowed_branches(request.user)
+    if len(query) < QUICK_SEARCH_MIN or allowed == []:
         response = HttpResponse("")
         response["Vary"] = "HX-Request"
         return response
-    allowed = allowed_branches(request.user)
-    hits = services.search_customers(
-        q=query, limit=QUICK_SEARCH_LIMIT,
-        branch_id=allowed[0] if allowed is not None and len(allowed) == 1 else None,
-    )
-    context = {"hits": hits, "query": query}
+    context = {"hits": search_in_branches(query, allowed), "query": query}
     return render_page(request, "customers/search_results.html", context)
+
+
+def search_in_branches(query: str, allowed: list[str] | None) -> list:
+    """One search call; a user of several branches gets one per branch, side by side."""
+    if allowed is None or len(allowed) == 1:
+        branch = allowed[0] if allowed else None
+        return services.search_customers(q=query, branch_id=branch, limit=QUICK_SEARCH_LIMIT)
+    per_branch = services.run_concurrently(*[
+        (lambda code=code: services.search_customers(q=query, branch_id=code,
+                                                     limit=QUICK_SEARCH_LIMIT))
+        for code in allowed
+    ])
+    hits = sorted((hit for hits in per_branch for hit in hits), key=lambda h: h.name.lower())
+    return hits[:QUICK_SEARCH_LIMIT]

@@ -7,8 +7,9 @@ from django.http import QueryDict
 from django.views.decorators.http import require_GET
 
 from .. import services
-from ..access import get_customer_for
+from ..access import AUDIT, VIEW, get_customer_for, requires
 from ..forms import TransactionFilterForm, parse_page_number
+from ..models import AuditEntry
 from ..rendering import render_page
 
 
@@ -19,6 +20,7 @@ def list_filters(request) -> str:
 
 
 @require_GET
+@requires(VIEW)
 def detail(request, customer_id: int):
     customer = get_customer_for(request.user, customer_id)
     context = {
@@ -27,11 +29,13 @@ def detail(request, customer_id: int):
         "title": customer.name,
         "changelist_filters": list_filters(request),
         "history_form": TransactionFilterForm(),
+        "audit_entries": _audit_trail(request.user, customer_id),
     }
     return render_page(request, "customers/detail.html", context)
 
 
 @require_GET
+@requires(VIEW)
 def transactions(request, customer_id: int):
     form = TransactionFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -70,3 +74,9 @@ def _is_own_page(request) -> bool:
     if not request.htmx or not request.htmx.current_url_abs_path:
         return True
     return urlsplit(request.htmx.current_url_abs_path).path == request.path
+
+
+def _audit_trail(user, customer_id: int):
+    if not user.has_perm(AUDIT):
+        return None
+    return list(AuditEntry.objects.filter(customer_id=customer_id)[:50])
