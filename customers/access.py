@@ -77,7 +77,13 @@ def get_customer_for(user, customer_id: int):
     """The customer's detail if the user may see it; NotFound (a 404) otherwise."""
     from . import services
 
-    customer = services.get_customer(customer_id=customer_id)
+    return ensure_visible(user, services.get_customer(customer_id=customer_id))
+
+
+def ensure_visible(user, customer):
+    """The customer, if the user may see its branch; NotFound (a 404) otherwise."""
+    from . import services
+
     if not may_see_branch(user, customer.branch_id):
         raise services.NotFound()
     return customer

@@ -51,7 +51,8 @@ def search_in_branches(query: str, allowed: list[str] | None) -> list:
     """One search call; a user of several branches gets one per branch, side by side."""
     if allowed is None or len(allowed) == 1:
         branch = allowed[0] if allowed else None
-        return services.search_customers(q=query, branch_id=branch, limit=QUICK_SEARCH_LIMIT)
+        hits = services.search_customers(q=query, branch_id=branch, limit=QUICK_SEARCH_LIMIT)
+        return hits[:QUICK_SEARCH_LIMIT]  # even if the upstream ignores `limit`
     per_branch = services.run_concurrently(*[
         (lambda code=code: services.search_customers(q=query, branch_id=code,
                                                      limit=QUICK_SEARCH_LIMIT))

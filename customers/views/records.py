@@ -7,7 +7,7 @@ from django.http import QueryDict
 from django.views.decorators.http import require_GET
 
 from .. import services
-from ..access import AUDIT, VIEW, get_customer_for, requires
+from ..access import AUDIT, VIEW, ensure_visible, get_customer_for, requires
 from ..forms import TransactionFilterForm, parse_page_number
 from ..models import AuditEntry
 from ..rendering import render_page
@@ -38,7 +38,8 @@ def detail(request, customer_id: int):
 @requires(VIEW)
 def transactions(request, customer_id: int):
     form = TransactionFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # invalid values are dropped; the valid ones still apply, as in the list
+    filters = form.cleaned_data
     page_number = parse_page_number(request.GET.get("page"))
 
     def load_history():
@@ -48,9 +49,11 @@ def transactions(request, customer_id: int):
             page=page_number,
         )
 
+    # Only HTTP in the worker threads: the branch check (a query) stays on this one.
     customer, history = services.run_concurrently(
-        lambda: get_customer_for(request.user, customer_id), load_history,
+        lambda: services.get_customer(customer_id=customer_id), load_history,
     )
+    ensure_visible(request.user, customer)
     context = {
         "customer": customer,
         "history": history,

@@ -1,0 +1,153 @@
+"""Each role × each URL × each method → the expected status; other branches answer 404."""
+
+import pytest
+from access_fakes import make_user
+
+from customers.models import AuditEntry
+
+OWN = {"staff01": 2, "manager00": 1, "norole00": 1, "admin": 1, "anonymous": 1}
+OTHER = {"staff01": 1, "manager00": 2, "norole00": 2, "admin": 2, "anonymous": 2}
+OTHER_NAMES = {1: "Head Office Trading Ltd", 2: "Mombasa Secret Supplies"}
+BRANCH_OF = {"staff01": "01", "manager00": "00", "norole00": "00", "admin": "00", "anonymous": "00"}
+
+# (case, method, path, whose customer) -> expected status per user
+CASES = {
+    ("list", "get", "/customers/", None): dict(staff01=200, manager00=200, admin=200),
+    ("search", "get", "/customers/search/?q=Tr", None): dict(staff01=200, manager00=200, admin=200),
+    ("new", "get", "/customers/new/", None): dict(staff01=200, manager00=200, admin=200),
+    ("new", "post", "/customers/new/", None): dict(staff01=302, manager00=302, admin=302),
+    ("validate", "post", "/customers/validate/tin/", None): dict(
+        staff01=200, manager00=200, admin=200
+    ),
+    ("detail", "get", "/customers/{id}/", "own"): dict(staff01=200, manager00=200, admin=200),
+    ("detail", "get", "/customers/{id}/", "other"): dict(staff01=404, manager00=404, admin=200),
+    ("history", "get", "/customers/{id}/transactions/", "own"): dict(
+        staff01=200, manager00=200, admin=200
+    ),
+    ("history", "get", "/customers/{id}/transactions/", "other"): dict(
+        staff01=404, manager00=404, admin=200
+    ),
+    ("edit", "get", "/customers/{id}/edit/", "own"): dict(staff01=200, manager00=200, admin=200),
+    ("edit", "get", "/customers/{id}/edit/", "other"): dict(staff01=404, manager00=404, admin=200),
+    ("edit", "post", "/customers/{id}/edit/", "own"): dict(staff01=302, manager00=302, admin=302),
+    ("edit", "post", "/customers/{id}/edit/", "other"): dict(staff01=404, manager00=404, admin=302),
+    ("delete", "get", "/customers/{id}/delete/", "own"): dict(
+        staff01=403, manager00=200, admin=200
+    ),
+    ("delete", "get", "/customers/{id}/delete/", "other"): dict(
+        staff01=403, manager00=404, admin=200
+    ),
+    ("delete", "post", "/customers/{id}/delete/", "own"): dict(
+        staff01=403, manager00=302, admin=302
+    ),
+    ("delete", "post", "/customers/{id}/delete/", "other"): dict(
+        staff01=403, manager00=404, admin=302
+    ),
+}
+USERS = ["anonymous", "norole00", "staff01", "manager00", "admin"]
+
+
+def _expected(user, expectations):
+    if user == "anonymous":
+        return 302
+    return expectations.get(user, 403)
+
+
+def _post_data(case, user):
+    if case == "new":
+        return {
+            "branch_id": BRANCH_OF[user],
+            "customer_no": "NEW1",
+            "name": "New Co",
+            "submission_token": "",
+        }
+    if case == "edit":
+        return {
+            "branch_id": "00" if user != "staff01" else "01",
+            "customer_no": "X1",
+            "name": "Renamed",
+            "phone": "+254712345678",
+            "is_active": "on",
+        }
+    if case == "validate":
+        return {"tin": "P000123456X"}
+    return {}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize(("case", "method", "path", "whose"), list(CASES))
+def test_matrix(client, upstream, users, user, case, method, path, whose):
+    expectations = CASES[(case, method, path, whose)]
+    if user != "anonymous":
+        client.force_login(users[user])
+    customer_id = OWN[user] if whose == "own" else OTHER[user]
+    url = path.format(id=customer_id)
+    headers = {"HX-Request": "true"} if case in ("search", "validate") else {}
+    if method == "get":
+        response = client.get(url, headers=headers)
+    else:
+        response = client.post(url, _post_data(case, user), headers=headers)
+
+    assert response.status_code == _expected(user, expectations), response.content[:500]
+    if user == "anonymous":
+        assert response["Location"].startswith("/accounts/login/")
+    if user in ("staff01", "manager00"):
+        other_name = OTHER_NAMES[OTHER[user]]
+        assert other_name not in response.content.decode()
+
+
+def test_buttons_follow_permissions(client, upstream, users):
+    client.force_login(users["staff01"])
+    page = client.get("/customers/2/").content.decode()
+    assert "/customers/2/edit/" in page and "/customers/2/delete/" not in page
+    assert "Changes made through ctaxoffice" not in page  # staff do not read the trail
+    client.force_login(users["manager00"])
+    page = client.get("/customers/1/").content.decode()
+    assert "/customers/1/delete/" in page and "Changes made through ctaxoffice" in page
+
+
+def test_list_and_search_send_only_the_users_branch(client, upstream, users):
+    client.force_login(users["staff01"])
+    client.get("/customers/?branch_id=00")  # not theirs: ignored
+    client.get("/customers/search/?q=Tr", headers={"HX-Request": "true"})
+    sent = [call.request.params.get("branch_id") for call in upstream.calls]
+    assert sent == ["01", "01"]
+
+
+def test_create_offers_only_the_users_branches(client, upstream, users):
+    client.force_login(users["staff01"])
+    page = client.get("/customers/new/").content.decode()
+    assert 'value="01"' in page and 'value="00"' not in page
+    response = client.post(
+        "/customers/new/", {"branch_id": "00", "customer_no": "N1", "name": "Sneaky Ltd"}
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not [c for c in upstream.calls if c.request.method == "POST"]
+
+
+def test_a_user_without_branches_sees_nothing_and_calls_nothing(
+    client, upstream, django_user_model, branches
+):
+    client.force_login(make_user(django_user_model, "lonely", role="Office staff"))
+    page = client.get("/customers/").content.decode()
+    assert "not assigned to any branch" in page
+    assert len(upstream.calls) == 0
+
+
+def test_every_write_is_audited(client, upstream, users):
+    client.force_login(users["staff01"])
+    client.post(
+        "/customers/2/edit/",
+        {
+            "branch_id": "01",
+            "customer_no": "MSA001",
+            "name": "Mombasa Secret Supplies",
+            "phone": "0722 000111",
+            "is_active": "on",
+        },
+    )
+    entry = AuditEntry.objects.get()
+    assert entry.action == "update" and entry.username == "staff01"
+    assert entry.outcome == "success" and entry.customer_id == 2
+    assert entry.changes == {"phone": ["+254712345678", "+254722000111"]}
+    assert entry.request_id == "req_put"
