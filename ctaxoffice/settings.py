@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "customers.context_processors.upstream_status",
             ],
         },
     },
@@ -170,8 +171,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "ctaxoffice.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("CTAX_LOG_FORMAT", default="plain"),  # or "json"
+        },
+    },
     "loggers": {
         "customers": {"handlers": ["console"], "level": env.str("CTAX_LOG_LEVEL", default="INFO")},
     },

@@ -64,7 +64,8 @@ __all__ = [
     "BadResponse", "Conflict", "CustomerDetail", "CustomerSummary", "CustomersClient",
     "Forbidden", "NotFound", "Page", "RateLimited", "SearchHit", "Transaction",
     "Unauthorized", "Unavailable", "UpstreamError", "UpstreamTimeout", "ValidationFailed",
-    "WriteResult", "create_customer", "delete_customer", "get_client", "get_customer",
+    "WriteResult", "check_ready", "create_customer", "delete_customer", "get_client",
+    "get_customer",
     "list_customers", "list_transactions", "run_concurrently", "search_customers",
     "update_customer",
 ]
@@ -356,14 +357,35 @@ def _parse(build):
 def _log_call(method: str, path: str, response, started: float, outcome: str) -> None:
     """One line per call: never the key, the query string or the body (personal data)."""
     elapsed_ms = (time.monotonic() - started) * 1000
+    fields = {"upstream_method": method, "upstream_path": f"/{path}",
+              "duration_ms": round(elapsed_ms, 1)}
     if response is None:
-        logger.warning("upstream %s /%s failed=%s ms=%.0f", method, path, outcome, elapsed_ms)
+        LAST_CALL.update(ok=False, status=None, outcome=outcome, at=time.time(), ms=elapsed_ms)
+        logger.warning("upstream %s /%s failed=%s ms=%.0f", method, path, outcome, elapsed_ms,
+                       extra={**fields, "upstream_error": outcome})
         return
-    retries = getattr(getattr(response.raw, "retries", None), "history", ()) or ()
+    retries = len(getattr(getattr(response.raw, "retries", None), "history", ()) or ())
+    status = response.status_code
+    LAST_CALL.update(ok=status < 500 and status not in (401, 403, 429), status=status,
+                     outcome=outcome, at=time.time(), ms=elapsed_ms)
     logger.info(
         "upstream %s /%s status=%s ms=%.0f retries=%d request_id=%s",
-        method, path, response.status_code, elapsed_ms, len(retries), outcome,
+        method, path, status, elapsed_ms, retries, outcome,
+        extra={**fields, "upstream_status": status, "retries": retries, "request_id": outcome},
     )
+
+
+# What the last upstream call of this process gave: shown to administrators.
+LAST_CALL: dict = {"ok": None, "status": None, "outcome": None, "at": None, "ms": None}
+
+
+def check_ready() -> tuple[bool, str]:
+    """Does the upstream answer with our key? (For /readyz: one small list call.)"""
+    try:
+        get_client().list_customers(per_page=1)
+    except UpstreamError as exc:
+        return False, type(exc).__name__
+    return True, "ok"
 
 
 # --- the process-wide client ------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -50,7 +52,12 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 @requires(CHANGE)
 def edit(request, customer_id: int):
-    customer = get_customer_for(request.user, customer_id)
+    try:
+        customer = get_customer_for(request.user, customer_id)
+    except UpstreamError as exc:
+        if request.method != "POST" or isinstance(exc, services.NotFound):
+            raise
+        return _edit_kept_on_failure(request, customer_id, exc)
     branches = _with_branch(branch_options(request.user), customer.branch_id)
     form = CustomerEditForm(request.POST or None, initial=customer.form_values(),
                             branches=branches)
@@ -113,6 +120,18 @@ def validate_field(request, field: str):
 # --- helpers -----------------------------------------------------------------
 
 
+def _edit_kept_on_failure(request, customer_id: int, exc: UpstreamError):
+    """The record could not be loaded to save an edit: show the form as typed, with why."""
+    audit.record(user=request.user, action=AuditEntry.UPDATE, customer_id=customer_id,
+                 customer_no=request.POST.get("customer_no", "")[:50], error=exc)
+    form = CustomerEditForm(request.POST, branches=branch_options(request.user))
+    form.upstream_error = exc
+    stand_in = SimpleNamespace(id=customer_id, name=request.POST.get("name") or "this customer")
+    context = {"title": f"Edit {stand_in.name}", "customer": stand_in,
+               "changelist_filters": list_filters(request)}
+    return _render_form(request, form, context, None)
+
+
 def _write(request, form, token, call, *, action, customer_id=None, customer_no, branch_id,
            changes):
     """Run an upstream write and audit it; on failure put the error on the form, return None."""
@@ -154,7 +173,8 @@ def _existing_for_conflict(form):
     """After a 409 on create, the customer already holding that number, if we can find it."""
     if "customer_no" not in form.errors or getattr(form, "upstream_error", None):
         return None
-    number = form.cleaned_data.get("customer_no")
+    # add_error() has taken customer_no out of cleaned_data: read it as typed (and tidied).
+    number = str(form["customer_no"].value() or "").strip()
     branch = form.cleaned_data.get("branch_id")
     try:
         hits = services.search_customers(q=number, branch_id=branch, limit=10)

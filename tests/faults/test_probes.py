@@ -1,0 +1,59 @@
+"""/healthz, /readyz and the administrators' "Upstream status" line."""
+
+import pytest
+import responses
+from django.contrib.auth.models import Group
+
+BASE = "https://upstream.test/api/v1"
+LIST = {
+    "status": "success",
+    "data": [],
+    "meta": {"total": 0, "per_page": 1, "current_page": 1, "last_page": 1},
+}
+
+
+@pytest.fixture(autouse=True)
+def _upstream(settings):
+    settings.CTAX_API_BASE_URL = BASE
+    settings.CTAX_API_KEY = "k-probe"
+
+
+@pytest.mark.django_db
+def test_healthz_needs_no_login_and_no_upstream(client):
+    with responses.RequestsMock() as mock:
+        response = client.get("/healthz")
+        assert len(mock.calls) == 0
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+@responses.activate
+def test_readyz_is_ready_when_the_upstream_answers_with_our_key(client):
+    responses.get(f"{BASE}/customers", json=LIST)
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.json()["status"] == "ready"
+    assert responses.calls[0].request.headers["Authorization"] == "Bearer k-probe"
+
+
+@pytest.mark.parametrize(("status", "reason"), [(401, "Unauthorized"), (503, "Unavailable")])
+@responses.activate
+def test_readyz_says_why_it_is_not_ready(client, status, reason):
+    responses.get(f"{BASE}/customers", json={"status": "error", "message": "x"}, status=status)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "upstream": reason}
+    assert "k-probe" not in response.content.decode()
+
+
+@responses.activate
+def test_administrators_see_the_upstream_status(admin_client, client, django_user_model):
+    responses.get(f"{BASE}/customers", json={"status": "error", "message": "x"}, status=500)
+    page = admin_client.get("/customers/").content.decode()
+    assert "Upstream status" in page and "failing" in page
+    responses.replace(responses.GET, f"{BASE}/customers", json=LIST)
+    page = admin_client.get("/customers/").content.decode()
+    assert "answering" in page
+    staff = django_user_model.objects.create_user("plain", "p@example.com", "pw")
+    staff.groups.add(Group.objects.get(name="Office staff"))
+    client.force_login(staff)
+    page = client.get("/customers/")
+    assert page.status_code == 200 and "Upstream status" not in page.content.decode()
