@@ -148,6 +148,7 @@ class CustomersClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = float(timeout)
         self._auth_header = {"Authorization": f"Bearer {api_key}"}
+        self._api_key = api_key
         self.session = session or _new_session()
 
     def __repr__(self) -> str:  # never show the key
@@ -227,6 +228,8 @@ class CustomersClient:
                 timeout=(min(self.timeout, 3.05), self.timeout), allow_redirects=False,
             )
             envelope = _decode(response)
+            if response.status_code >= 300:  # error texts reach users: never with our key
+                envelope = _redacted(envelope, self._api_key)
             outcome = _request_id(envelope, response.headers) or "-"
             return _checked(response, envelope)
         # `from None`: requests' exceptions hold the prepared request, key included.
@@ -270,6 +273,19 @@ def _clean_write(values: dict[str, Any], *, keep_blank: bool = False) -> dict[st
             continue
         cleaned[key] = value
     return cleaned
+
+
+def _redacted(value, secret: str):
+    """`value` (decoded JSON) with every occurrence of `secret` in its strings blanked out."""
+    if not secret:
+        return value
+    if isinstance(value, str):
+        return value.replace(secret, "[redacted]")
+    if isinstance(value, list):
+        return [_redacted(item, secret) for item in value]
+    if isinstance(value, dict):
+        return {key: _redacted(item, secret) for key, item in value.items()}
+    return value
 
 
 def _decode(response: requests.Response) -> dict | None:

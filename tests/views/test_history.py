@@ -1,0 +1,188 @@
+"""A customer's transaction history: filters passed upstream, page totals, fragment or page."""
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("branches")
+
+URL = "/customers/1/transactions/"
+
+
+def test_full_page_lists_the_transactions(admin_client, upstream, html_of):
+    upstream.detail(1)
+    upstream.transactions(1)
+
+    response = admin_client.get(URL)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" in body
+    html = html_of(response)
+    assert html.find("h1").text == "Transactions of ABC Trading Ltd"
+    table = html.find("table", class_="transactions")
+    assert html.rows(table) == [
+        ["Date", "Invoice", "Type", "Amount", "Tax", "Status", "Branch"],
+        [
+            "14 Jan 2025, 19:30",
+            "INV-045",
+            "Sales",
+            "KES 15,000.00",
+            "KES 2,400.00",
+            "Success",
+            "00",
+        ],
+        ["10 Jan 2025, 14:00", "INV-040", "Sales", "KES 8,500.00", "KES 1,360.00", "Success", "00"],
+        ["Total of this page (2)", "KES 23,500.00", "KES 3,760.00", ""],
+    ]
+    assert "/customers/1/" in html.hrefs()  # back to the customer
+    assert "HX-Request" in response["Vary"]
+
+
+def test_one_call_each_for_customer_and_history(admin_client, upstream):
+    upstream.detail(1)
+    upstream.transactions(1)
+
+    admin_client.get(URL)
+
+    assert len(upstream.calls) == 2
+    assert len(upstream.calls_to("GET", "customers/1")) == 1
+    history = upstream.calls_to("GET", "customers/1/transactions")
+    assert len(history) == 1
+    assert upstream.params(history[0]) == {"page": "1"}
+
+
+def test_filters_are_passed_upstream(admin_client, upstream, html_of):
+    upstream.detail(1)
+    upstream.transactions(1, current_page=2, last_page=3)
+
+    response = admin_client.get(
+        f"{URL}?type=purchases&from_date=2025-01-01&to_date=2025-01-31&page=2"
+    )
+
+    call = upstream.calls_to("GET", "customers/1/transactions")[0]
+    assert upstream.params(call) == {
+        "type": "purchases",
+        "from_date": "2025-01-01",
+        "to_date": "2025-01-31",
+        "page": "2",
+    }
+    data = html_of(response).form_data()
+    assert data["type"] == "purchases"
+    assert data["from_date"] == "2025-01-01"
+    assert data["to_date"] == "2025-01-31"
+
+
+@pytest.mark.parametrize(
+    "query", ["type=refunds", "from_date=2025-13-45", "to_date=yesterday", "page=zero"]
+)
+def test_invalid_filters_are_not_sent(admin_client, upstream, query):
+    upstream.detail(1)
+    upstream.transactions(1)
+
+    response = admin_client.get(f"{URL}?{query}")
+
+    assert response.status_code == 200
+    params = upstream.params(upstream.calls_to("GET", "customers/1/transactions")[0])
+    assert params == {"page": "1"}
+
+
+def test_invalid_date_range_is_explained(admin_client, upstream, html_of):
+    upstream.detail(1)
+    upstream.transactions(1)
+
+    response = admin_client.get(f"{URL}?type=sales&from_date=2025-02-01&to_date=2025-01-01")
+
+    assert response.status_code == 200
+    html = html_of(response)
+    assert "The end date must be on or after the start date." in html.text_of("to-date-errors")
+    params = upstream.params(upstream.calls_to("GET", "customers/1/transactions")[0])
+    # Never an inverted range upstream; the filters that are valid still apply.
+    assert "to_date" not in params
+    assert params["type"] == "sales"
+    assert params["from_date"] == "2025-02-01"
+
+
+def test_pagination_keeps_the_filters(admin_client, upstream, html_of):
+    upstream.detail(1)
+    upstream.transactions(1, total=45, current_page=2, last_page=3)
+
+    html = html_of(admin_client.get(f"{URL}?type=sales&from_date=2025-01-01&page=2"))
+
+    prev = html.find("a", rel="prev").attrs
+    nxt = html.find("a", rel="next").attrs
+    assert prev["href"] == f"{URL}?type=sales&from_date=2025-01-01&page=1"
+    assert nxt["href"] == f"{URL}?type=sales&from_date=2025-01-01&page=3"
+    assert nxt["hx-get"] == nxt["href"]
+    assert "45 transactions — page 2 of 3" in " ".join(html.html.split())
+
+
+def test_htmx_request_gets_the_history_fragment(admin_client, upstream, htmx_headers, html_of):
+    upstream.detail(1)
+    upstream.transactions(1)
+
+    response = admin_client.get(f"{URL}?type=sales", headers=htmx_headers)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "INV-045" in body
+    assert "KES 23,500.00" in body
+    html = html_of(response)
+    assert html.find("form", class_="history-filters")
+    assert html.find("div", class_="history-inner").attrs.get("hx-push-url") == "true"
+    assert "HX-Request" in response["Vary"]
+
+
+def test_fragment_embedded_in_the_detail_page_does_not_push_its_url(
+    admin_client, upstream, html_of
+):
+    upstream.detail(1)
+    upstream.transactions(1)
+
+    response = admin_client.get(
+        URL, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/customers/1/"}
+    )
+
+    assert "<html" not in response.content.decode()
+    assert "hx-push-url" not in html_of(response).find("div", class_="history-inner").attrs
+
+
+def test_empty_history(admin_client, upstream):
+    upstream.detail(1)
+    upstream.transactions(1, items=[], total=0)
+
+    body = admin_client.get(URL).content.decode()
+
+    assert "No transactions with this customer yet." in body
+
+
+def test_empty_history_with_filters(admin_client, upstream):
+    upstream.detail(1)
+    upstream.transactions(1, items=[], total=0)
+
+    body = admin_client.get(f"{URL}?type=purchases").content.decode()
+
+    assert "No transactions match these filters." in body
+
+
+def test_unknown_customer_is_a_404(admin_client, upstream, assert_safe):
+    upstream.not_found("GET", "customers/999")
+    upstream.not_found("GET", "customers/999/transactions")
+
+    response = admin_client.get("/customers/999/transactions/")
+
+    assert response.status_code == 404
+    body = assert_safe(response)
+    assert "Customer not found" in body
+    assert "<html" in body
+
+
+def test_unknown_customer_for_htmx_is_a_404_notice(admin_client, upstream, htmx_headers):
+    upstream.not_found("GET", "customers/999")
+    upstream.not_found("GET", "customers/999/transactions")
+
+    response = admin_client.get("/customers/999/transactions/", headers=htmx_headers)
+
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "Customer not found" in body
