@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import audit, services, submissions
@@ -67,7 +68,7 @@ def edit(request, customer_id: int):
         changes = form.changes(_hidden_initial(form, fallback=customer.form_values()))
         if not changes:
             messages.info(request, "Nothing was changed, so nothing was saved.")
-            return redirect("customers:detail", customer_id=customer_id)
+            return redirect(_with_filters(request, "customers:detail", customer_id))
         result = _write(
             request, form, None,
             lambda: services.update_customer(customer_id=customer_id, changes=changes),
@@ -78,7 +79,7 @@ def edit(request, customer_id: int):
         if result is not None:
             labels = ", ".join(str(form.fields[name].label) for name in changes)
             messages.success(request, f"Saved: {labels}.")
-            return redirect("customers:detail", customer_id=customer_id)
+            return redirect(_with_filters(request, "customers:detail", customer_id))
     return _render_form(request, form, context, None)
 
 
@@ -86,7 +87,8 @@ def edit(request, customer_id: int):
 @requires(DELETE)
 def delete(request, customer_id: int):
     customer = get_customer_for(request.user, customer_id)
-    context = {"title": f"Delete {customer.name}?", "customer": customer}
+    context = {"title": f"Delete {customer.name}?", "customer": customer,
+               "changelist_filters": list_filters(request)}
     if request.method == "POST":
         entry = {"user": request.user, "action": AuditEntry.DELETE, "customer_id": customer_id,
                  "customer_no": customer.customer_no, "branch_id": customer.branch_id}
@@ -102,7 +104,8 @@ def delete(request, customer_id: int):
         audit.record(**entry, request_id=result.request_id)
         messages.success(request, f"The customer “{customer.name}” was deleted. "
                                   "Their transaction records are kept.")
-        return redirect("customers:list")
+        filters = list_filters(request)
+        return redirect(reverse("customers:list") + (f"?{filters}" if filters else ""))
     return render_page(request, "customers/delete.html", context)
 
 
@@ -118,6 +121,13 @@ def validate_field(request, field: str):
 
 
 # --- helpers -----------------------------------------------------------------
+
+
+def _with_filters(request, name: str, customer_id: int) -> str:
+    """A record's URL carrying the list's filters along (see records.list_filters)."""
+    filters = list_filters(request)
+    url = reverse(name, args=[customer_id])
+    return f"{url}?{urlencode({'_changelist_filters': filters})}" if filters else url
 
 
 def _edit_kept_on_failure(request, customer_id: int, exc: UpstreamError):

@@ -151,3 +151,16 @@ def test_every_write_is_audited(client, upstream, users):
     assert entry.outcome == "success" and entry.customer_id == 2
     assert entry.changes == {"phone": ["+254712345678", "+254722000111"]}
     assert entry.request_id == "req_put"
+
+
+def test_list_filters_survive_edit_and_delete(client, upstream, users):
+    client.force_login(users["manager00"])
+    carried = "?_changelist_filters=search%3DHead%26page%3D2"
+    page = client.get(f"/customers/1/{carried}").content.decode()
+    assert f"/customers/1/delete/{carried.replace('&', '&amp;')}" in page
+    saved = client.post(f"/customers/1/edit/{carried}", {
+        "branch_id": "00", "customer_no": "HQ001", "name": "Renamed Ltd",
+        "phone": "+254712345678", "is_active": "on"})
+    assert saved["Location"] == f"/customers/1/{carried}"
+    deleted = client.post(f"/customers/1/delete/{carried}")
+    assert deleted["Location"] == "/customers/?search=Head&page=2"
