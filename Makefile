@@ -7,4 +7,4 @@ test:  ## every check and test, browser tests included
 	scripts/test
 
 lint:
-	scripts/bootstrap && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+	scripts/bootstrap dev && .venv/bin/ruff check . && .venv/bin/ruff format --check .
