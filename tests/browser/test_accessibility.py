@@ -1,0 +1,72 @@
+"""axe-core on the main screens, in the light and the dark colour scheme.
+
+Violations of impact "serious" or "critical" fail the test; all of them are listed.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+BLOCKING = {"serious", "critical"}
+_axe = Axe()
+
+
+@pytest.fixture(params=["light", "dark"])
+def browser_context_args(browser_context_args, request):
+    """Every page of these tests in one colour scheme (the admin's theme follows it)."""
+    return {**browser_context_args, "color_scheme": request.param}
+
+
+def _violations(page, label: str) -> list[str]:
+    # Let the sections htmx loads after the page arrive (no half-faded region is judged).
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    results = _axe.run(page)
+    found = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") not in BLOCKING:
+            continue
+        targets = [
+            f"{' '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}"
+            for node in violation["nodes"][:5]
+        ]
+        found.append(
+            f"[{label}] {violation['impact']} {violation['id']}: {violation['help']}\n    "
+            + "\n    ".join(targets)
+        )
+    return found
+
+
+def test_axe_on_login_list_detail_and_form(app, browser_context_args):
+    page = app.page
+    scheme = browser_context_args["color_scheme"]
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+    violations = []
+
+    app.goto("/accounts/login/")
+    violations += _violations(page, "login")
+    app.login()
+
+    violations += _violations(page, "list")
+
+    app.goto("/customers/1/")
+    expect(page.locator("#history table.transactions")).to_be_visible()
+    violations += _violations(page, "detail")
+
+    app.goto("/customers/new/")
+    # With a live-checked error shown, as users will see it.
+    page.get_by_label("TIN", exact=True).fill("bad")
+    page.keyboard.press("Tab")
+    expect(page.locator("#errors-tin")).not_to_be_empty()
+    violations += _violations(page, "create form")
+
+    # The quick search's popup, open with an option highlighted.
+    page.get_by_role("combobox", name="Search customers").click()
+    page.keyboard.type("Ltd")
+    expect(page.get_by_role("listbox")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("combobox", name="Search customers")).to_have_attribute(
+        "aria-activedescendant", "quick-search-option-1"
+    )
+    violations += _violations(page, "quick search open")
+
+    assert not violations, f"axe ({scheme}): serious/critical violations:\n" + "\n".join(violations)
