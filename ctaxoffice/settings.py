@@ -82,6 +82,16 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several threads (runserver, the sandbox's own calls, live_server) share the file:
+    # wait for a lock instead of failing, and let readers run beside a writer.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
+    # A file, not memory, for tests: live_server threads then get their own connections.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,6 +175,7 @@ CTAX_API_BASE_URL = env.str(
 ).rstrip("/")
 CTAX_API_KEY = env.str("CTAX_API_KEY", default=CTAX_SANDBOX_API_KEY)
 CTAX_API_TIMEOUT = env.float("CTAX_API_TIMEOUT", default=5.0)
+CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="ctaxoffice")
 
 LOGGING = {
     "version": 1,

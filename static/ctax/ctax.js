@@ -67,6 +67,11 @@
     input.addEventListener("focus", function () {
       if (options().length) setOpen(true);
     });
+    // Options contain no links (an option must hold no interactive content): a click opens one.
+    results.addEventListener("click", function (event) {
+      var option = event.target.closest("[role=option][data-href]");
+      if (option && results.contains(option)) window.location.assign(option.getAttribute("data-href"));
+    });
     document.addEventListener("click", function (event) {
       if (!input.form.contains(event.target)) setOpen(false);
     });

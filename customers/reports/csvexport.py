@@ -1,0 +1,76 @@
+"""CSV files for spreadsheets: UTF-8 with a byte-order mark, safe against formula injection.
+
+Rows are produced one upstream page at a time, so an export starts at once and never
+holds the whole file in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from ..upstream_errors import UpstreamError
+from .months import NAIROBI
+
+logger = logging.getLogger("customers.reports")
+
+BOM = "\ufeff"
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP's list,
+# with the line feed added): such text cells get a leading single quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def neutralise(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def cell(value) -> str:
+    """One value as CSV text. Numbers stay numbers; all text is neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, (Decimal, int)):
+        return str(value)  # digits we format ourselves: never a formula
+    if isinstance(value, dt.datetime):
+        return value.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return neutralise(str(value))
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back (for csv.writer)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def stream(header: list[str], row_batches: Iterable[list[list]]) -> Iterator[bytes]:
+    """The file as bytes: BOM and header first, then one chunk per batch of rows.
+
+    An upstream failure part-way ends the file with a line saying it is incomplete
+    (the status line has long been sent, so this is the only honest way left).
+    """
+    writer = csv.writer(_Echo())
+    yield (BOM + writer.writerow(header)).encode("utf-8")
+    try:
+        for rows in row_batches:
+            chunk = "".join(writer.writerow([cell(v) for v in row]) for row in rows)
+            if chunk:
+                yield chunk.encode("utf-8")
+    except UpstreamError as exc:
+        logger.warning("export stopped early: %s", type(exc).__name__)
+        note = f"The export stopped early and this file is incomplete: {exc.message}"
+        yield writer.writerow([neutralise(note)]).encode("utf-8")
+
+
+def file_name(*parts: str, day: dt.date) -> str:
+    """'customers-branch-01-2026-11-25.csv': each part made safe for a file name."""
+    safe = [_UNSAFE_IN_NAME.sub("_", part).strip("_.-") for part in parts if part]
+    return "-".join([*(p for p in safe if p), day.isoformat()]) + ".csv"

@@ -1,0 +1,60 @@
+"""A customer's statement for a period: every transaction, and totals per type."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..upstream_types import Transaction
+from .fetching import Fetched
+from .monthly import COUNTED_STATUS, PURCHASES, SALES, Totals
+
+TYPE_LABELS = {SALES: "Sales", PURCHASES: "Purchases"}
+_OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass(slots=True)
+class TypeLine:
+    kind: str
+    counted: Totals = field(default_factory=Totals)  # successful: the statement's totals
+    left_out: Totals = field(default_factory=Totals)  # pending or failed
+
+    @property
+    def label(self) -> str:
+        return TYPE_LABELS.get(self.kind, self.kind.capitalize())
+
+
+@dataclass(slots=True)
+class Statement:
+    from_date: dt.date
+    to_date: dt.date
+    transactions: list[Transaction]
+    lines: list[TypeLine]
+    total: int  # as the upstream counts them
+    complete: bool
+
+    @property
+    def left_out(self) -> Totals:
+        total = Totals()
+        for line in self.lines:
+            total.count += line.left_out.count
+            total.amount += line.left_out.amount
+            total.tax += line.left_out.tax
+        return total
+
+
+def build_statement(fetched: Fetched, from_date: dt.date, to_date: dt.date) -> Statement:
+    """Oldest first, as a statement reads; totals of successful transactions per type."""
+    items = sorted(fetched.items, key=lambda tx: (tx.created_at or _OLDEST, tx.invoice_no))
+    lines = {kind: TypeLine(kind) for kind in (SALES, PURCHASES)}
+    for tx in items:
+        line = lines.setdefault(tx.type, TypeLine(tx.type))
+        (line.counted if tx.status == COUNTED_STATUS else line.left_out).add(tx)
+    return Statement(
+        from_date=from_date,
+        to_date=to_date,
+        transactions=items,
+        lines=list(lines.values()),
+        total=fetched.total,
+        complete=fetched.complete,
+    )

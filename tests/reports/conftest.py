@@ -1,0 +1,67 @@
+"""Fixtures for the report tests: a paging fake upstream, branches 00/01, one user per role."""
+
+import pytest
+import responses
+from django.contrib.auth.models import Group
+from report_fakes import BASE, FakeUpstream, customer
+
+from customers import services
+from customers.models import Branch, BranchMembership
+
+
+@pytest.fixture
+def fake(settings):
+    settings.CTAX_API_BASE_URL = BASE
+    settings.CTAX_API_KEY = "k-report-test"
+    settings.CTAX_API_TIMEOUT = 2
+    services.reset_client()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        upstream = FakeUpstream(mock).install()
+        upstream.customers = {
+            1: customer(1, "HQ001", "Head Office Trading Ltd", "00"),
+            2: customer(2, "MSA001", "Mombasa Secret Supplies", "01"),
+        }
+        yield upstream
+    services.reset_client()
+
+
+@pytest.fixture
+def branches(db):
+    return {
+        code: Branch.objects.create(code=code, name=name)
+        for code, name in [("00", "Head Office"), ("01", "Mombasa Road")]
+    }
+
+
+def _user(django_user_model, name, *, role=None, branch_codes=(), superuser=False):
+    if superuser:
+        return django_user_model.objects.create_superuser(name, f"{name}@example.com", "pw")
+    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw")
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    for code in branch_codes:
+        BranchMembership.objects.create(user=user, branch=Branch.objects.get(code=code))
+    return user
+
+
+@pytest.fixture
+def people(django_user_model, branches):
+    return {
+        "staff00": _user(django_user_model, "staff00", role="Office staff", branch_codes=["00"]),
+        "manager00": _user(
+            django_user_model, "manager00", role="Branch manager", branch_codes=["00"]
+        ),
+        "manager01": _user(
+            django_user_model, "manager01", role="Branch manager", branch_codes=["01"]
+        ),
+        "admin": _user(django_user_model, "admin", superuser=True),
+    }
+
+
+@pytest.fixture
+def as_user(client, people):
+    def login(name):
+        client.force_login(people[name])
+        return client
+
+    return login

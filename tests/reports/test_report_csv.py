@@ -1,0 +1,270 @@
+"""CSV exports: every page streamed lazily, BOM, formula injection neutralised, file names."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.http import StreamingHttpResponse
+from report_fakes import customer, transaction
+
+from customers.reports import csvexport, months
+
+pytestmark = pytest.mark.usefixtures("branches")
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","Click")',
+    "+254712345678",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\tTabbed Traders",
+    "\rCarriage Return Ltd",
+    'Quotes "inside", and a comma',
+    "Line one\nLine two",
+    "Mama Mboga 🥬🍅 — 王芳 محمد",
+    "<script>alert(1)</script>",
+    "Plain Name Ltd",
+]
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _rows(content: bytes) -> list[list[str]]:
+    assert content.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark missing"
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def _expected(value: str) -> str:
+    return f"'{value}" if value.startswith(DANGEROUS_START) else value
+
+
+def _many_customers(fake, count, branch="00"):
+    fake.customers = {
+        i: customer(i, f"C{i:04d}", f"Customer {i}", branch) for i in range(1, count + 1)
+    }
+
+
+def test_hostile_names_round_trip_neutralised(admin_client, fake):
+    fake.customers = {
+        i: customer(
+            i,
+            f"H{i:03d}",
+            name,
+            "00",
+            address=name,
+            email="=1+1@x.example",
+            phone="+254700000000",
+            tin="P000123456X",
+        )
+        for i, name in enumerate(HOSTILE, start=1)
+    }
+
+    response = admin_client.get("/customers/export.csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = _rows(b"".join(response.streaming_content))
+    assert rows[0] == [
+        "Customer number",
+        "Name",
+        "TIN",
+        "Phone",
+        "Email",
+        "Address",
+        "Branch",
+        "Branch name",
+        "Active",
+        "Transactions",
+        "Created (Nairobi time)",
+    ]
+    body = rows[1:]
+    assert [row[1] for row in body] == [_expected(name) for name in HOSTILE]
+    assert [row[5] for row in body] == [_expected(name) for name in HOSTILE]
+    assert {row[3] for row in body} == {"'+254700000000"}
+    assert {row[4] for row in body} == {"'=1+1@x.example"}
+    assert body[0][6:] == ["00", "Head Office", "Yes", "0", "2025-01-01 13:00"]
+    for row in body:
+        for cell in row:
+            assert not cell.startswith(DANGEROUS_START), cell
+
+
+def test_the_export_streams_and_reads_upstream_pages_lazily(admin_client, fake):
+    _many_customers(fake, 250)
+
+    response = admin_client.get("/customers/export.csv")
+
+    assert isinstance(response, StreamingHttpResponse)
+    assert fake.pages_asked("customers") == [1]  # the first page before answering
+    chunks = iter(response.streaming_content)
+    header_and_first = next(chunks) + next(chunks)
+    assert header_and_first.count(b"\r\n") == 101
+    assert fake.pages_asked("customers") == [1]
+    second = next(chunks)
+    assert fake.pages_asked("customers") == [1, 2]
+    rest = list(chunks)
+    assert fake.pages_asked("customers") == [1, 2, 3]
+    assert len(rest) == 1
+    assert {params["per_page"] for params in fake.calls_to("customers")} == {"100"}
+    rows = _rows(header_and_first + second + rest[0])
+    assert [row[0] for row in rows[1:]] == [f"C{i:04d}" for i in range(1, 251)]
+
+
+def test_every_page_not_only_the_one_on_screen(admin_client, fake):
+    _many_customers(fake, 230)
+
+    response = admin_client.get("/customers/export.csv?page=2&per_page=25")
+
+    rows = _rows(b"".join(response.streaming_content))
+    assert [row[0] for row in rows[1:]] == [f"C{i:04d}" for i in range(1, 231)]
+
+
+def test_the_lists_filters_are_passed_upstream(admin_client, fake):
+    _many_customers(fake, 3, branch="01")
+
+    response = admin_client.get("/customers/export.csv?search=Cust&branch_id=01&status=active")
+
+    assert fake.calls_to("customers") == [
+        {"search": "Cust", "branch_id": "01", "status": "active", "page": "1", "per_page": "100"}
+    ]
+    day = months.today().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="customers-branch-01-active-search-Cust-{day}.csv"'
+    )
+    assert len(_rows(b"".join(response.streaming_content))) == 4
+
+
+def test_an_administrators_unfiltered_export_is_named_for_all_branches(admin_client, fake):
+    response = admin_client.get("/customers/export.csv")
+
+    day = months.today().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="customers-all-branches-{day}.csv"'
+    )
+    assert response["Cache-Control"] == "no-store"
+    assert "branch_id" not in fake.calls_to("customers")[0]
+
+
+def test_a_failure_on_the_first_page_is_an_error_page_not_a_file(admin_client, fake):
+    fake.fail_on[("customers", 1)] = 503
+
+    response = admin_client.get("/customers/export.csv")
+
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert "not answering" in response.content.decode()
+
+
+def test_a_failure_part_way_ends_the_file_saying_it_is_incomplete(admin_client, fake):
+    _many_customers(fake, 150)
+    fake.fail_on[("customers", 2)] = 503
+
+    response = admin_client.get("/customers/export.csv")
+
+    rows = _rows(b"".join(response.streaming_content))
+    assert len(rows) == 1 + 100 + 1
+    assert rows[-1][0].startswith("The export stopped early and this file is incomplete")
+
+
+def test_the_download_token_cookie_says_when_the_file_starts(admin_client, fake):
+    response = admin_client.get("/customers/export.csv?export_token=abc123def456")
+    assert response.cookies["ctax_export"].value == "abc123def456"
+    assert not response.cookies["ctax_export"]["httponly"]
+
+    response = admin_client.get("/customers/export.csv?export_token=<bad>")
+    assert "ctax_export" not in response.cookies
+
+
+def test_transactions_export_with_filters(admin_client, fake):
+    fake.transactions[1] = [
+        transaction(1, amount="15000.00", tax="2068.97", created_at="2025-01-31T21:30:00Z"),
+        transaction(2, type_="purchases", amount="1160.00", tax="160.00", status="failed"),
+        {**transaction(3, amount="-500.00", tax="-68.97"), "invoice_no": "=cmd|'/C calc'!A0"},
+    ]
+
+    response = admin_client.get(
+        "/customers/1/transactions.csv?type=sales&from_date=2025-01-01&to_date=2025-03-31"
+    )
+
+    assert fake.calls_to("customers/1/transactions") == [
+        {
+            "type": "sales",
+            "from_date": "2025-01-01",
+            "to_date": "2025-03-31",
+            "page": "1",
+            "per_page": "100",
+        }
+    ]
+    day = months.today().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="transactions-HQ001-sales-from-2025-01-01-to-2025-03-31-{day}.csv"'
+    )
+    rows = _rows(b"".join(response.streaming_content))
+    assert rows[0] == [
+        "Date (Nairobi time)",
+        "Invoice",
+        "Type",
+        "Amount (KES)",
+        "Tax (KES)",
+        "Status",
+        "Branch",
+        "Transaction ID",
+    ]
+    # 21:30 UTC on 31 January is already 1 February in Nairobi.
+    assert rows[1] == [
+        "2025-02-01 00:30",
+        "INV-0001",
+        "Sales",
+        "15000.00",
+        "2068.97",
+        "Success",
+        "00",
+        "uuid-1",
+    ]
+    assert rows[2][5] == "Failed"
+    assert rows[3][1] == "'=cmd|'/C calc'!A0"
+    assert rows[3][3:5] == ["-500.00", "-68.97"]  # numbers we format are left as numbers
+
+
+def test_transactions_export_of_every_page(admin_client, fake):
+    fake.transactions[1] = [transaction(n) for n in range(1, 206)]
+
+    response = admin_client.get("/customers/1/transactions.csv")
+
+    assert fake.pages_asked("customers/1/transactions") == [1]
+    rows = _rows(b"".join(response.streaming_content))
+    assert len(rows) == 1 + 205
+    assert fake.pages_asked("customers/1/transactions") == [1, 2, 3]
+    day = months.today().isoformat()
+    assert f'filename="transactions-HQ001-{day}.csv"' in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("\n=1", "'\n=1"),
+        ("a=1", "a=1"),
+        ("", ""),
+        (" =1", " =1"),
+    ],
+)
+def test_neutralise(value, expected):
+    assert csvexport.neutralise(value) == expected
+
+
+def test_cells():
+    assert csvexport.cell(None) == ""
+    assert csvexport.cell(True) == "Yes" and csvexport.cell(False) == "No"
+    assert csvexport.cell(Decimal("-12.50")) == "-12.50"
+    assert csvexport.cell(7) == "7"
+    assert csvexport.cell("-7") == "'-7"  # text that looks like a number is still text
+
+
+def test_file_names_are_safe():
+    day = months.today()
+    name = csvexport.file_name("transactions", 'A/B\\"C;D', "", day=day)
+    assert name == f"transactions-A_B_C_D-{day.isoformat()}.csv"

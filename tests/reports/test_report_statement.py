@@ -1,0 +1,151 @@
+"""The printable statement: every transaction of the period, totals per type, A4 print CSS."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db.models import Count, Sum
+from report_fakes import transaction
+
+from customers.reports import fetching
+from sandbox.models import SandboxBranch, SandboxCustomer, SandboxTransaction
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
+REPORT_CSS = Path(__file__).resolve().parents[2] / "static" / "ctax" / "report.css"
+
+
+@pytest.fixture
+def shop(sandbox_api, db):
+    branch = SandboxBranch.objects.create(code="00", name="Head Office")
+    return SandboxCustomer.objects.create(
+        branch=branch,
+        customer_no="CUST0007",
+        name="Baraka Hardware & Sons <Ltd>",
+        tin="A000123456Z",
+        address="Moi Avenue\nP.O. Box 1-00100, Nairobi",
+    )
+
+
+def _at(day: str, hour: int) -> dt.datetime:
+    return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=NAIROBI)
+
+
+ROWS = [  # (day, hour Nairobi, type, amount, status)
+    ("2025-03-01", 0, "sales", "11600.00", "success"),
+    ("2025-03-05", 10, "purchases", "2320.50", "success"),
+    ("2025-03-09", 12, "sales", "999.99", "failed"),
+    ("2025-03-15", 9, "sales", "150000.00", "success"),
+    ("2025-03-20", 16, "purchases", "580.00", "pending"),
+    ("2025-03-31", 23, "sales", "0.01", "success"),
+    ("2025-04-01", 0, "sales", "777.00", "success"),  # after the period (Nairobi)
+    ("2025-02-28", 23, "purchases", "888.00", "success"),  # before it
+]
+
+
+def _fill(customer):
+    for n, (day, hour, kind, amount, status) in enumerate(ROWS):
+        amount = Decimal(amount)
+        SandboxTransaction.objects.create(
+            customer=customer,
+            branch_id="00",
+            type=kind,
+            invoice_no=f"DOC-{n:03d}",
+            total_amount=amount,
+            tax_amount=(amount * 16 / 116).quantize(Decimal("0.01")),
+            status=status,
+            created_at=_at(day, hour),
+        )
+
+
+def _cells(html: str, table_class: str) -> list[list[str]]:
+    table = html.split(f'class="report-table {table_class}"', 1)[1].split("</table>", 1)[0]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statement_lists_the_period_and_totals_each_type(admin_client, shop):
+    _fill(shop)
+
+    response = admin_client.get(
+        f"/customers/{shop.id}/statement/?from_date=2025-03-01&to_date=2025-03-31"
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Customer statement" in html and "1 Mar 2025 – 31 Mar 2025" in html
+    assert "Baraka Hardware &amp; Sons &lt;Ltd&gt;" in html and "<Ltd>" not in html
+    assert "A000123456Z" in html and "Moi Avenue<br>P.O. Box 1-00100, Nairobi" in html
+    assert "Branch 00 — Head Office" in html
+
+    lines = _cells(html, "statement-table")
+    assert lines[0] == ["Date", "Invoice", "Type", "Amount (KES)", "Tax (KES)", "Status"]
+    assert [row[1] for row in lines[1:]] == [f"DOC-{n:03d}" for n in range(6)]  # oldest first
+    assert lines[1] == ["1 Mar 2025, 00:00", "DOC-000", "Sales", "11,600.00", "1,600.00", "Success"]
+    assert lines[3][5] == "Failed*"
+
+    period = SandboxTransaction.objects.filter(
+        customer=shop,
+        status="success",
+        created_at__gte=_at("2025-03-01", 0),
+        created_at__lt=_at("2025-04-01", 0),
+    )
+    totals = _cells(html, "totals-table")
+    assert totals[0] == ["Type", "Transactions", "Amount (KES)", "Tax (KES)"]
+    for row, kind in zip(totals[1:], ["sales", "purchases"], strict=True):
+        sums = period.filter(type=kind).aggregate(
+            n=Count("pk"), a=Sum("total_amount"), t=Sum("tax_amount")
+        )
+        assert row == [kind.capitalize(), str(sums["n"]), f"{sums['a']:,.2f}", f"{sums['t']:,.2f}"]
+    assert "the 2 pending or failed transactions marked * (KES 1,579.99) are listed" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_default_period_is_this_month_and_the_two_before(admin_client, shop):
+    response = admin_client.get(f"/customers/{shop.id}/statement/")
+
+    today = dt.datetime.now(NAIROBI).date()
+    index = today.year * 12 + today.month - 1 - 2
+    assert response.context["from_date"] == dt.date(index // 12, index % 12 + 1, 1)
+    assert response.context["to_date"] == today
+    html = response.content.decode()
+    assert f'name="to_date" value="{today.isoformat()}"' in html
+    assert "No transactions with this customer in this period." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_backwards_period_is_refused_without_reading_the_history(admin_client, fake, branches):
+    response = admin_client.get("/customers/1/statement/?from_date=2025-04-01&to_date=2025-03-01")
+
+    assert response.status_code == 400
+    assert "The end date must be on or after the start date." in response.content.decode()
+    assert fake.calls_to("customers/1/transactions") == []
+
+
+@pytest.mark.django_db
+def test_a_period_too_long_for_one_statement(admin_client, fake, branches, monkeypatch):
+    monkeypatch.setattr(fetching, "MAX_PAGES", 2)
+    fake.transactions[1] = [transaction(n) for n in range(201)]
+
+    response = admin_client.get("/customers/1/statement/?from_date=2025-01-01")
+
+    html = response.content.decode()
+    assert "This period has 201 transactions, more than one statement holds (200)." in html
+    assert fake.pages_asked("customers/1/transactions") == [1]
+    assert "statement-table" not in html
+
+
+def test_the_print_stylesheet_is_a4_without_navigation():
+    css = REPORT_CSS.read_text()
+    assert re.search(r"@page \{\s*size: A4;", css)
+    print_rules = css.split("@media print", 1)[1]
+    for hidden in ("#header", "nav", ".breadcrumbs", ".no-print", "form"):
+        assert hidden in print_rules.split("display: none")[0]
