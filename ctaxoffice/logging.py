@@ -14,8 +14,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        data.update({k: v for k, v in vars(record).items()
-                     if k not in _STANDARD and not k.startswith("_")})
+        data.update(
+            {k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")}
+        )
         if record.exc_info:
             data["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(data, default=str)

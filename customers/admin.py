@@ -36,8 +36,15 @@ class CtaxUserAdmin(UserAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: nobody edits or deletes the trail."""
 
-    list_display = ["created_at", "username", "action", "customer_no", "customer_id",
-                    "branch_id", "outcome"]
+    list_display = [
+        "created_at",
+        "username",
+        "action",
+        "customer_no",
+        "customer_id",
+        "branch_id",
+        "outcome",
+    ]
     list_filter = ["action", "outcome", "branch_id"]
     search_fields = ["username", "customer_no", "=customer_id", "request_id"]
     date_hierarchy = "created_at"

@@ -2,4 +2,4 @@ from django.apps import AppConfig
 
 
 class CustomersConfig(AppConfig):
-    name = 'customers'
+    name = "customers"

@@ -14,8 +14,10 @@ def _plain(value: Any):
 
 def diff(before: dict, after: dict) -> dict[str, list]:
     """{field: [before, after]} for each field of `after` whose value differs."""
-    pairs = {name: [_plain(_blank_none(before.get(name))), _plain(_blank_none(value))]
-             for name, value in after.items()}
+    pairs = {
+        name: [_plain(_blank_none(before.get(name))), _plain(_blank_none(value))]
+        for name, value in after.items()
+    }
     return {name: pair for name, pair in pairs.items() if pair[0] != pair[1]}
 
 
@@ -23,9 +25,17 @@ def _blank_none(value):
     return None if value == "" else value
 
 
-def record(*, user, action: str, customer_id: int | None, customer_no: str = "",
-           branch_id: str = "", changes: dict | None = None,
-           error: UpstreamError | None = None, request_id: str | None = None) -> AuditEntry:
+def record(
+    *,
+    user,
+    action: str,
+    customer_id: int | None,
+    customer_no: str = "",
+    branch_id: str = "",
+    changes: dict | None = None,
+    error: UpstreamError | None = None,
+    request_id: str | None = None,
+) -> AuditEntry:
     return AuditEntry.objects.create(
         user=user if user.is_authenticated else None,
         username=user.get_username(),

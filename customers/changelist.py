@@ -38,10 +38,12 @@ class CustomerChangeList:
     preserved_filters: str = ""
 
     @classmethod
-    def from_request(cls, request, *, branches: list[tuple[str, str]],
-                     allowed_branches: list[str] | None) -> CustomerChangeList:
-        form = ListFilterForm(request.GET, branches=branches or [],
-                              allow_all=allowed_branches is None)
+    def from_request(
+        cls, request, *, branches: list[tuple[str, str]], allowed_branches: list[str] | None
+    ) -> CustomerChangeList:
+        form = ListFilterForm(
+            request.GET, branches=branches or [], allow_all=allowed_branches is None
+        )
         form.is_valid()  # invalid values are simply dropped, as the admin does
         data = form.cleaned_data
         per_page = data.get("per_page") or 25
@@ -74,12 +76,17 @@ class CustomerChangeList:
 
     def load(self) -> CustomerChangeList:
         if self.has_no_branch:  # nothing to show, and nothing to ask the upstream
-            self.result = Page(items=[], meta=PageMeta(total=0, per_page=self.per_page,
-                                                       current_page=1, last_page=1))
+            self.result = Page(
+                items=[],
+                meta=PageMeta(total=0, per_page=self.per_page, current_page=1, last_page=1),
+            )
             return self
         self.result = services.list_customers(
-            search=self.search or None, branch_id=self.upstream_branch,
-            status=self.status or None, page=self.page_number, per_page=self.per_page,
+            search=self.search or None,
+            branch_id=self.upstream_branch,
+            status=self.status or None,
+            page=self.page_number,
+            per_page=self.per_page,
         )
         return self
 

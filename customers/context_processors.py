@@ -12,11 +12,13 @@ def upstream_status(request):
     last = services.LAST_CALL
     if last["at"] is None:
         return {"upstream_status": {"known": False}}
-    return {"upstream_status": {
-        "known": True,
-        "ok": last["ok"],
-        "status": last["status"],
-        "outcome": last["outcome"],
-        "ms": round(last["ms"] or 0),
-        "ago": max(int(time.time() - last["at"]), 0),
-    }}
+    return {
+        "upstream_status": {
+            "known": True,
+            "ok": last["ok"],
+            "status": last["status"],
+            "outcome": last["outcome"],
+            "ms": round(last["ms"] or 0),
+            "ago": max(int(time.time() - last["at"]), 0),
+        }
+    }

@@ -32,8 +32,7 @@ def normalise_tin(value: str) -> str:
     tin = re.sub(r"\s+", "", value).upper()
     if not TIN_PATTERN.fullmatch(tin):
         raise ValidationError(
-            "Enter a TIN of 11 characters: P or A, nine digits, then a letter "
-            "(e.g. P000123456X).",
+            "Enter a TIN of 11 characters: P or A, nine digits, then a letter (e.g. P000123456X).",
             code="tin",
         )
     return tin
@@ -46,18 +45,27 @@ class CustomerForm(forms.Form):
     customer_no = forms.CharField(label="Customer number", max_length=50)
     name = forms.CharField(label="Customer name", max_length=255)
     tin = forms.CharField(
-        label="TIN", required=False, max_length=20,
+        label="TIN",
+        required=False,
+        max_length=20,
         help_text="Optional. 11 characters: P or A, nine digits, one letter (e.g. P000123456X).",
     )
     phone = forms.CharField(
-        label="Phone", required=False, max_length=50,
+        label="Phone",
+        required=False,
+        max_length=50,
         help_text="Optional. Kenyan numbers may be typed as 0712 345678.",
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
-    email = forms.EmailField(label="Email", required=False, max_length=255,
-                             widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    address = forms.CharField(label="Address", required=False, max_length=500,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    email = forms.EmailField(
+        label="Email",
+        required=False,
+        max_length=255,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    address = forms.CharField(
+        label="Address", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, branches: list[tuple[str, str]] | None, **kwargs):
         """`branches`: the (code, label) choices; None takes the branch ID as typed."""
@@ -125,7 +133,10 @@ class ListFilterForm(forms.Form):
     branch_id = forms.ChoiceField(label="Branch", required=False)
     status = forms.ChoiceField(label="Status", required=False, choices=STATUS_CHOICES)
     per_page = forms.TypedChoiceField(
-        label="Per page", required=False, coerce=int, empty_value=25,
+        label="Per page",
+        required=False,
+        coerce=int,
+        empty_value=25,
         choices=[(n, str(n)) for n in PER_PAGE_CHOICES],
     )
 
@@ -137,10 +148,18 @@ class ListFilterForm(forms.Form):
 
 class TransactionFilterForm(forms.Form):
     type = forms.ChoiceField(label="Type", required=False, choices=TYPE_CHOICES)
-    from_date = forms.DateField(label="From", required=False, input_formats=["%Y-%m-%d"],
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    to_date = forms.DateField(label="To", required=False, input_formats=["%Y-%m-%d"],
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    from_date = forms.DateField(
+        label="From",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    to_date = forms.DateField(
+        label="To",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -155,4 +174,3 @@ def parse_page_number(raw: str | None) -> int:
         return max(int(raw or 1), 1)
     except (TypeError, ValueError):
         return 1
-

@@ -15,12 +15,15 @@ class UpstreamErrorMiddleware:
         if not isinstance(exception, UpstreamError):
             return None
         if isinstance(exception, NotFound):
-            return render_page(request, "404.html", {"message": exception.message},
-                               partial="notice", status=404)
+            return render_page(
+                request, "404.html", {"message": exception.message}, partial="notice", status=404
+            )
         response = render_page(
-            request, "errors/upstream.html",
+            request,
+            "errors/upstream.html",
             {"error": exception, "retry_url": request.get_full_path()},
-            partial="notice", status=exception.http_status,
+            partial="notice",
+            status=exception.http_status,
         )
         if isinstance(exception, RateLimited) and exception.retry_after:
             response["Retry-After"] = str(exception.retry_after)

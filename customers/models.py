@@ -21,13 +21,15 @@ class Branch(models.Model):
 class BranchMembership(models.Model):
     """A user works for a branch: they see and edit only their branches' customers."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="branch_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="branch_memberships"
+    )
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="memberships")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "branch"],
-                                               name="one_membership_per_branch")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "branch"], name="one_membership_per_branch")
+        ]
         ordering = ["branch__code"]
 
     def __str__(self) -> str:
@@ -57,15 +59,15 @@ class AuditEntry(models.Model):
     OUTCOMES = [(SUCCESS, "Success"), (FAILURE, "Failure")]
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     username = models.CharField(max_length=150)
     action = models.CharField(max_length=10, choices=ACTIONS)
     customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     customer_no = models.CharField(max_length=50, blank=True)
     branch_id = models.CharField(max_length=20, blank=True)
-    changes = models.JSONField(default=dict, blank=True,
-                               help_text="field: [before, after]")
+    changes = models.JSONField(default=dict, blank=True, help_text="field: [before, after]")
     outcome = models.CharField(max_length=10, choices=OUTCOMES)
     error = models.TextField(blank=True)
     request_id = models.CharField(max_length=100, blank=True)

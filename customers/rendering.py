@@ -9,8 +9,9 @@ def wants_fragment(request) -> bool:
     return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
 
 
-def render_page(request, template: str, context: dict, *, partial: str | None = None,
-                status: int = 200):
+def render_page(
+    request, template: str, context: dict, *, partial: str | None = None, status: int = 200
+):
     name = f"{template}#{partial}" if partial and wants_fragment(request) else template
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])

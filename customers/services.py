@@ -61,12 +61,32 @@ from .upstream_types import (
 )
 
 __all__ = [
-    "BadResponse", "Conflict", "CustomerDetail", "CustomerSummary", "CustomersClient",
-    "Forbidden", "NotFound", "Page", "RateLimited", "SearchHit", "Transaction",
-    "Unauthorized", "Unavailable", "UpstreamError", "UpstreamTimeout", "ValidationFailed",
-    "WriteResult", "check_ready", "create_customer", "delete_customer", "get_client",
+    "BadResponse",
+    "Conflict",
+    "CustomerDetail",
+    "CustomerSummary",
+    "CustomersClient",
+    "Forbidden",
+    "NotFound",
+    "Page",
+    "RateLimited",
+    "SearchHit",
+    "Transaction",
+    "Unauthorized",
+    "Unavailable",
+    "UpstreamError",
+    "UpstreamTimeout",
+    "ValidationFailed",
+    "WriteResult",
+    "check_ready",
+    "create_customer",
+    "delete_customer",
+    "get_client",
     "get_customer",
-    "list_customers", "list_transactions", "run_concurrently", "search_customers",
+    "list_customers",
+    "list_transactions",
+    "run_concurrently",
+    "search_customers",
     "update_customer",
 ]
 
@@ -87,8 +107,9 @@ class _BudgetRetry(Retry):
     so the user is told to come back instead of being kept waiting.
     """
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
-                  _stacktrace=None):
+    def increment(
+        self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None
+    ):
         if error is not None and self._is_read_error(error):
             # read=False: re-raised as it is, so a read timeout stays a ReadTimeout.
             return super().increment(method, url, response, error, _pool, _stacktrace)
@@ -143,8 +164,14 @@ def _new_session(pool_size: int = 32) -> requests.Session:
 class CustomersClient:
     """A client of the Customers API on one pooled, keep-alive `requests.Session`."""
 
-    def __init__(self, *, base_url: str, api_key: str, timeout: float,
-                 session: requests.Session | None = None):
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        timeout: float,
+        session: requests.Session | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.timeout = float(timeout)
         self._auth_header = {"Authorization": f"Bearer {api_key}"}
@@ -156,9 +183,15 @@ class CustomersClient:
 
     # --- reads --------------------------------------------------------------
 
-    def list_customers(self, *, search: str | None = None, branch_id: str | None = None,
-                       status: str | None = None, page: int = 1,
-                       per_page: int = 25) -> Page[CustomerSummary]:
+    def list_customers(
+        self,
+        *,
+        search: str | None = None,
+        branch_id: str | None = None,
+        status: str | None = None,
+        page: int = 1,
+        per_page: int = 25,
+    ) -> Page[CustomerSummary]:
         params = {
             "search": search or None,
             "branch_id": branch_id or None,
@@ -169,8 +202,9 @@ class CustomersClient:
         envelope = self._call("GET", "customers", params=params)
         return _parse(lambda: parse_page(envelope, parse_summary))
 
-    def search_customers(self, *, q: str, branch_id: str | None = None,
-                         limit: int = 10) -> list[SearchHit]:
+    def search_customers(
+        self, *, q: str, branch_id: str | None = None, limit: int = 10
+    ) -> list[SearchHit]:
         params = {
             "q": q,
             "branch_id": branch_id or None,
@@ -183,9 +217,16 @@ class CustomersClient:
         envelope = self._call("GET", f"customers/{_id(customer_id)}")
         return _parse(lambda: parse_detail(envelope.get("data")))
 
-    def list_transactions(self, customer_id: int, *, type: str | None = None,
-                          from_date: dt.date | None = None, to_date: dt.date | None = None,
-                          page: int = 1, per_page: int | None = None) -> Page[Transaction]:
+    def list_transactions(
+        self,
+        customer_id: int,
+        *,
+        type: str | None = None,
+        from_date: dt.date | None = None,
+        to_date: dt.date | None = None,
+        page: int = 1,
+        per_page: int | None = None,
+    ) -> Page[Transaction]:
         params = {
             "type": type or None,
             "from_date": from_date.isoformat() if from_date else None,
@@ -193,8 +234,7 @@ class CustomersClient:
             "page": max(int(page), 1),
             "per_page": min(per_page, MAX_PER_PAGE) if per_page else None,
         }
-        envelope = self._call("GET", f"customers/{_id(customer_id)}/transactions",
-                              params=params)
+        envelope = self._call("GET", f"customers/{_id(customer_id)}/transactions", params=params)
         return _parse(lambda: parse_page(envelope, parse_transaction))
 
     # --- writes (never retried) ---------------------------------------------
@@ -215,8 +255,9 @@ class CustomersClient:
 
     # --- plumbing -----------------------------------------------------------
 
-    def _call(self, method: str, path: str, *, params: dict | None = None,
-              json_body: dict | None = None) -> dict:
+    def _call(
+        self, method: str, path: str, *, params: dict | None = None, json_body: dict | None = None
+    ) -> dict:
         url = f"{self.base_url}/{path}"
         params = {k: v for k, v in (params or {}).items() if v is not None}
         started = time.monotonic()
@@ -224,8 +265,13 @@ class CustomersClient:
         response, outcome = None, "error"
         try:
             response = self.session.request(
-                method, url, params=params, json=json_body, headers=self._auth_header,
-                timeout=(min(self.timeout, 3.05), self.timeout), allow_redirects=False,
+                method,
+                url,
+                params=params,
+                json=json_body,
+                headers=self._auth_header,
+                timeout=(min(self.timeout, 3.05), self.timeout),
+                allow_redirects=False,
             )
             envelope = _decode(response)
             if response.status_code >= 300:  # error texts reach users: never with our key
@@ -321,14 +367,16 @@ def _retry_after(response: requests.Response) -> int | None:
         pass
     try:
         from email.utils import parsedate_to_datetime
+
         when = parsedate_to_datetime(value)
         return max(int((when - dt.datetime.now(dt.UTC)).total_seconds()), 1)
     except (TypeError, ValueError):
         return None
 
 
-def _error_for(status: int, envelope: dict | None, response: requests.Response,
-               request_id: str | None) -> UpstreamError:
+def _error_for(
+    status: int, envelope: dict | None, response: requests.Response, request_id: str | None
+) -> UpstreamError:
     kwargs = {"status": status, "request_id": request_id}
     if status in (400, 422):
         errors = parse_field_errors(envelope.get("errors") if envelope else None)
@@ -373,20 +421,39 @@ def _parse(build):
 def _log_call(method: str, path: str, response, started: float, outcome: str) -> None:
     """One line per call: never the key, the query string or the body (personal data)."""
     elapsed_ms = (time.monotonic() - started) * 1000
-    fields = {"upstream_method": method, "upstream_path": f"/{path}",
-              "duration_ms": round(elapsed_ms, 1)}
+    fields = {
+        "upstream_method": method,
+        "upstream_path": f"/{path}",
+        "duration_ms": round(elapsed_ms, 1),
+    }
     if response is None:
         LAST_CALL.update(ok=False, status=None, outcome=outcome, at=time.time(), ms=elapsed_ms)
-        logger.warning("upstream %s /%s failed=%s ms=%.0f", method, path, outcome, elapsed_ms,
-                       extra={**fields, "upstream_error": outcome})
+        logger.warning(
+            "upstream %s /%s failed=%s ms=%.0f",
+            method,
+            path,
+            outcome,
+            elapsed_ms,
+            extra={**fields, "upstream_error": outcome},
+        )
         return
     retries = len(getattr(getattr(response.raw, "retries", None), "history", ()) or ())
     status = response.status_code
-    LAST_CALL.update(ok=status < 500 and status not in (401, 403, 429), status=status,
-                     outcome=outcome, at=time.time(), ms=elapsed_ms)
+    LAST_CALL.update(
+        ok=status < 500 and status not in (401, 403, 429),
+        status=status,
+        outcome=outcome,
+        at=time.time(),
+        ms=elapsed_ms,
+    )
     logger.info(
         "upstream %s /%s status=%s ms=%.0f retries=%d request_id=%s",
-        method, path, status, elapsed_ms, retries, outcome,
+        method,
+        path,
+        status,
+        elapsed_ms,
+        retries,
+        outcome,
         extra={**fields, "upstream_status": status, "retries": retries, "request_id": outcome},
     )
 
@@ -457,11 +524,17 @@ def run_concurrently(*calls):
 # --- the functions views use ------------------------------------------------
 
 
-def list_customers(*, search: str | None = None, branch_id: str | None = None,
-                   status: str | None = None, page: int = 1,
-                   per_page: int = 25) -> Page[CustomerSummary]:
-    return get_client().list_customers(search=search, branch_id=branch_id, status=status,
-                                       page=page, per_page=per_page)
+def list_customers(
+    *,
+    search: str | None = None,
+    branch_id: str | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> Page[CustomerSummary]:
+    return get_client().list_customers(
+        search=search, branch_id=branch_id, status=status, page=page, per_page=per_page
+    )
 
 
 def search_customers(*, q: str, branch_id: str | None = None, limit: int = 10) -> list[SearchHit]:
@@ -472,11 +545,18 @@ def get_customer(*, customer_id: int) -> CustomerDetail:
     return get_client().get_customer(customer_id)
 
 
-def list_transactions(*, customer_id: int, type: str | None = None,
-                      from_date: dt.date | None = None, to_date: dt.date | None = None,
-                      page: int = 1, per_page: int | None = None) -> Page[Transaction]:
-    return get_client().list_transactions(customer_id, type=type, from_date=from_date,
-                                          to_date=to_date, page=page, per_page=per_page)
+def list_transactions(
+    *,
+    customer_id: int,
+    type: str | None = None,
+    from_date: dt.date | None = None,
+    to_date: dt.date | None = None,
+    page: int = 1,
+    per_page: int | None = None,
+) -> Page[Transaction]:
+    return get_client().list_transactions(
+        customer_id, type=type, from_date=from_date, to_date=to_date, page=page, per_page=per_page
+    )
 
 
 def create_customer(*, values: dict[str, Any]) -> WriteResult:

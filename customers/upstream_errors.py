@@ -10,8 +10,13 @@ class UpstreamError(Exception):
     default_message = "The customer service could not complete the request."
     http_status = 502
 
-    def __init__(self, message: str | None = None, *, status: int | None = None,
-                 request_id: str | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int | None = None,
+        request_id: str | None = None,
+    ):
         self.message = message or self.default_message
         self.status = status
         self.request_id = request_id
@@ -29,8 +34,9 @@ class ValidationFailed(UpstreamError):
     default_message = "Validation failed."
     http_status = 400
 
-    def __init__(self, message: str | None = None, *, errors: dict[str, list[str]] | None = None,
-                 **kwargs):
+    def __init__(
+        self, message: str | None = None, *, errors: dict[str, list[str]] | None = None, **kwargs
+    ):
         super().__init__(message, **kwargs)
         self.errors = errors or {}
 
@@ -75,9 +81,7 @@ class Unavailable(UpstreamError):
 
 
 class UpstreamTimeout(Unavailable):
-    default_message = (
-        "The customer service took too long to answer. Please try again in a moment."
-    )
+    default_message = "The customer service took too long to answer. Please try again in a moment."
     http_status = 504
 
 

@@ -15,7 +15,10 @@ urlpatterns = [
     path("customers/<int:customer_id>/edit/", views.edit, name="edit"),
     path("customers/<int:customer_id>/delete/", views.delete, name="delete"),
     path("customers/<int:customer_id>/chart/", views.chart, name="chart"),
-    path("customers/<int:customer_id>/transactions.csv", views.transactions_csv,
-         name="transactions_csv"),
+    path(
+        "customers/<int:customer_id>/transactions.csv",
+        views.transactions_csv,
+        name="transactions_csv",
+    ),
     path("customers/<int:customer_id>/statement/", views.statement, name="statement"),
 ]

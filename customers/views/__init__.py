@@ -3,6 +3,18 @@ from .listing import customer_list, home, quick_search
 from .records import detail, transactions
 from .reports import chart, customers_csv, statement, transactions_csv
 
-__all__ = ["chart", "create", "customer_list", "customers_csv", "delete", "detail", "edit",
-           "home", "quick_search", "statement", "transactions", "transactions_csv",
-           "validate_field"]
+__all__ = [
+    "chart",
+    "create",
+    "customer_list",
+    "customers_csv",
+    "delete",
+    "detail",
+    "edit",
+    "home",
+    "quick_search",
+    "statement",
+    "transactions",
+    "transactions_csv",
+    "validate_field",
+]

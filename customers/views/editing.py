@@ -35,9 +35,14 @@ def create(request):
             return _already_submitted(request, earlier)
         values = form.cleaned_data
         result = _write(
-            request, form, token, lambda: services.create_customer(values=values),
-            action=AuditEntry.CREATE, customer_no=values["customer_no"],
-            branch_id=values["branch_id"], changes=audit.diff({}, values),
+            request,
+            form,
+            token,
+            lambda: services.create_customer(values=values),
+            action=AuditEntry.CREATE,
+            customer_no=values["customer_no"],
+            branch_id=values["branch_id"],
+            changes=audit.diff({}, values),
         )
         if result is not None:
             customer = result.customer
@@ -60,20 +65,26 @@ def edit(request, customer_id: int):
             raise
         return _edit_kept_on_failure(request, customer_id, exc)
     branches = _with_branch(branch_options(request.user), customer.branch_id)
-    form = CustomerEditForm(request.POST or None, initial=customer.form_values(),
-                            branches=branches)
-    context = {"title": f"Edit {customer.name}", "customer": customer,
-               "changelist_filters": list_filters(request)}
+    form = CustomerEditForm(request.POST or None, initial=customer.form_values(), branches=branches)
+    context = {
+        "title": f"Edit {customer.name}",
+        "customer": customer,
+        "changelist_filters": list_filters(request),
+    }
     if request.method == "POST" and form.is_valid():
         changes = form.changes(_hidden_initial(form, fallback=customer.form_values()))
         if not changes:
             messages.info(request, "Nothing was changed, so nothing was saved.")
             return redirect(_with_filters(request, "customers:detail", customer_id))
         result = _write(
-            request, form, None,
+            request,
+            form,
+            None,
             lambda: services.update_customer(customer_id=customer_id, changes=changes),
-            action=AuditEntry.UPDATE, customer_id=customer_id,
-            customer_no=customer.customer_no, branch_id=customer.branch_id,
+            action=AuditEntry.UPDATE,
+            customer_id=customer_id,
+            customer_no=customer.customer_no,
+            branch_id=customer.branch_id,
             changes=audit.diff(customer.form_values(), changes),
         )
         if result is not None:
@@ -87,11 +98,19 @@ def edit(request, customer_id: int):
 @requires(DELETE)
 def delete(request, customer_id: int):
     customer = get_customer_for(request.user, customer_id)
-    context = {"title": f"Delete {customer.name}?", "customer": customer,
-               "changelist_filters": list_filters(request)}
+    context = {
+        "title": f"Delete {customer.name}?",
+        "customer": customer,
+        "changelist_filters": list_filters(request),
+    }
     if request.method == "POST":
-        entry = {"user": request.user, "action": AuditEntry.DELETE, "customer_id": customer_id,
-                 "customer_no": customer.customer_no, "branch_id": customer.branch_id}
+        entry = {
+            "user": request.user,
+            "action": AuditEntry.DELETE,
+            "customer_id": customer_id,
+            "customer_no": customer.customer_no,
+            "branch_id": customer.branch_id,
+        }
         try:
             result = services.delete_customer(customer_id=customer_id)
         except UpstreamError as exc:
@@ -99,11 +118,12 @@ def delete(request, customer_id: int):
             if isinstance(exc, services.NotFound):
                 raise
             context["error"] = exc
-            return render_page(request, "customers/delete.html", context,
-                               status=exc.http_status)
+            return render_page(request, "customers/delete.html", context, status=exc.http_status)
         audit.record(**entry, request_id=result.request_id)
-        messages.success(request, f"The customer “{customer.name}” was deleted. "
-                                  "Their transaction records are kept.")
+        messages.success(
+            request,
+            f"The customer “{customer.name}” was deleted. Their transaction records are kept.",
+        )
         filters = list_filters(request)
         return redirect(reverse("customers:list") + (f"?{filters}" if filters else ""))
     return render_page(request, "customers/delete.html", context)
@@ -132,21 +152,35 @@ def _with_filters(request, name: str, customer_id: int) -> str:
 
 def _edit_kept_on_failure(request, customer_id: int, exc: UpstreamError):
     """The record could not be loaded to save an edit: show the form as typed, with why."""
-    audit.record(user=request.user, action=AuditEntry.UPDATE, customer_id=customer_id,
-                 customer_no=request.POST.get("customer_no", "")[:50], error=exc)
+    audit.record(
+        user=request.user,
+        action=AuditEntry.UPDATE,
+        customer_id=customer_id,
+        customer_no=request.POST.get("customer_no", "")[:50],
+        error=exc,
+    )
     form = CustomerEditForm(request.POST, branches=branch_options(request.user))
     form.upstream_error = exc
     stand_in = SimpleNamespace(id=customer_id, name=request.POST.get("name") or "this customer")
-    context = {"title": f"Edit {stand_in.name}", "customer": stand_in,
-               "changelist_filters": list_filters(request)}
+    context = {
+        "title": f"Edit {stand_in.name}",
+        "customer": stand_in,
+        "changelist_filters": list_filters(request),
+    }
     return _render_form(request, form, context, None)
 
 
-def _write(request, form, token, call, *, action, customer_id=None, customer_no, branch_id,
-           changes):
+def _write(
+    request, form, token, call, *, action, customer_id=None, customer_no, branch_id, changes
+):
     """Run an upstream write and audit it; on failure put the error on the form, return None."""
-    entry = {"user": request.user, "action": action, "customer_no": customer_no,
-             "branch_id": branch_id, "changes": changes}
+    entry = {
+        "user": request.user,
+        "action": action,
+        "customer_no": customer_no,
+        "branch_id": branch_id,
+        "changes": changes,
+    }
     try:
         result = call()
     except UpstreamError as exc:
@@ -236,11 +270,13 @@ def _with_branch(branches, code):
 def _render_form(request, form, context, token):
     _enable_live_checks(form)
     error = getattr(form, "upstream_error", None)
-    context.update({
-        "form": form,
-        "upstream_error": error,
-        "submission_token": str(token) if token else submissions.new_token(),
-    })
+    context.update(
+        {
+            "form": form,
+            "upstream_error": error,
+            "submission_token": str(token) if token else submissions.new_token(),
+        }
+    )
     status = error.http_status if error else 200
     return render_page(request, "customers/form.html", context, status=status)
 
@@ -248,13 +284,15 @@ def _render_form(request, form, context, token):
 def _enable_live_checks(form) -> None:
     for name in LIVE_FIELDS:
         widget = form.fields[name].widget
-        widget.attrs.update({
-            "hx-post": reverse("customers:validate_field", args=[name]),
-            "hx-trigger": "change",
-            "hx-target": f"#errors-{name}",
-            "hx-swap": "outerHTML",
-            "hx-include": "this",
-            "hx-sync": "this:replace",
-            "aria-describedby": f"errors-{name}" + (f" help-{name}"
-                                                    if form.fields[name].help_text else ""),
-        })
+        widget.attrs.update(
+            {
+                "hx-post": reverse("customers:validate_field", args=[name]),
+                "hx-trigger": "change",
+                "hx-target": f"#errors-{name}",
+                "hx-swap": "outerHTML",
+                "hx-include": "this",
+                "hx-sync": "this:replace",
+                "aria-describedby": f"errors-{name}"
+                + (f" help-{name}" if form.fields[name].help_text else ""),
+            }
+        )

@@ -23,5 +23,7 @@ def healthz(request):
 @login_not_required
 def readyz(request):
     ready, reason = services.check_ready()
-    return JsonResponse({"status": "ready" if ready else "unavailable", "upstream": reason},
-                        status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ready" if ready else "unavailable", "upstream": reason},
+        status=200 if ready else 503,
+    )

@@ -24,7 +24,8 @@ def home(request):
 @requires(VIEW)
 def customer_list(request):
     changelist = CustomerChangeList.from_request(
-        request, branches=branch_options(request.user),
+        request,
+        branches=branch_options(request.user),
         allowed_branches=allowed_branches(request.user),
     ).load()
     context = {"cl": changelist, "title": "Customers"}
@@ -53,10 +54,15 @@ def search_in_branches(query: str, allowed: list[str] | None) -> list:
         branch = allowed[0] if allowed else None
         hits = services.search_customers(q=query, branch_id=branch, limit=QUICK_SEARCH_LIMIT)
         return hits[:QUICK_SEARCH_LIMIT]  # even if the upstream ignores `limit`
-    per_branch = services.run_concurrently(*[
-        (lambda code=code: services.search_customers(q=query, branch_id=code,
-                                                     limit=QUICK_SEARCH_LIMIT))
-        for code in allowed
-    ])
+    per_branch = services.run_concurrently(
+        *[
+            (
+                lambda code=code: services.search_customers(
+                    q=query, branch_id=code, limit=QUICK_SEARCH_LIMIT
+                )
+            )
+            for code in allowed
+        ]
+    )
     hits = sorted((hit for hits in per_branch for hit in hits), key=lambda h: h.name.lower())
     return hits[:QUICK_SEARCH_LIMIT]

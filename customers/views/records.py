@@ -44,14 +44,17 @@ def transactions(request, customer_id: int):
 
     def load_history():
         return services.list_transactions(
-            customer_id=customer_id, type=filters.get("type") or None,
-            from_date=filters.get("from_date"), to_date=filters.get("to_date"),
+            customer_id=customer_id,
+            type=filters.get("type") or None,
+            from_date=filters.get("from_date"),
+            to_date=filters.get("to_date"),
             page=page_number,
         )
 
     # Only HTTP in the worker threads: the branch check (a query) stays on this one.
     customer, history = services.run_concurrently(
-        lambda: services.get_customer(customer_id=customer_id), load_history,
+        lambda: services.get_customer(customer_id=customer_id),
+        load_history,
     )
     ensure_visible(request.user, customer)
     context = {

@@ -158,9 +158,16 @@ def test_list_filters_survive_edit_and_delete(client, upstream, users):
     carried = "?_changelist_filters=search%3DHead%26page%3D2"
     page = client.get(f"/customers/1/{carried}").content.decode()
     assert f"/customers/1/delete/{carried.replace('&', '&amp;')}" in page
-    saved = client.post(f"/customers/1/edit/{carried}", {
-        "branch_id": "00", "customer_no": "HQ001", "name": "Renamed Ltd",
-        "phone": "+254712345678", "is_active": "on"})
+    saved = client.post(
+        f"/customers/1/edit/{carried}",
+        {
+            "branch_id": "00",
+            "customer_no": "HQ001",
+            "name": "Renamed Ltd",
+            "phone": "+254712345678",
+            "is_active": "on",
+        },
+    )
     assert saved["Location"] == f"/customers/1/{carried}"
     deleted = client.post(f"/customers/1/delete/{carried}")
     assert deleted["Location"] == "/customers/?search=Head&page=2"

@@ -17,15 +17,26 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def data(sandbox_api):
     head = SandboxBranch.objects.create(code="00", name="Head Office")
     SandboxBranch.objects.create(code="01", name="Mombasa Road")
-    abc = SandboxCustomer.objects.create(branch=head, customer_no="CUST001", name="ABC Trading Ltd",
-                                         tin="P000123456X", phone="+254712345678")
-    SandboxCustomer.objects.create(branch=head, customer_no="CUST002", name="Jane Wanjiku",
-                                   phone="+254722345678")
-    for i, (kind, amount) in enumerate([("sales", "15000.00"), ("sales", "8500.00"),
-                                        ("purchases", "1160.00")]):
+    abc = SandboxCustomer.objects.create(
+        branch=head,
+        customer_no="CUST001",
+        name="ABC Trading Ltd",
+        tin="P000123456X",
+        phone="+254712345678",
+    )
+    SandboxCustomer.objects.create(
+        branch=head, customer_no="CUST002", name="Jane Wanjiku", phone="+254722345678"
+    )
+    for i, (kind, amount) in enumerate(
+        [("sales", "15000.00"), ("sales", "8500.00"), ("purchases", "1160.00")]
+    ):
         SandboxTransaction.objects.create(
-            customer=abc, branch=head, type=kind, invoice_no=f"INV-{i}",
-            total_amount=Decimal(amount), tax_amount=Decimal(amount) * 16 / 116,
+            customer=abc,
+            branch=head,
+            type=kind,
+            invoice_no=f"INV-{i}",
+            total_amount=Decimal(amount),
+            tax_amount=Decimal(amount) * 16 / 116,
         )
     yield abc
     faults.clear_faults()
@@ -39,8 +50,9 @@ def test_reads_match_the_sandbox(data):
     detail = services.get_customer(customer_id=data.id)
     sales = SandboxTransaction.objects.filter(customer=data, type="sales")
     assert detail.transaction_summary.total_transactions == 3
-    assert detail.transaction_summary.total_sales_amount == sales.aggregate(
-        s=Sum("total_amount"))["s"]
+    assert (
+        detail.transaction_summary.total_sales_amount == sales.aggregate(s=Sum("total_amount"))["s"]
+    )
     assert len(detail.recent_transactions) == 3
 
     history = services.list_transactions(customer_id=data.id, type="purchases")
@@ -48,22 +60,32 @@ def test_reads_match_the_sandbox(data):
 
 
 def test_writes_round_trip(data):
-    created = services.create_customer(values={
-        "branch_id": "01", "customer_no": "CUST900", "name": "XYZ Enterprises",
-        "tin": "P000789012Y", "phone": "+254733345678", "email": "", "address": "",
-    }).customer
+    created = services.create_customer(
+        values={
+            "branch_id": "01",
+            "customer_no": "CUST900",
+            "name": "XYZ Enterprises",
+            "tin": "P000789012Y",
+            "phone": "+254733345678",
+            "email": "",
+            "address": "",
+        }
+    ).customer
     assert created.name == "XYZ Enterprises" and created.branch_id == "01"
 
     with pytest.raises(services.Conflict):
-        services.create_customer(values={"branch_id": "01", "customer_no": "CUST900",
-                                         "name": "Again"})
+        services.create_customer(
+            values={"branch_id": "01", "customer_no": "CUST900", "name": "Again"}
+        )
     with pytest.raises(services.ValidationFailed) as exc:
-        services.create_customer(values={"branch_id": "01", "customer_no": "CUST901",
-                                         "name": "", "tin": "BAD"})
+        services.create_customer(
+            values={"branch_id": "01", "customer_no": "CUST901", "name": "", "tin": "BAD"}
+        )
     assert set(exc.value.errors) >= {"name", "tin"}  # custNm mapped back to name
 
-    services.update_customer(customer_id=created.id, changes={"phone": "+254700000001",
-                                                              "is_active": False})
+    services.update_customer(
+        customer_id=created.id, changes={"phone": "+254700000001", "is_active": False}
+    )
     after = services.get_customer(customer_id=created.id)
     assert after.phone == "+254700000001" and after.is_active is False
     assert after.tin == "P000789012Y"  # untouched
@@ -73,14 +95,17 @@ def test_writes_round_trip(data):
         services.get_customer(customer_id=created.id)
 
 
-@pytest.mark.parametrize(("knobs", "error"), [
-    ({"status": 503}, services.Unavailable),
-    ({"status": 500}, services.Unavailable),
-    ({"status": 401}, services.Unauthorized),
-    ({"body": "not_json"}, services.BadResponse),
-    ({"body": "truncated"}, services.BadResponse),
-    ({"body": "wrong_shape"}, services.BadResponse),
-])
+@pytest.mark.parametrize(
+    ("knobs", "error"),
+    [
+        ({"status": 503}, services.Unavailable),
+        ({"status": 500}, services.Unavailable),
+        ({"status": 401}, services.Unauthorized),
+        ({"body": "not_json"}, services.BadResponse),
+        ({"body": "truncated"}, services.BadResponse),
+        ({"body": "wrong_shape"}, services.BadResponse),
+    ],
+)
 def test_faults_become_typed_errors(data, knobs, error):
     faults.set_faults(**knobs)
     with pytest.raises(error):

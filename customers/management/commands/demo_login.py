@@ -24,8 +24,10 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         verb = "Created" if created else "Reset"
-        self.stdout.write(self.style.SUCCESS(
-            f"{verb} the demo login (superuser).\n"
-            f"    username: {username}\n    password: {password}\n"
-            f"Local branches in step with the sandbox: {synced}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} the demo login (superuser).\n"
+                f"    username: {username}\n    password: {password}\n"
+                f"Local branches in step with the sandbox: {synced}."
+            )
+        )
