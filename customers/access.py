@@ -52,6 +52,16 @@ def allowed_branches(user) -> list[str] | None:
     return cached
 
 
+def branch_registry(user=None) -> dict[str, str]:
+    """Every registered branch, code -> name; read once per request when given the user."""
+    cached = getattr(user, "_ctax_registry", None)
+    if cached is None:
+        cached = dict(Branch.objects.values_list("code", "name"))
+        if user is not None:
+            user._ctax_registry = cached
+    return cached
+
+
 def branch_options(user) -> list[tuple[str, str]] | None:
     """(code, "code — name") for the branches the user may choose.
 
@@ -59,13 +69,17 @@ def branch_options(user) -> list[tuple[str, str]] | None:
     on the real API): forms then take the branch ID as typed.
     """
     allowed = allowed_branches(user)
-    branches = Branch.objects.all() if allowed is None else Branch.objects.filter(code__in=allowed)
-    options = [(b.code, str(b)) for b in branches]
+    registry = branch_registry(user)
+    options = [
+        (code, f"{code} — {name}")
+        for code, name in registry.items()
+        if allowed is None or code in allowed
+    ]
     return None if allowed is None and not options else options
 
 
-def branch_names() -> dict[str, str]:
-    return dict(Branch.objects.values_list("code", "name"))
+def branch_names(user=None) -> dict[str, str]:
+    return branch_registry(user)
 
 
 def may_see_branch(user, branch_id: str) -> bool:

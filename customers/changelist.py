@@ -55,7 +55,7 @@ class CustomerChangeList:
             per_page=per_page if per_page in PER_PAGE_CHOICES else 25,
             page_number=parse_page_number(request.GET.get("page")),
             allowed_branches=allowed_branches,
-            branch_names=branch_names(),
+            branch_names=branch_names(request.user),
             preserved_filters=_preserved(request.GET.urlencode()),
         )
 

@@ -107,7 +107,7 @@ def customers_csv(request):
         "status": cl.status or None,
     }
     pages = [] if cl.has_no_branch else _customer_pages(filters)
-    names = branch_names()
+    names = branch_names(user)
     rows = (_customer_rows(page, allowed, names) for page in pages)
     name = _customers_file_name(filters, no_branch=cl.has_no_branch)
     return _csv_response(request, csvexport.stream(CUSTOMER_HEADER, rows), name)

@@ -1,0 +1,278 @@
+"""Load test: does the app stay useful when the upstream is not? (issue "Stays useful ...")
+
+Starts the same throwaway stack as run_bench.py (bench/harness.py: the app in
+gunicorn 2 workers x 4 threads, the sandbox in a second gunicorn, DEBUG off),
+logs in one session per simulated user, and has every user request the list
+(a random page), the quick search (a random term) and a customer's detail
+(a random customer) in turn, as fast as answers come (or with --think-ms),
+for --seconds. It does that twice: with a healthy upstream, then with the
+sandbox answering --fault-status (503) to --fault-fraction (0.2) of calls.
+
+It prints requests per second, p50/p95/p99 and the errors: a 502/503/504 that
+is our own "customer service could not answer" page (or fragment) is an
+EXPECTED upstream failure; any other status >= 500, or no answer at all, is
+UNEXPECTED. Loopback only; stops by itself.
+
+    .venv/bin/python bench/load.py                      # 50 users, 2 x 60 s
+    .venv/bin/python bench/load.py --users 20 --seconds 30 --fault-fraction 0.5
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `bench.harness` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import requests
+
+from bench.harness import Stack, install_deadline, machine_lines, percentile, print_header
+
+CUSTOMERS = 300
+SEARCH_TERMS = ["ka", "wa", "ot", "mu", "ch", "ki", "om", "ng", "ltd", "07", "P0", "ent"]
+HTMX = {"HX-Request": "true"}
+UPSTREAM_FAILURE_MARK = 'class="upstream-error"'  # templates/errors/upstream.html
+KINDS = ("list", "search", "detail")
+
+
+@dataclass(frozen=True)
+class Sample:
+    kind: str
+    status: int  # 0: no answer
+    seconds: float
+    outcome: str  # ok | expected | unexpected | other
+    error: str = ""  # why there was no answer
+    at: float = 0.0  # time.monotonic() at the start
+
+
+def classify(answer: requests.Response) -> str:
+    if answer.status_code == 200:
+        return "ok"
+    if answer.status_code in (502, 503, 504) and UPSTREAM_FAILURE_MARK in answer.text:
+        return "expected"
+    if answer.status_code >= 500:
+        return "unexpected"
+    return "other"
+
+
+@dataclass
+class Workload:
+    base: str
+    ids: list[int]
+    last_page: int
+
+    def request(self, kind: str, rng: random.Random) -> tuple[str, dict]:
+        if kind == "list":
+            return f"{self.base}/customers/?page={rng.randint(1, self.last_page)}", {}
+        if kind == "search":
+            return f"{self.base}/customers/search/?q={rng.choice(SEARCH_TERMS)}", HTMX
+        return f"{self.base}/customers/{rng.choice(self.ids)}/", {}
+
+
+def fetch(session: requests.Session, kind: str, url: str, headers: dict) -> Sample:
+    at, started = time.monotonic(), time.perf_counter()
+    try:
+        answer = session.get(url, headers=headers, timeout=30, allow_redirects=False)
+    except requests.RequestException as exc:
+        reason = f"{type(exc).__name__}: {exc}"[:160]
+        return Sample(kind, 0, time.perf_counter() - started, "unexpected", reason, at)
+    return Sample(kind, answer.status_code, time.perf_counter() - started, classify(answer), at=at)
+
+
+def user(session, work: Workload, deadline: float, think_ms: int, seed: int, out: list) -> None:
+    rng = random.Random(seed)
+    turn = rng.randrange(len(KINDS))
+    while time.monotonic() < deadline:
+        kind = KINDS[turn % len(KINDS)]
+        turn += 1
+        url, headers = work.request(kind, rng)
+        out.append(fetch(session, kind, url, headers))
+        if think_ms:
+            time.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
+
+
+@dataclass
+class Phase:
+    samples: list[Sample]
+    started: float  # time.monotonic()
+    elapsed: float
+
+
+def run_phase(sessions: list, work: Workload, seconds: int, think_ms: int) -> Phase:
+    samples: list[Sample] = []
+    deadline = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=user, args=(s, work, deadline, think_ms, n, samples), daemon=True)
+        for n, s in enumerate(sessions)
+    ]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    return Phase(samples, started, time.monotonic() - started)
+
+
+# --- reporting -------------------------------------------------------------------------
+
+
+def latency_line(label: str, samples: list[Sample]) -> str:
+    if not samples:
+        return f"  {label:7} n=0"
+    ms = [s.seconds * 1000 for s in samples]
+    return (
+        f"  {label:7} n={len(ms):6,}  p50 {percentile(ms, 50):7.1f} ms  "
+        f"p95 {percentile(ms, 95):7.1f} ms  p99 {percentile(ms, 99):7.1f} ms  "
+        f"max {max(ms):7.1f} ms"
+    )
+
+
+def report_phase(stack: Stack, phase: Phase, logs: dict) -> dict:
+    samples, elapsed = phase.samples, phase.elapsed
+    outcomes = Counter(s.outcome for s in samples)
+    print(f"  {len(samples):,} requests in {elapsed:.1f} s: {len(samples) / elapsed:.1f} req/s")
+    print(latency_line("all", samples))
+    for kind in KINDS:
+        print(latency_line(kind, [s for s in samples if s.kind == kind]))
+    statuses = Counter(s.status for s in samples if s.outcome != "ok")
+    print(
+        f"  errors: expected upstream-failure pages {outcomes['expected']:,}; "
+        f"UNEXPECTED {outcomes['unexpected']:,}; other non-200 {outcomes['other']:,}"
+        + (f"   by status {dict(sorted(statuses.items()))} (0 = no answer)" if statuses else "")
+    )
+    upstream = [a for a in stack.sandbox.accesses(logs["sandbox"]) if a.from_app]
+    injected = sum(a.status >= 500 for a in upstream)
+    pages = max(outcomes["ok"] + outcomes["expected"], 1)
+    print(
+        f"  upstream: {len(upstream):,} calls from the app ({len(upstream) / pages:.2f} per "
+        f"answered page), {injected:,} of them answered >= 500 by the sandbox"
+    )
+    for s in [s for s in samples if s.error][:5]:
+        print(f"    no answer {s.at - phase.started:5.1f} s into the phase: {s.error}")
+    app_errors = stack.app.error_log.read_text(errors="replace")[logs["app_errors"] :]
+    print(
+        f"  app error log: {app_errors.count('Traceback'):,} tracebacks, "
+        f"{app_errors.count('WORKER TIMEOUT'):,} worker timeouts, "
+        f"{app_errors.count('Booting worker'):,} workers (re)started"
+    )
+    for line, count in exception_lines(app_errors).most_common(3):
+        print(f"    {count:5,} x {line[:150]}")
+    return outcomes
+
+
+def exception_lines(log: str) -> Counter:
+    """The exception line ending each traceback in a log."""
+    found, in_traceback = Counter(), False
+    for line in log.splitlines():
+        if line.startswith("Traceback"):
+            in_traceback = True
+        elif in_traceback and line and not line[0].isspace():
+            found[line.strip()] += 1
+            in_traceback = False
+    return found
+
+
+def log_marks(stack: Stack) -> dict:
+    return {
+        "sandbox": stack.sandbox.log_offset(),
+        "app_errors": len(stack.app.error_log.read_text(errors="replace")),
+    }
+
+
+# --- set-up ----------------------------------------------------------------------------
+
+
+def logins(stack: Stack, users: int) -> list[requests.Session]:
+    """One logged-in session per user (real logins: password hashing, axes, session rows)."""
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sessions = list(pool.map(lambda _: stack.login(), range(users)))
+    print(f"  {users} users logged in, {time.monotonic() - started:.1f} s")
+    return sessions
+
+
+def workload(stack: Stack) -> Workload:
+    raw = stack.upstream_session()
+    ids, page = [], 1
+    while True:
+        answer = raw.get(f"{stack.upstream_url}/customers", params={"per_page": 100, "page": page})
+        answer.raise_for_status()
+        body = answer.json()
+        ids += [row["id"] for row in body["data"]]
+        if page >= body["meta"]["last_page"]:
+            break
+        page += 1
+    return Workload(stack.app.url, ids, last_page=-(-len(ids) // 25))
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60, help="length of each phase")
+    parser.add_argument("--latency-ms", type=int, default=50, help="added upstream latency")
+    parser.add_argument("--fault-fraction", type=float, default=0.2)
+    parser.add_argument("--fault-status", type=int, default=503)
+    parser.add_argument("--think-ms", type=int, default=0, help="mean pause between requests")
+    parser.add_argument("--quick", action="store_true", help="10 users, 10 s per phase")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--max-seconds", type=int, default=900, help="stop the run after this")
+    args = parser.parse_args()
+    if args.quick:
+        args.users, args.seconds = 10, 10
+    return args
+
+
+def run(stack: Stack, args: argparse.Namespace) -> dict[str, Counter]:
+    print_header("set-up")
+    stack.prepare(customers=CUSTOMERS)
+    stack.start_sandbox()
+    stack.start_app()
+    work = workload(stack)
+    sessions = logins(stack, args.users)
+    phases = {
+        "healthy upstream": {"latency_ms": args.latency_ms},
+        f"upstream answering {args.fault_status} to {args.fault_fraction:.0%} of calls": {
+            "latency_ms": args.latency_ms,
+            "status": args.fault_status,
+            "fraction": args.fault_fraction,
+        },
+    }
+    results = {}
+    for title, faults in phases.items():
+        print_header(f"{title}: {args.users} users, {args.seconds} s, think {args.think_ms} ms")
+        print("  " + stack.set_faults(**faults))
+        marks = log_marks(stack)
+        phase = run_phase(sessions, work, args.seconds, args.think_ms)
+        time.sleep(0.3)  # the servers' last access-log lines
+        results[title] = report_phase(stack, phase, marks)
+    stack.set_faults()
+    return results
+
+
+def main() -> int:
+    args = parse_args()
+    install_deadline(args.max_seconds)
+    print_header("machine")
+    for line in machine_lines():
+        print("  " + line)
+    stack = Stack(keep=args.keep)
+    try:
+        results = run(stack, args)
+    finally:
+        stack.close()
+    unexpected = sum(r["unexpected"] for r in results.values())
+    print_header("verdict")
+    print(f"  {'PASS' if unexpected == 0 else 'FAIL'}  no unexpected errors: {unexpected:,}")
+    return 0 if unexpected == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
