@@ -226,20 +226,26 @@ def parse_search_hit(raw: Any) -> SearchHit:
     )
 
 
+def _profile(raw: dict) -> dict[str, Any]:
+    """The fields a customer has in every answer (list, detail, write)."""
+    return {
+        "id": _int(raw.get("id")),
+        "customer_no": _req_str(raw.get("customer_no")),
+        "name": _req_str(raw.get("name", raw.get("custNm"))),
+        "tin": _opt_str(raw.get("tin")),
+        "phone": _opt_str(raw.get("phone")),
+        "email": _opt_str(raw.get("email")),
+        "address": _opt_str(raw.get("address")),
+        "branch_id": _req_str(raw.get("branch_id")),
+        "is_active": _bool(raw.get("is_active", True)),
+        "created_at": _datetime(raw.get("created_at")),
+    }
+
+
 def parse_summary(raw: Any) -> CustomerSummary:
     raw = _dict(raw)
     return CustomerSummary(
-        id=_int(raw.get("id")),
-        customer_no=_req_str(raw.get("customer_no")),
-        name=_req_str(raw.get("name", raw.get("custNm"))),
-        tin=_opt_str(raw.get("tin")),
-        phone=_opt_str(raw.get("phone")),
-        email=_opt_str(raw.get("email")),
-        address=_opt_str(raw.get("address")),
-        branch_id=_req_str(raw.get("branch_id")),
-        is_active=_bool(raw.get("is_active", True)),
-        total_transactions=_opt_int(raw.get("total_transactions")),
-        created_at=_datetime(raw.get("created_at")),
+        **_profile(raw), total_transactions=_opt_int(raw.get("total_transactions"))
     )
 
 
@@ -274,22 +280,13 @@ def parse_detail(raw: Any) -> CustomerDetail:
     raw = _dict(raw)
     metadata = raw.get("metadata")
     return CustomerDetail(
-        id=_int(raw.get("id")),
-        customer_no=_req_str(raw.get("customer_no")),
-        name=_req_str(raw.get("name", raw.get("custNm"))),
-        tin=_opt_str(raw.get("tin")),
-        phone=_opt_str(raw.get("phone")),
-        email=_opt_str(raw.get("email")),
-        address=_opt_str(raw.get("address")),
-        branch_id=_req_str(raw.get("branch_id")),
+        **_profile(raw),
         branch_name=_opt_str(raw.get("branch_name")),
-        is_active=_bool(raw.get("is_active", True)),
         metadata=metadata if isinstance(metadata, dict) else {},
         transaction_summary=parse_transaction_summary(raw.get("transaction_summary")),
         recent_transactions=[
             parse_transaction(t) for t in _list(raw.get("recent_transactions") or [])
         ],
-        created_at=_datetime(raw.get("created_at")),
         updated_at=_datetime(raw.get("updated_at")),
     )
 
