@@ -137,7 +137,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "ctaxoffice.storage.StaticStorage"
         )
     },
 }
@@ -180,6 +180,9 @@ CTAX_API_BASE_URL = env.str(
 ).rstrip("/")
 CTAX_API_KEY = env.str("CTAX_API_KEY", default=CTAX_SANDBOX_API_KEY)
 CTAX_API_TIMEOUT = env.float("CTAX_API_TIMEOUT", default=5.0)
+# An outbound proxy for the upstream calls, if the network needs one (e.g.
+# http://proxy.branch.local:3128); the usual *_PROXY variables are not read.
+CTAX_API_PROXY = env.str("CTAX_API_PROXY", default="")
 CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="ctaxoffice")
 
 LOGGING = {

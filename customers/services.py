@@ -152,8 +152,13 @@ def _make_retry() -> Retry:
     )
 
 
-def _new_session(pool_size: int = 32) -> requests.Session:
+def _new_session(pool_size: int = 32, proxy: str | None = None) -> requests.Session:
     session = requests.Session()
+    # No proxy or netrc lookups in the environment on every call (they cost more than
+    # the rest of the client): a proxy, if the network needs one, is set explicitly.
+    session.trust_env = False
+    if proxy:
+        session.proxies = {"http": proxy, "https": proxy}
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=_make_retry())
     session.mount("http://", adapter)
     session.mount("https://", adapter)
@@ -171,12 +176,13 @@ class CustomersClient:
         api_key: str,
         timeout: float,
         session: requests.Session | None = None,
+        proxy: str | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.timeout = float(timeout)
         self._auth_header = {"Authorization": f"Bearer {api_key}"}
         self._api_key = api_key
-        self.session = session or _new_session()
+        self.session = session or _new_session(proxy=proxy)
 
     def __repr__(self) -> str:  # never show the key
         return f"<CustomersClient {self.base_url}>"
@@ -487,6 +493,7 @@ def get_client() -> CustomersClient:
                     base_url=settings.CTAX_API_BASE_URL,
                     api_key=settings.CTAX_API_KEY,
                     timeout=settings.CTAX_API_TIMEOUT,
+                    proxy=settings.CTAX_API_PROXY or None,
                 )
     return _client
 
