@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from .. import services
 from ..access import VIEW, allowed_branches, branch_options, requires
 from ..changelist import CustomerChangeList
-from ..rendering import render_page, wants_fragment
+from ..rendering import render_page
 
 QUICK_SEARCH_LIMIT = 10
 QUICK_SEARCH_MIN = 2
@@ -36,7 +36,7 @@ def customer_list(request):
 @requires(VIEW)
 def quick_search(request):
     query = request.GET.get("q", "").strip()[:100]
-    if not wants_fragment(request):  # a plain form submit: the list, searched
+    if request.GET.get("go") == "list":  # the header form sent without JavaScript
         url = reverse("customers:list")
         return redirect(f"{url}?{urlencode({'search': query})}" if query else url)
     allowed = allowed_branches(request.user)

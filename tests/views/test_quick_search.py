@@ -115,8 +115,8 @@ def test_hostile_query_without_hits_is_escaped(admin_client, upstream, htmx_head
         ("", "/customers/"),
     ],
 )
-def test_plain_get_redirects_to_the_list(admin_client, upstream, q, location):
-    response = admin_client.get("/customers/search/", {"q": q})
+def test_the_header_form_without_javascript_goes_to_the_list(admin_client, upstream, q, location):
+    response = admin_client.get("/customers/search/", {"q": q, "go": "list"})
 
     assert response.status_code == 302
     assert response["Location"] == location
@@ -126,8 +126,19 @@ def test_plain_get_redirects_to_the_list(admin_client, upstream, q, location):
 def test_plain_get_with_one_character_asks_nothing(admin_client, upstream):
     response = admin_client.get("/customers/search/?q=a")
 
-    assert response.status_code == 302
+    assert response.status_code == 200 and response.content.strip() == b""
     assert upstream.calls == []
+
+
+def test_plain_get_gives_the_same_fragment(admin_client, upstream):
+    upstream.search(
+        [{"id": 7, "customer_no": "CUST007", "name": "ABC Supplies", "tin": None, "phone": None}]
+    )
+    response = admin_client.get("/customers/search/?q=ab")
+
+    body = response.content.decode()
+    assert response.status_code == 200 and 'role="listbox"' in body and "<html" not in body
+    assert "HX-Request" in response["Vary"]
 
 
 def test_long_query_is_cut_to_100_characters(admin_client, upstream, htmx_headers):
