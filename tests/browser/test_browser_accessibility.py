@@ -3,6 +3,8 @@
 Violations of impact "serious" or "critical" fail the test; all of them are listed.
 """
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -68,5 +70,36 @@ def test_axe_on_login_list_detail_and_form(app, browser_context_args):
         "aria-activedescendant", "quick-search-option-1"
     )
     violations += _violations(page, "quick search open")
+
+    assert not violations, f"axe ({scheme}): serious/critical violations:\n" + "\n".join(violations)
+
+
+def test_axe_on_the_other_screens(app, browser_context_args):
+    """History page, edit form, delete confirmation, not found, upstream failure,
+    password change: the rest of what a user can reach."""
+    from sandbox import faults
+
+    page = app.page
+    scheme = browser_context_args["color_scheme"]
+    # The not-found and failure pages are meant to answer 404 and 503.
+    app.allowed_console.append(re.compile(r"status of (404|503)"))
+    app.login()
+    violations = []
+    for path, label in [
+        ("/customers/1/transactions/?type=sales", "history page"),
+        ("/customers/1/edit/", "edit form"),
+        ("/customers/1/delete/", "delete confirmation"),
+        ("/customers/999999/", "not found"),
+        ("/accounts/password_change/", "password change"),
+    ]:
+        app.goto(path)
+        violations += _violations(page, label)
+    faults.set_faults(status=503)
+    try:
+        app.goto("/customers/")
+        expect(page.get_by_text("not answering right now")).to_be_visible()
+        violations += _violations(page, "upstream failure")
+    finally:
+        faults.clear_faults()
 
     assert not violations, f"axe ({scheme}): serious/critical violations:\n" + "\n".join(violations)
