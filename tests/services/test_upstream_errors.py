@@ -8,6 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 import requests
+from doc_examples import DOC_400, DOC_404, DOC_409
 from responses import matchers
 
 from customers.services import (
@@ -25,19 +26,6 @@ from customers.services import (
 
 BASE = "https://api.test/api/v1"
 
-DOC_400 = {
-    "status": "error",
-    "message": "Validation failed",
-    "errors": {
-        "customer_no": ["The customer_no has already been taken."],
-        "tin": ["The tin format is invalid."],
-    },
-}
-DOC_404 = {"status": "error", "message": "Customer not found"}
-DOC_409 = {
-    "status": "error",
-    "message": "Customer with this customer_no already exists in this branch",
-}
 VALUES = {"branch_id": "00", "customer_no": "CUST001", "name": "ABC Trading Ltd"}
 
 

@@ -22,6 +22,18 @@ import pytest
 import requests
 import responses
 from django.contrib.messages import get_messages
+from doc_examples import (
+    DOC_400,
+    DOC_404,
+    DOC_409,
+    DOC_CREATE,
+    DOC_DETAIL_TEXT,
+    DOC_LIST,
+    DOC_SEARCH,
+    DOC_TRANSACTIONS_TEXT,
+    DOC_UPDATE,
+    data_of,
+)
 
 from customers import services
 from customers.models import Branch
@@ -44,146 +56,15 @@ def _upstream_settings(settings):
 
 # --- bodies from the documentation's examples ---------------------------------
 
-DOC_LIST_ROWS = [
-    {
-        "id": 1,
-        "customer_no": "CUST001",
-        "name": "ABC Trading Ltd",
-        "tin": "P000123456X",
-        "phone": "+254712345678",
-        "email": "info@abctrading.co.ke",
-        "address": "Moi Avenue, Nairobi",
-        "branch_id": "00",
-        "is_active": True,
-        "total_transactions": 45,
-        "created_at": "2025-01-01T10:00:00Z",
-    },
-    {
-        "id": 2,
-        "customer_no": "CUST002",
-        "name": "Jane Wanjiku",
-        "tin": None,
-        "phone": "+254722345678",
-        "email": "jane@email.com",
-        "address": "Westlands, Nairobi",
-        "branch_id": "00",
-        "is_active": True,
-        "total_transactions": 12,
-        "created_at": "2025-01-05T10:00:00Z",
-    },
-]
-
-DOC_DETAIL = {
-    "id": 1,
-    "customer_no": "CUST001",
-    "name": "ABC Trading Ltd",
-    "tin": "P000123456X",
-    "phone": "+254712345678",
-    "email": "info@abctrading.co.ke",
-    "address": "Moi Avenue, Nairobi",
-    "branch_id": "00",
-    "branch_name": "Head Office",
-    "is_active": True,
-    "metadata": {},
-    "transaction_summary": {
-        "total_transactions": 45,
-        "total_sales_amount": 1250000.00,
-        "this_month_transactions": 8,
-        "last_transaction_at": "2025-01-14T16:30:00Z",
-    },
-    "recent_transactions": [
-        {
-            "id": "uuid-123",
-            "type": "sales",
-            "invoice_no": "INV-045",
-            "amount": 15000.00,
-            "status": "success",
-            "created_at": "2025-01-14T16:30:00Z",
-        }
-    ],
-    "created_at": "2025-01-01T10:00:00Z",
-    "updated_at": "2025-01-14T16:30:00Z",
-}
-
-DOC_CREATED = {
-    "id": 3,
-    "customer_no": "CUST003",
-    "name": "XYZ Enterprises",
-    "tin": "P000789012Y",
-    "phone": "+254733345678",
-    "email": "contact@xyz.co.ke",
-    "address": "Industrial Area, Nairobi",
-    "branch_id": "00",
-    "is_active": True,
-    "created_at": "2025-01-17T10:00:00Z",
-}
-
-DOC_UPDATED = {
-    "id": 1,
-    "customer_no": "CUST001",
-    "name": "ABC Trading Ltd - Updated",
-    "tin": "P000123456X",
-    "phone": "+254712999999",
-    "email": "updated@abctrading.co.ke",
-    "address": "New Location, Westlands, Nairobi",
-    "branch_id": "00",
-    "is_active": True,
-    "updated_at": "2025-01-17T15:00:00Z",
-}
-
-DOC_SEARCH_HITS = [
-    {
-        "id": 1,
-        "customer_no": "CUST001",
-        "name": "ABC Trading Ltd",
-        "tin": "P000123456X",
-        "phone": "+254712345678",
-    },
-    {
-        "id": 5,
-        "customer_no": "CUST005",
-        "name": "ABC Supplies",
-        "tin": "P000456789Z",
-        "phone": "+254745678901",
-    },
-]
-
-DOC_TRANSACTIONS = [
-    {
-        "id": "uuid-123",
-        "type": "sales",
-        "invoice_no": "INV-045",
-        "total_amount": 15000.00,
-        "tax_amount": 2400.00,
-        "status": "success",
-        "branch_id": "00",
-        "created_at": "2025-01-14T16:30:00Z",
-    },
-    {
-        "id": "uuid-122",
-        "type": "sales",
-        "invoice_no": "INV-040",
-        "total_amount": 8500.00,
-        "tax_amount": 1360.00,
-        "status": "success",
-        "branch_id": "00",
-        "created_at": "2025-01-10T11:00:00Z",
-    },
-]
-
-DOC_VALIDATION_ERROR = {
-    "status": "error",
-    "message": "Validation failed",
-    "errors": {
-        "customer_no": ["The customer_no has already been taken."],
-        "tin": ["The tin format is invalid."],
-    },
-}
-DOC_NOT_FOUND = {"status": "error", "message": "Customer not found"}
-DOC_CONFLICT = {
-    "status": "error",
-    "message": "Customer with this customer_no already exists in this branch",
-}
+DOC_LIST_ROWS = DOC_LIST["data"]
+DOC_DETAIL = data_of(DOC_DETAIL_TEXT)
+DOC_CREATED = DOC_CREATE["data"]
+DOC_UPDATED = DOC_UPDATE["data"]
+DOC_SEARCH_HITS = DOC_SEARCH["data"]
+DOC_TRANSACTIONS = data_of(DOC_TRANSACTIONS_TEXT)
+DOC_VALIDATION_ERROR = DOC_400
+DOC_NOT_FOUND = DOC_404
+DOC_CONFLICT = DOC_409
 
 
 class FakeUpstream:
