@@ -283,7 +283,7 @@ class CustomersClient:
             if response.status_code >= 300:  # error texts reach users: never with our key
                 envelope = _redacted(envelope, self._api_key)
             outcome = _request_id(envelope, response.headers) or "-"
-            return _checked(response, envelope)
+            return _checked(method, response, envelope)
         # `from None`: requests' exceptions hold the prepared request, key included.
         except requests.exceptions.ConnectTimeout:
             outcome = "connect-timeout"
@@ -301,9 +301,11 @@ class CustomersClient:
             _log_call(method, path, response, started, outcome)
 
 
-def _checked(response: requests.Response, envelope: dict | None) -> dict:
+def _checked(method: str, response: requests.Response, envelope: dict | None) -> dict:
     status = response.status_code
     request_id = _request_id(envelope, response.headers)
+    if status == 204 or (method == "DELETE" and 200 <= status < 300 and not response.content):
+        return {}  # a delete answered "204 No Content" (or 200 and no body): done
     if 200 <= status < 300:
         if envelope is None or envelope.get("status", "success") != "success":
             raise BadResponse(status=status, request_id=request_id)

@@ -430,7 +430,7 @@ def test_create_wrong_shape_is_bad_response(api, mocked, body):
     assert len(mocked.calls) == 1
 
 
-@pytest.mark.parametrize("body", [b"", b"OK", b'{"status": "error"}', b"[]"])
+@pytest.mark.parametrize("body", [b"OK", b'{"status": "error"}', b"[]"])
 def test_delete_wrong_shape_is_bad_response(api, mocked, body):
     mocked.delete(f"{BASE}/customers/1", body=body)
     with pytest.raises(BadResponse):
@@ -467,3 +467,15 @@ def test_status_success_missing_is_accepted(api, mocked):
         match=[matchers.query_param_matcher({"q": "AB", "limit": "10"})],
     )
     assert [hit.id for hit in api.search_customers(q="AB")] == [1]
+
+
+@pytest.mark.parametrize("status", [200, 204])
+def test_delete_answered_without_a_body_is_done(api, mocked, status):
+    mocked.delete(f"{BASE}/customers/1", body=b"", status=status)
+    assert api.delete_customer(1).message == ""
+
+
+def test_a_read_answered_204_is_bad_response(api, mocked):
+    mocked.get(f"{BASE}/customers/1", body=b"", status=204)
+    with pytest.raises(BadResponse):
+        api.get_customer(1)
