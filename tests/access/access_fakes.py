@@ -3,10 +3,6 @@
 import json
 import re
 
-from django.contrib.auth.models import Group
-
-from customers.models import Branch, BranchMembership
-
 BASE = "https://upstream.test/api/v1"
 
 CUSTOMERS = {
@@ -102,17 +98,6 @@ def _create(request):
             "meta": {"request_id": "req_new"},
         },
     )
-
-
-def make_user(django_user_model, name, *, role=None, branch_codes=(), superuser=False):
-    if superuser:
-        return django_user_model.objects.create_superuser(name, f"{name}@example.com", "pw")
-    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw")
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    for code in branch_codes:
-        BranchMembership.objects.create(user=user, branch=Branch.objects.get(code=code))
-    return user
 
 
 def answer_instead(mock, method, url, **response):

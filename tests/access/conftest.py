@@ -11,8 +11,8 @@ from access_fakes import (
     _list,
     _search,
     _transactions,
-    make_user,
 )
+from role_users import make_user
 
 from customers.models import Branch
 

@@ -1,7 +1,7 @@
 """Each role × each URL × each method → the expected status; other branches answer 404."""
 
 import pytest
-from access_fakes import make_user
+from role_users import make_user
 
 from customers.models import AuditEntry
 

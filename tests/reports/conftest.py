@@ -2,11 +2,11 @@
 
 import pytest
 import responses
-from django.contrib.auth.models import Group
 from report_fakes import BASE, FakeUpstream, customer
+from role_users import make_user
 
 from customers import services
-from customers.models import Branch, BranchMembership
+from customers.models import Branch
 
 
 @pytest.fixture
@@ -33,28 +33,19 @@ def branches(db):
     }
 
 
-def _user(django_user_model, name, *, role=None, branch_codes=(), superuser=False):
-    if superuser:
-        return django_user_model.objects.create_superuser(name, f"{name}@example.com", "pw")
-    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw")
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    for code in branch_codes:
-        BranchMembership.objects.create(user=user, branch=Branch.objects.get(code=code))
-    return user
-
-
 @pytest.fixture
 def people(django_user_model, branches):
     return {
-        "staff00": _user(django_user_model, "staff00", role="Office staff", branch_codes=["00"]),
-        "manager00": _user(
+        "staff00": make_user(
+            django_user_model, "staff00", role="Office staff", branch_codes=["00"]
+        ),
+        "manager00": make_user(
             django_user_model, "manager00", role="Branch manager", branch_codes=["00"]
         ),
-        "manager01": _user(
+        "manager01": make_user(
             django_user_model, "manager01", role="Branch manager", branch_codes=["01"]
         ),
-        "admin": _user(django_user_model, "admin", superuser=True),
+        "admin": make_user(django_user_model, "admin", superuser=True),
     }
 
 
