@@ -78,8 +78,9 @@ def branch_options(user) -> list[tuple[str, str]] | None:
     return None if allowed is None and not options else options
 
 
-def branch_names(user=None) -> dict[str, str]:
-    return branch_registry(user)
+def branch_name_of(user, customer) -> str:
+    """The upstream's name for the customer's branch, else ours (list answers carry none)."""
+    return customer.branch_name or branch_registry(user).get(customer.branch_id, "")
 
 
 def may_see_branch(user, branch_id: str) -> bool:

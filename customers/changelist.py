@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.utils.http import urlencode
 
 from . import services
-from .access import branch_names
+from .access import branch_registry
 from .forms import PER_PAGE_CHOICES, ListFilterForm, parse_page_number
 from .upstream_types import CustomerSummary, Page, PageMeta
 
@@ -55,7 +55,7 @@ class CustomerChangeList:
             per_page=per_page if per_page in PER_PAGE_CHOICES else 25,
             page_number=parse_page_number(request.GET.get("page")),
             allowed_branches=allowed_branches,
-            branch_names=branch_names(request.user),
+            branch_names=branch_registry(request.user),
             preserved_filters=_preserved(request.GET.urlencode()),
         )
 

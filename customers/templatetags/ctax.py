@@ -38,11 +38,6 @@ def highlight(text, query):
     return mark_safe(html)  # noqa: S308 - every part is escaped above
 
 
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if hasattr(mapping, "get") else None
-
-
 # --- Lists rendered in Python, as the admin's result_list tag does: these are the
 # hot paths (a Django template loop costs several ms for 25 rows).
 

@@ -7,7 +7,7 @@ from django.http import QueryDict
 from django.views.decorators.http import require_GET
 
 from .. import services
-from ..access import AUDIT, VIEW, branch_names, ensure_visible, get_customer_for, requires
+from ..access import AUDIT, VIEW, branch_name_of, ensure_visible, get_customer_for, requires
 from ..forms import TransactionFilterForm, parse_page_number
 from ..models import AuditEntry
 from ..rendering import render_page
@@ -26,8 +26,7 @@ def detail(request, customer_id: int):
     context = {
         "customer": customer,
         "summary": customer.transaction_summary,
-        # The upstream's name for the branch, else ours (its list answers carry none).
-        "branch_name": customer.branch_name or branch_names(request.user).get(customer.branch_id),
+        "branch_name": branch_name_of(request.user, customer),
         "title": customer.name,
         "changelist_filters": list_filters(request),
         "history_form": TransactionFilterForm(),

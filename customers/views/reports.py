@@ -20,8 +20,9 @@ from ..access import (
     EXPORT,
     VIEW,
     allowed_branches,
-    branch_names,
+    branch_name_of,
     branch_options,
+    branch_registry,
     ensure_visible,
     may_see_branch,
     requires,
@@ -107,7 +108,7 @@ def customers_csv(request):
         "status": cl.status or None,
     }
     pages = [] if cl.has_no_branch else _customer_pages(filters)
-    names = branch_names(user)
+    names = branch_registry(user)
     rows = (_customer_rows(page, allowed, names) for page in pages)
     name = _customers_file_name(filters, no_branch=cl.has_no_branch)
     return _csv_response(request, csvexport.stream(CUSTOMER_HEADER, rows), name)
@@ -263,7 +264,7 @@ def _render_statement(request, customer, context, *, status: int = 200):
     context.update(
         {
             "customer": customer,
-            "branch_name": customer.branch_name or branch_names().get(customer.branch_id, ""),
+            "branch_name": branch_name_of(request.user, customer),
             "title": f"Statement of {customer.name}",
             "max_rows": fetching.MAX_PAGES * fetching.PER_PAGE,
         }
