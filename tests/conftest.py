@@ -25,6 +25,17 @@ def admin_client(client, superuser):
 
 
 @pytest.fixture
+def branches(db):
+    """Local branches 00 and 01 (suites that need others define their own)."""
+    from customers.models import Branch
+
+    return {
+        code: Branch.objects.create(code=code, name=name)
+        for code, name in [("00", "Head Office"), ("01", "Mombasa Road")]
+    }
+
+
+@pytest.fixture
 def sandbox_api(live_server, settings):
     """Point the service door at the sandbox served by live_server (real HTTP on loopback)."""
     settings.CTAX_API_BASE_URL = f"{live_server.url}/sandbox/api/v1"

@@ -14,8 +14,6 @@ from access_fakes import (
 )
 from role_users import make_user
 
-from customers.models import Branch
-
 
 @pytest.fixture
 def upstream(settings):
@@ -31,14 +29,6 @@ def upstream(settings):
         for method in (responses.GET, responses.PUT, responses.DELETE):
             mock.add_callback(method, re.compile(rf"{BASE}/customers/\d+$"), callback=_detail)
         yield mock
-
-
-@pytest.fixture
-def branches(db):
-    return {
-        code: Branch.objects.create(code=code, name=name)
-        for code, name in [("00", "Head Office"), ("01", "Mombasa Road")]
-    }
 
 
 @pytest.fixture

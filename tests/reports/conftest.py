@@ -6,7 +6,6 @@ from report_fakes import BASE, FakeUpstream, customer
 from role_users import make_user
 
 from customers import services
-from customers.models import Branch
 
 
 @pytest.fixture
@@ -23,14 +22,6 @@ def fake(settings):
         }
         yield upstream
     services.reset_client()
-
-
-@pytest.fixture
-def branches(db):
-    return {
-        code: Branch.objects.create(code=code, name=name)
-        for code, name in [("00", "Head Office"), ("01", "Mombasa Road")]
-    }
 
 
 @pytest.fixture
