@@ -90,6 +90,12 @@ class CustomerChangeList:
         )
         return self
 
+    @property
+    def export_query(self) -> str:
+        """The filters (not the page) for the CSV export of every matching customer."""
+        filters = {"search": self.search, "branch_id": self.branch_id, "status": self.status}
+        return "?" + urlencode({key: value for key, value in filters.items() if value})
+
     def page_links(self) -> list:
         """Page numbers with ellipses, as the admin shows them."""
         meta = self.result.meta
