@@ -107,7 +107,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "customers.auth_backends.ModelBackend",
 ]
 
 # Login throttling (django-axes): 5 failures for one username from one address
