@@ -8,7 +8,6 @@ from html import escape as _escape
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -29,15 +28,23 @@ def kes(value) -> str:
 @register.filter
 def highlight(text, query):
     """Escape `text` and wrap each case-insensitive occurrence of `query` in <mark>."""
-    text = "" if text is None else str(text)
+    return mark_safe(_marker(query)(text))  # noqa: S308 - _marker escapes every part
+
+
+def _marker(query):
+    """A function: text -> escaped HTML with each match of `query` marked."""
     query = (query or "").strip()
     if not query:
-        return escape(text)
-    parts = re.split(f"({re.escape(query)})", text, flags=re.IGNORECASE)
-    html = "".join(
-        f"<mark>{escape(part)}</mark>" if i % 2 else escape(part) for i, part in enumerate(parts)
-    )
-    return mark_safe(html)  # noqa: S308 - every part is escaped above
+        return lambda text: _escape("" if text is None else str(text))
+    split = re.compile(f"({re.escape(query)})", flags=re.IGNORECASE).split
+
+    def mark(text) -> str:
+        parts = split("" if text is None else str(text))
+        parts[1::2] = [f"<mark>{_escape(part)}</mark>" for part in parts[1::2]]
+        parts[::2] = [_escape(part) for part in parts[::2]]
+        return "".join(parts)
+
+    return mark
 
 
 # --- Lists rendered in Python, as the admin's result_list tag does: these are the
@@ -121,19 +128,19 @@ def search_options(hits, query):
     """The options of the quick-search listbox, the matched text marked."""
     options = []
     base = _detail_base()
+    mark = _marker(query)
     for number, hit in enumerate(hits, start=1):
-        meta = highlight(hit.customer_no, query)
+        meta = mark(hit.customer_no)
         if hit.tin:
-            meta += f" · TIN {highlight(hit.tin, query)}"
+            meta += f" · TIN {mark(hit.tin)}"
         if hit.phone:
-            meta += f" · {highlight(hit.phone, query)}"
-        url = f"{base}{hit.id}/"
+            meta += f" · {mark(hit.phone)}"
         options.append(
             f'<li id="quick-search-option-{number}" role="option" aria-selected="false" '
-            f'data-href="{url}"><span class="qs-option"><span class="qs-name">'
-            f'{highlight(hit.name, query)}</span><span class="qs-meta">{meta}</span></span></li>'
+            f'data-href="{base}{hit.id}/"><span class="qs-option"><span class="qs-name">'
+            f'{mark(hit.name)}</span><span class="qs-meta">{meta}</span></span></li>'
         )
-    return mark_safe("".join(options))  # noqa: S308 - highlight() escapes every part
+    return mark_safe("".join(options))  # noqa: S308 - _marker escapes every part
 
 
 @register.simple_tag
@@ -142,8 +149,8 @@ def filter_select(form, name):
     field = form[name]
     current = "" if field.value() is None else str(field.value())
     options = "".join(
-        f'<option value="{escape(value)}"{" selected" if str(value) == current else ""}>'
-        f"{escape(label)}</option>"
+        f'<option value="{_escape(str(value))}"{" selected" if str(value) == current else ""}>'
+        f"{_escape(str(label))}</option>"
         for value, label in field.field.choices
     )
     return mark_safe(f'<select name="{name}" id="id_{name}">{options}</select>')  # noqa: S308
