@@ -1,12 +1,14 @@
 """Django's ModelBackend, with the per-request user lookup made cheaper.
 
 Every request loads its user by primary key from the session. The ORM rebuilds
-and compiles that query each time, which costs several times the query itself;
-`raw()` runs the same SELECT with the same field conversions, without the
-compiling. Nothing is cached: each request still reads the user's current row,
-so a deactivated user or a changed password takes effect at once.
+and compiles that query each time, which costs several times the query itself.
+Here the SELECT is built once per database and each row goes through the same
+field conversions the ORM applies (`from_db` with the backend's converters).
+Nothing is cached: each request still reads the user's current row, so a
+deactivated user or a changed password takes effect at once.
 """
 
+from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth import backends, get_user_model
@@ -14,12 +16,42 @@ from django.core.exceptions import ValidationError
 from django.db import connections, router
 
 
+@dataclass(frozen=True)
+class _UserQuery:
+    alias: str
+    sql: str
+    attnames: list[str]
+    converters: list[tuple]  # (column index, converter, column expression)
+
+    def fetch(self, pk):
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [pk])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for index, convert, column in self.converters:
+            values[index] = convert(values[index], column, connection)
+        return get_user_model().from_db(self.alias, self.attnames, values)
+
+
 @cache
-def _user_by_pk_sql(alias: str) -> str:
-    model = get_user_model()
-    quote = connections[alias].ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    return f"SELECT * FROM {table} WHERE {pk} = %s"  # noqa: S608 - names from the model
+def _user_query(alias: str) -> _UserQuery:
+    model, connection = get_user_model(), connections[alias]
+    quote, table = connection.ops.quote_name, model._meta.db_table
+    fields = model._meta.concrete_fields
+    columns = [field.get_col(table) for field in fields]
+    converters = [
+        (index, convert, column)
+        for index, column in enumerate(columns)
+        for convert in connection.ops.get_db_converters(column)
+        + column.get_db_converters(connection)
+    ]
+    select = ", ".join(quote(field.column) for field in fields)
+    where = quote(model._meta.pk.column)
+    sql = f"SELECT {select} FROM {quote(table)} WHERE {where} = %s"  # noqa: S608 - model names
+    return _UserQuery(alias, sql, [field.attname for field in fields], converters)
 
 
 class ModelBackend(backends.ModelBackend):
@@ -29,7 +61,5 @@ class ModelBackend(backends.ModelBackend):
             pk = model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        alias = router.db_for_read(model)
-        found = list(model._default_manager.db_manager(alias).raw(_user_by_pk_sql(alias), [pk]))
-        user = found[0] if found else None
+        user = _user_query(router.db_for_read(model)).fetch(pk)
         return user if user is not None and self.user_can_authenticate(user) else None
