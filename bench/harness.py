@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 import platform
+import re
 import secrets
 import shutil
 import signal
@@ -322,13 +323,15 @@ class Stack:
         """A keep-alive session logged in to the app as the bench user."""
         session = requests.Session()
         url = f"{self.app.url}/accounts/login/"
-        session.get(url, timeout=30).raise_for_status()
+        form = session.get(url, timeout=30)
+        form.raise_for_status()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
         answer = session.post(
             url,
             data={
                 "username": USERNAME,
                 "password": self.password,
-                "csrfmiddlewaretoken": session.cookies["csrftoken"],
+                "csrfmiddlewaretoken": token,
                 "next": "/customers/",
             },
             headers={"Referer": url},

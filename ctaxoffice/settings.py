@@ -148,6 +148,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# The CSRF secret lives in the session (read on every request anyway), not in a cookie
+# that Django re-sends with every page that shows a form; pages carry the token itself.
+CSRF_USE_SESSIONS = True
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0

@@ -42,6 +42,17 @@ def test_htmx_writes_carry_the_token_in_a_header(upstream, users):
     assert refused.status_code == 403
 
 
+def test_the_csrf_secret_stays_in_the_session_not_in_a_cookie(upstream, users):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["staff01"])
+
+    response = client.get("/customers/new/")
+
+    assert "X-CSRFToken" in response.content.decode()
+    assert "csrftoken" not in response.cookies
+    assert "Set-Cookie" not in response.headers
+
+
 def test_logout_is_a_post(client, users):
     client.force_login(users["staff01"])
     assert client.get("/accounts/logout/").status_code == 405
