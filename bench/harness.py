@@ -246,26 +246,36 @@ class Stack:
     # --- servers ----------------------------------------------------------------
 
     def _start(
-        self, name: str, port: int, *, workers: int, threads: int, keepalive: int | None = None
+        self,
+        name: str,
+        port: int,
+        *,
+        workers: int,
+        threads: int,
+        keepalive: int | None = None,
+        access_log: bool = True,
     ) -> Server:
-        access_log, error_log = self.tmp / f"{name}-access.log", self.tmp / f"{name}-error.log"
+        access_log_path = self.tmp / f"{name}-access.log"
+        error_log = self.tmp / f"{name}-error.log"
         command = [
             str(VENV_BIN / "gunicorn"), "ctaxoffice.wsgi",
             "--chdir", str(BASE_DIR),
             "--bind", f"{HOST}:{port}",
             "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread",
-            "--access-logfile", str(access_log), "--access-logformat", ACCESS_FORMAT,
             "--error-logfile", str(error_log),
             "--no-control-socket",  # gunicorn 27's default path is shared by every instance
         ]  # fmt: skip
+        if access_log:
+            command += ["--access-logfile", str(access_log_path)]
+            command += ["--access-logformat", ACCESS_FORMAT]
         if keepalive is not None:
             command += ["--keep-alive", str(keepalive)]
         with open(self.tmp / f"{name}-stdout.log", "ab") as out:
             proc = subprocess.Popen(
                 command, cwd=BASE_DIR, env=self.env, stdout=out, stderr=subprocess.STDOUT
             )
-        server = Server(name, port, proc, access_log, error_log)
+        server = Server(name, port, proc, access_log_path, error_log)
         try:
             self._wait_ready(server, workers)
         except BaseException:  # not yet known to close(): stop it here
@@ -298,15 +308,19 @@ class Stack:
         )
         return self.sandbox
 
-    def start_app(self) -> Server:
-        """The app as the README serves it: 2 workers x 4 threads (gthread)."""
-        self.app = self._start("app", self.app_port, workers=2, threads=4)
+    def start_app(self, *, access_log: bool = False) -> Server:
+        """The app as the README serves it: 2 workers x 4 threads (gthread), no access log.
+
+        `access_log=True` adds one, for counting the requests each worker served.
+        """
+        self.app = self._start("app", self.app_port, workers=2, threads=4, access_log=access_log)
         return self.app
 
-    def restart_app(self) -> Server:
+    def restart_app(self, *, access_log: bool = False) -> Server:
         self.app.stop()
-        self.app.access_log.rename(self.app.access_log.with_suffix(f".{time.time():.0f}"))
-        return self.start_app()
+        if self.app.access_log.exists():
+            self.app.access_log.rename(self.app.access_log.with_suffix(f".{time.time():.0f}"))
+        return self.start_app(access_log=access_log)
 
     def close(self) -> None:
         for server in (self.app, self.sandbox):

@@ -286,7 +286,7 @@ def memory_check(stack: Stack, app: requests.Session, ids: list[int], total: int
         f"worker memory: fresh app server, RSS once each worker has served 100, "
         f"then after {total:,} requests in all"
     )
-    stack.restart_app()
+    stack.restart_app(access_log=True)  # to count the requests each worker served
     started = time.monotonic()
     sent = warm_each_worker(stack, app, ids)
     before = {pid: rss_kib(pid) for pid in stack.app.worker_pids()}
