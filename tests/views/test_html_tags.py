@@ -1,9 +1,10 @@
-"""The list's HTML built in Python (rows, header, page links, fixed links), checked."""
+"""The HTML built in Python: list rows, header, page links, fixed links, the user tools."""
 
 import datetime as dt
 from types import SimpleNamespace
 
-from django.test import RequestFactory
+from django.contrib.auth.models import Group
+from django.test import Client, RequestFactory
 from django.urls import set_script_prefix
 
 from customers.changelist import COLUMNS
@@ -84,3 +85,24 @@ def test_fixed_links_follow_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert link("customers:list") == "/customers/"
+
+
+def test_the_header_shows_each_user_only_their_links(admin_client, django_user_model):
+    client = Client()
+    clerk = django_user_model.objects.create_user("clerk", first_name="Amina <b>")
+    clerk.set_unusable_password()
+    clerk.save()
+    clerk.groups.add(Group.objects.get(name="Office staff"))
+    client.force_login(clerk)
+
+    clerk_page = client.get("/accounts/password_change/").content.decode()
+    admin_page = admin_client.get("/accounts/password_change/").content.decode()
+
+    assert "Welcome, <strong>Amina &lt;b&gt;</strong>." in clerk_page
+    assert "Administration" not in clerk_page
+    assert "Change password</a> /" not in clerk_page
+    assert 'action="/accounts/logout/"' in clerk_page
+    assert 'name="csrfmiddlewaretoken" value="' in clerk_page
+    assert "Welcome, <strong>root</strong>." in admin_page
+    assert '<a href="/admin/">Administration</a>' in admin_page
+    assert '<a href="/accounts/password_change/">Change password</a>' in admin_page
