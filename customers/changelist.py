@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from . import services
 from .access import branch_registry
-from .forms import PER_PAGE_CHOICES, ListFilterForm, parse_page_number
+from .forms import PER_PAGE_CHOICES, STATUS_CHOICES, parse_page_number
 from .upstream_types import CustomerSummary, Page, PageMeta
 
 COLUMNS = [
@@ -24,39 +24,45 @@ COLUMNS = [
 ]
 
 
+SEARCH_MAX = 100
+PER_PAGE_OPTIONS = [(str(n), str(n)) for n in PER_PAGE_CHOICES]
+
+
 @dataclass
 class CustomerChangeList:
-    form: ListFilterForm
     search: str = ""
     branch_id: str = ""
     status: str = ""
     per_page: int = 25
     page_number: int = 1
     allowed_branches: list[str] | None = None
+    branch_choices: list[tuple[str, str]] = field(default_factory=list)
     result: Page[CustomerSummary] | None = None
     branch_names: dict[str, str] = field(default_factory=dict)
     preserved_filters: str = ""
+
+    status_choices = STATUS_CHOICES
+    per_page_choices = PER_PAGE_OPTIONS
 
     @classmethod
     def from_request(
         cls, request, *, branches: list[tuple[str, str]], allowed_branches: list[str] | None
     ) -> CustomerChangeList:
-        form = ListFilterForm(
-            request.GET, branches=branches or [], allow_all=allowed_branches is None
-        )
-        form.is_valid()  # invalid values are simply dropped, as the admin does
-        data = form.cleaned_data
-        per_page = data.get("per_page") or 25
+        """Read the filters from the query string; invalid values are dropped, as the admin does."""
+        params = request.GET
+        branch_choices = [("", "All branches")] if allowed_branches is None else []
+        branch_choices += branches or []
+        per_page = _choice(params.get("per_page"), PER_PAGE_OPTIONS)
         return cls(
-            form=form,
-            search=(data.get("search") or "").strip(),
-            branch_id=data.get("branch_id") or "",
-            status=data.get("status") or "",
-            per_page=per_page if per_page in PER_PAGE_CHOICES else 25,
-            page_number=parse_page_number(request.GET.get("page")),
+            search=_search(params.get("search")),
+            branch_id=_choice(params.get("branch_id"), branch_choices),
+            status=_choice(params.get("status"), STATUS_CHOICES),
+            per_page=int(per_page) if per_page else 25,
+            page_number=parse_page_number(params.get("page")),
             allowed_branches=allowed_branches,
+            branch_choices=branch_choices,
             branch_names=branch_registry(request.user),
-            preserved_filters=_preserved(request.GET.urlencode()),
+            preserved_filters=_preserved(params.urlencode()),
         )
 
     @property
@@ -106,6 +112,15 @@ class CustomerChangeList:
     @property
     def columns(self):
         return COLUMNS
+
+
+def _search(raw: str | None) -> str:
+    text = (raw or "").strip()
+    return "" if len(text) > SEARCH_MAX or "\x00" in text else text
+
+
+def _choice(raw: str | None, choices: list[tuple[str, str]]) -> str:
+    return raw if raw and any(raw == value for value, _ in choices) else ""
 
 
 def _preserved(query: str) -> str:

@@ -128,24 +128,6 @@ class CustomerEditForm(CustomerForm):
         return changed
 
 
-class ListFilterForm(forms.Form):
-    search = forms.CharField(label="Search", required=False, max_length=100)
-    branch_id = forms.ChoiceField(label="Branch", required=False)
-    status = forms.ChoiceField(label="Status", required=False, choices=STATUS_CHOICES)
-    per_page = forms.TypedChoiceField(
-        label="Per page",
-        required=False,
-        coerce=int,
-        empty_value=25,
-        choices=[(n, str(n)) for n in PER_PAGE_CHOICES],
-    )
-
-    def __init__(self, *args, branches: list[tuple[str, str]], allow_all: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        first = [("", "All branches")] if allow_all else []
-        self.fields["branch_id"].choices = [*first, *branches]
-
-
 class TransactionFilterForm(forms.Form):
     type = forms.ChoiceField(label="Type", required=False, choices=TYPE_CHOICES)
     from_date = forms.DateField(

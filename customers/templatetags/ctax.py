@@ -144,14 +144,13 @@ def search_options(hits, query):
 
 
 @register.simple_tag
-def filter_select(form, name):
-    """A filter <select> (id_<name>), the current value selected: quicker than the widget."""
-    field = form[name]
-    current = "" if field.value() is None else str(field.value())
+def filter_select(name, choices, current):
+    """A filter <select> (id_<name>) of (value, label) choices, the current value selected."""
+    current = str(current)
     options = "".join(
         f'<option value="{_escape(str(value))}"{" selected" if str(value) == current else ""}>'
         f"{_escape(str(label))}</option>"
-        for value, label in field.field.choices
+        for value, label in choices
     )
     return mark_safe(f'<select name="{name}" id="id_{name}">{options}</select>')  # noqa: S308
 
