@@ -174,11 +174,11 @@ def _list_customers(request):
         .values("n")
     )
     rows = _page(
-        queryset.only(*LIST_FIELDS)
-        .annotate(
+        queryset.annotate(
             total_transactions=Coalesce(Subquery(tx_count, output_field=IntegerField()), Value(0))
         )
-        .order_by("id"),
+        .order_by("id")
+        .values(*LIST_FIELDS, "total_transactions"),
         page,
         per_page,
     )

@@ -48,3 +48,13 @@ def test_dates_uuids_and_timestamps():
 def test_unencodable_values_raise(bad):
     with pytest.raises((ValueError, TypeError)):
         dumps({"bad": bad})
+
+
+def test_the_fast_path_and_the_decimal_path_write_the_same_text():
+    moment = datetime.datetime(2025, 1, 14, 19, 30, 5, tzinfo=datetime.UTC)
+    value = {"s": "Ζωή <b> \"q\"", "n": None, "t": True, "i": 7, "l": [1.5, (2,)], "m": moment}
+
+    fast = dumps(value)
+    slow = dumps({**value, "money": Decimal("1")})
+
+    assert slow == fast[:-1] + ',"money":1.00}'
