@@ -2,9 +2,10 @@
 
 The app and the sandbox (its upstream) run as two gunicorn instances on free
 loopback ports, over one temporary SQLite database, with DEBUG off and the
-settings of bench/settings.py. Both write a tab-separated access log (worker
-pid, client port, status, ms, method, path, user agent), from which the
-scripts count upstream calls and upstream TCP connections. `Stack.close()`
+settings of bench/settings.py. The sandbox writes a tab-separated access log
+(worker pid, client port, status, ms, method, path, user agent), from which the
+scripts count upstream calls and upstream TCP connections; the app writes one
+only when asked (run_bench.py's memory phase counts requests per worker). `Stack.close()`
 stops every process started here and removes the temporary directory; it runs
 on normal exit, on Ctrl+C, on SIGTERM and when the run's deadline passes.
 """
