@@ -6,6 +6,8 @@ from functools import cache
 from html import escape as _escape
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -62,6 +64,12 @@ ACTIVE = {
 @cache
 def _reversed(name: str, args: tuple, prefix: str, urlconf) -> str:
     return reverse(name, args=args, urlconf=urlconf)
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
+        _reversed.cache_clear()
 
 
 def cached_reverse(name: str, *args) -> str:

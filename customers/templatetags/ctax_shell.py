@@ -9,6 +9,8 @@ from functools import cache
 from html import escape
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
@@ -34,6 +36,12 @@ def _assets(prefix: str) -> tuple[str, str, str]:
     """(stylesheet links, theme script URL, ctax script URL); static URLs do not change."""
     links = "\n".join(f'<link rel="stylesheet" href="{escape(static(p))}">' for p in STYLESHEETS)
     return links, escape(static("admin/js/theme.js")), escape(static("ctax/ctax.js"))
+
+
+@receiver(setting_changed)
+def _forget_assets(*, setting, **kwargs):
+    if setting in ("STATIC_URL", "STORAGES", "STATICFILES_STORAGE"):
+        _assets.cache_clear()
 
 
 @register.simple_tag(takes_context=True)

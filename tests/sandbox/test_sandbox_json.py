@@ -52,7 +52,7 @@ def test_unencodable_values_raise(bad):
 
 def test_the_fast_path_and_the_decimal_path_write_the_same_text():
     moment = datetime.datetime(2025, 1, 14, 19, 30, 5, tzinfo=datetime.UTC)
-    value = {"s": "Ζωή <b> \"q\"", "n": None, "t": True, "i": 7, "l": [1.5, (2,)], "m": moment}
+    value = {"s": 'Ζωή <b> "q"', "n": None, "t": True, "i": 7, "l": [1.5, (2,)], "m": moment}
 
     fast = dumps(value)
     slow = dumps({**value, "money": Decimal("1")})

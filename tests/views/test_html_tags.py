@@ -106,3 +106,11 @@ def test_the_header_shows_each_user_only_their_links(admin_client, django_user_m
     assert "Welcome, <strong>root</strong>." in admin_page
     assert '<a href="/admin/">Administration</a>' in admin_page
     assert '<a href="/accounts/password_change/">Change password</a>' in admin_page
+
+
+def test_fixed_links_follow_a_changed_urlconf(settings):
+    assert link("customers:list") == "/customers/"
+
+    settings.ROOT_URLCONF = "tests.views.office_urls"
+
+    assert link("customers:list") == "/office/customers/"
