@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from .. import services
-from ..access import VIEW, allowed_branches, branch_options, requires
+from ..access import ADD, EXPORT, VIEW, allowed_branches, branch_options, requires
 from ..changelist import CustomerChangeList
 from ..rendering import render_page
 
@@ -28,7 +28,12 @@ def customer_list(request):
         branches=branch_options(request.user),
         allowed_branches=allowed_branches(request.user),
     ).load()
-    context = {"cl": changelist, "title": "Customers"}
+    context = {
+        "cl": changelist,
+        "title": "Customers",
+        "can_add": request.user.has_perm(ADD),
+        "can_export": request.user.has_perm(EXPORT),
+    }
     return render_page(request, "customers/list.html", context, partial="results")
 
 
