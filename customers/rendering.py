@@ -1,6 +1,8 @@
 """One template per page: the full page, or its named partial for htmx."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
 
@@ -14,5 +16,12 @@ def render_page(
 ):
     name = f"{template}#{partial}" if partial and wants_fragment(request) else template
     response = render(request, name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def render_fragment(template: str, context: dict) -> HttpResponse:
+    """A fragment that uses nothing of the request (user, CSRF, nonce): no context processors."""
+    response = HttpResponse(render_to_string(template, context))
     patch_vary_headers(response, ["HX-Request"])
     return response

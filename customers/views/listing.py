@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from .. import services
 from ..access import ADD, EXPORT, VIEW, allowed_branches, branch_options, requires
 from ..changelist import CustomerChangeList
-from ..rendering import render_page
+from ..rendering import render_fragment, render_page
 
 QUICK_SEARCH_LIMIT = 10
 QUICK_SEARCH_MIN = 2
@@ -50,7 +50,7 @@ def quick_search(request):
         response["Vary"] = "HX-Request"
         return response
     context = {"hits": search_in_branches(query, allowed), "query": query}
-    return render_page(request, "customers/search_results.html", context)
+    return render_fragment("customers/search_results.html", context)
 
 
 def search_in_branches(query: str, allowed: list[str] | None) -> list:
