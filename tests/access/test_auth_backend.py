@@ -64,3 +64,19 @@ def test_a_password_changed_elsewhere_ends_the_session(client, clerk):
     clerk.save()
 
     assert client.get("/accounts/password_change/").status_code == 302
+
+
+def test_views_see_the_user_itself_not_the_lazy_proxy(client, clerk, django_user_model):
+    client.force_login(clerk, backend="customers.auth_backends.ModelBackend")
+
+    response = client.get("/accounts/password_change/")
+
+    assert type(response.wsgi_request.user) is django_user_model
+    assert response.wsgi_request.user.pk == clerk.pk
+
+
+def test_pages_without_login_still_get_an_anonymous_user(client):
+    response = client.get("/accounts/login/")
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_authenticated is False
