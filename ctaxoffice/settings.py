@@ -97,6 +97,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Sessions read from the process's memory cache, written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Every page is behind a login, so flash messages ride in the session (no signed cookie).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
