@@ -11,6 +11,7 @@ import math
 import secrets
 import uuid
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.http import JsonResponse
 from django.utils import timezone
@@ -167,19 +168,12 @@ def _customer_base(customer):
 
 def customer_list_item(row):
     """A list row from a `values()` dict (the list reads no model instances)."""
-    return {
-        "id": row["id"],
-        "customer_no": row["customer_no"],
-        "name": row["name"],
-        "tin": row["tin"] or None,
-        "phone": row["phone"] or None,
-        "email": row["email"] or None,
-        "address": row["address"] or None,
-        "branch_id": row["branch_id"],
-        "is_active": row["is_active"],
-        "total_transactions": row["total_transactions"],
-        "created_at": iso(row["created_at"]),
-    }
+    customer = SimpleNamespace(**row)
+    data = _customer_base(customer)
+    data["is_active"] = customer.is_active
+    data["total_transactions"] = customer.total_transactions
+    data["created_at"] = iso(customer.created_at)
+    return data
 
 
 def customer_created(customer):

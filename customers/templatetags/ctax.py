@@ -27,12 +27,6 @@ def kes(value) -> str:
     return f"KES {amount:,.2f}"
 
 
-@register.filter
-def highlight(text, query):
-    """Escape `text` and wrap each case-insensitive occurrence of `query` in <mark>."""
-    return mark_safe(_marker(query)(text))  # noqa: S308 - _marker escapes every part
-
-
 def _marker(query):
     """A function: text -> escaped HTML with each match of `query` marked."""
     query = (query or "").strip()
@@ -171,7 +165,7 @@ def page_links(context, meta, numbers, target="#results"):
     others = params.urlencode()
     start = _escape(f"?{others}&page=" if others else "?page=")
 
-    def link(page, text, extra=""):
+    def anchor(page, text, extra=""):
         href = f"{start}{page}"
         return (
             f'<a href="{href}" hx-get="{href}" hx-target="{target}" hx-push-url="true"'
@@ -180,14 +174,14 @@ def page_links(context, meta, numbers, target="#results"):
 
     parts = []
     if meta.current_page > 1:
-        parts.append(link(meta.current_page - 1, "‹ Previous", ' rel="prev"'))
+        parts.append(anchor(meta.current_page - 1, "‹ Previous", ' rel="prev"'))
     for number in numbers:
         if number == meta.current_page:
             parts.append(f'<span class="this-page" aria-current="page">{number}</span>')
         elif isinstance(number, int):
-            parts.append(link(number, number, f' aria-label="Page {number}"'))
+            parts.append(anchor(number, number, f' aria-label="Page {number}"'))
         else:
             parts.append('<span class="ellipsis">…</span>')
     if meta.current_page < meta.last_page:
-        parts.append(link(meta.current_page + 1, "Next ›", ' rel="next"'))
+        parts.append(anchor(meta.current_page + 1, "Next ›", ' rel="next"'))
     return mark_safe("\n".join(parts))  # noqa: S308 - hrefs escaped, the rest is ours
