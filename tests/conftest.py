@@ -1,8 +1,10 @@
 """Fixtures shared by every test: fast hashing, users, the sandbox over real HTTP, Chromium."""
 
+import datetime as dt
 import os
 
 import pytest
+import time_machine
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must not mind.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -11,6 +13,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _fast_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Every in-process test runs at one fixed moment (the clock still ticks from there), so
+# none depends on the calendar. `CTAX_TEST_NOW=2028-02-29T00:30+03:00 make test` runs the
+# suite at another moment. Tests with a server the browser or `requests` talk to keep the
+# real clock: cookies set in a frozen past would be dropped by their clients.
+FROZEN_NOW = dt.datetime.fromisoformat(os.environ.get("CTAX_TEST_NOW", "2026-06-15T09:30+03:00"))
+REAL_CLOCK_FIXTURES = {"live_server", "page", "sandbox_api"}
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request):
+    if REAL_CLOCK_FIXTURES.intersection(request.fixturenames):
+        yield None
+        return
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

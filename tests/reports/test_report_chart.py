@@ -203,8 +203,8 @@ def test_a_history_longer_than_the_budget_says_so(admin_client, shop, monkeypatc
     monkeypatch.setattr(fetching, "PER_PAGE", 5)
     monkeypatch.setattr(fetching, "MAX_PAGES", 2)  # ten transactions at most
     start = _window_start()
-    for n in range(36):  # three a month, newest last
-        _add(shop, start + dt.timedelta(days=10 * n + 1, hours=n % 7), amount=f"{100 + n}.00", n=n)
+    for n in range(36):  # every nine days, newest last: all before "now" on any day
+        _add(shop, start + dt.timedelta(days=9 * n + 1, hours=n % 7), amount=f"{100 + n}.00", n=n)
 
     response = admin_client.get(f"/customers/{shop.id}/chart/")
 
