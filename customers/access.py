@@ -12,7 +12,6 @@ from functools import wraps
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db import connections, router
 
 from .models import Branch
 
@@ -46,31 +45,16 @@ def allowed_branches(user) -> list[str] | None:
     """Branch codes the user may work with; None means every branch (superusers)."""
     if user.is_superuser:
         return None
-    cached = getattr(user, "_ctax_branches", None)
-    if cached is None:
-        cached = list(user.branch_memberships.values_list("branch__code", flat=True))
-        user._ctax_branches = cached
-    return cached
+    return list(_branches_of(user).values_list("code", flat=True))
 
 
 def branch_registry(user=None) -> dict[str, str]:
-    """Every registered branch, code -> name; read once per request when given the user."""
-    cached = getattr(user, "_ctax_registry", None)
-    if cached is None:
-        cached = _read_branches()
-        if user is not None:
-            user._ctax_registry = cached
-    return cached
+    """Every registered branch, code -> name (whoever asks: `user` is not needed)."""
+    return dict(Branch.objects.values_list("code", "name"))
 
 
-def _read_branches() -> dict[str, str]:
-    # On every list page: plain SQL, as the queryset's compiling costs more than the query.
-    alias = router.db_for_read(Branch)
-    connection = connections[alias]
-    table = connection.ops.quote_name(Branch._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT code, name FROM {table} ORDER BY code")  # noqa: S608 - ours
-        return dict(cursor.fetchall())
+def _branches_of(user):
+    return Branch.objects.filter(memberships__user=user)
 
 
 def branch_options(user) -> list[tuple[str, str]] | None:
@@ -79,14 +63,9 @@ def branch_options(user) -> list[tuple[str, str]] | None:
     None only for a superuser while no branch is registered (e.g. a fresh install
     on the real API): forms then take the branch ID as typed.
     """
-    allowed = allowed_branches(user)
-    registry = branch_registry(user)
-    options = [
-        (code, f"{code} — {name}")
-        for code, name in registry.items()
-        if allowed is None or code in allowed
-    ]
-    return None if allowed is None and not options else options
+    branches = Branch.objects.all() if user.is_superuser else _branches_of(user)
+    options = [(code, f"{code} — {name}") for code, name in branches.values_list("code", "name")]
+    return None if user.is_superuser and not options else options
 
 
 def branch_name_of(user, customer) -> str:

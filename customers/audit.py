@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .models import AuditEntry
-from .upstream_errors import UpstreamError
+from .upstream.errors import UpstreamError
 
 
 def _plain(value: Any):

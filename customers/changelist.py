@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from . import services
 from .access import branch_registry
 from .forms import PER_PAGE_CHOICES, STATUS_CHOICES, parse_page_number
-from .upstream_types import CustomerSummary, Page, PageMeta
+from .upstream.types import CustomerSummary, Page, PageMeta
 
 COLUMNS = [
     ("customer_no", "Customer number"),

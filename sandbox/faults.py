@@ -30,14 +30,12 @@ Independently, the environment variable CTAX_SANDBOX_LATENCY_MS (read on every
 request) adds a fixed latency to every sandbox call, e.g. for a benchmark.
 """
 
-import json
 import os
 import random
 import time
 from contextlib import contextmanager
 from http import HTTPStatus
 
-from django.db import connections, router
 from django.http import HttpResponse
 
 from .models import SandboxFaults
@@ -130,7 +128,7 @@ def clear_faults():
 
 def get_faults():
     """The current knobs as a dict with the set_faults argument names."""
-    row = SandboxFaults.objects.filter(pk=_PK).values(*_FIELDS).first()
+    row = _read_knobs()
     if row is None:
         row = {
             "latency_ms": 0,
@@ -205,21 +203,8 @@ def fault_response(status, retry_after, body):
 
 
 def _read_knobs() -> dict | None:
-    """The knobs row, read on every request: plain SQL, a fraction of the queryset's cost."""
-    meta = SandboxFaults._meta
-    connection = connections[router.db_for_read(SandboxFaults)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in _FIELDS)
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table} WHERE {pk} = %s", [_PK])  # noqa: S608
-        found = cursor.fetchone()
-    if found is None:
-        return None
-    row = dict(zip(_FIELDS, found, strict=True))
-    if isinstance(row["paths"], str):  # JSON text on SQLite; decoded already elsewhere
-        row["paths"] = json.loads(row["paths"])
-    return row
+    """The knobs row (read on every sandbox request), or None when none was ever set."""
+    return SandboxFaults.objects.filter(pk=_PK).values(*_FIELDS).first()
 
 
 def apply(request):

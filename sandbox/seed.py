@@ -333,7 +333,8 @@ def seed(*, seed_value=DEFAULT_SEED, customers=DEFAULT_CUSTOMERS):
 
     SandboxCustomer.objects.bulk_create(customer_rows, batch_size=500)
     SandboxTransaction.objects.bulk_create(tx_rows, batch_size=2000)
-    # Explicit ids were written: move the id sequence past them (PostgreSQL).
+    # Explicit ids were written: move the id sequence past them (PostgreSQL; nothing to
+    # do on SQLite). Django's own statements, run as `loaddata` runs them after a fixture.
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [SandboxCustomer]):
             cursor.execute(statement)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from ..upstream_errors import UpstreamError
+from ..upstream.errors import UpstreamError
 from .months import NAIROBI
 
 logger = logging.getLogger("customers.reports")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .. import services
-from ..upstream_types import Page, Transaction
+from ..upstream.types import Page, Transaction
 
 PER_PAGE = 100  # the upstream's maximum
 # A page needing more pages than this fetches no more (about 2,000 transactions).

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..upstream_types import Transaction
+from ..upstream.types import Transaction
 from .fetching import Fetched
 from .months import Month
 

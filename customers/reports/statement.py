@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..upstream_types import Transaction
+from ..upstream.types import Transaction
 from .fetching import Fetched
 from .monthly import COUNTED_STATUS, PURCHASES, SALES, Totals
 

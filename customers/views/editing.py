@@ -16,7 +16,7 @@ from ..access import ADD, CHANGE, DELETE, branch_options, get_customer_for, requ
 from ..forms import CustomerEditForm, CustomerForm
 from ..models import AuditEntry
 from ..rendering import render_page
-from ..upstream_errors import Conflict, UpstreamError, ValidationFailed
+from ..upstream.errors import Conflict, UpstreamError, ValidationFailed
 from .records import list_filters
 
 LIVE_FIELDS = ("customer_no", "name", "tin", "phone", "email", "address")

@@ -9,7 +9,7 @@ from customers.reports.fetching import Fetched
 from customers.reports.monthly import summarise
 from customers.reports.months import NAIROBI, Month, last_months
 from customers.reports.svgchart import build_chart, compact, nice_top
-from customers.upstream_types import Transaction
+from customers.upstream.types import Transaction
 
 
 def _tx(when: dt.datetime, *, kind="sales", amount="10.00", status="success", n=0):

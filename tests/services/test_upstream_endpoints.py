@@ -30,7 +30,7 @@ from customers.services import (
     Transaction,
     WriteResult,
 )
-from customers.upstream_types import PageMeta, TransactionSummary
+from customers.upstream.types import PageMeta, TransactionSummary
 
 BASE = "https://api.test/api/v1"
 UTC = dt.UTC

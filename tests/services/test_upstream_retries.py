@@ -13,13 +13,8 @@ import time
 import pytest
 import requests
 
-from customers.services import (
-    CustomersClient,
-    RateLimited,
-    Unavailable,
-    UpstreamTimeout,
-    _BudgetRetry,
-)
+from customers.services import CustomersClient, RateLimited, Unavailable, UpstreamTimeout
+from customers.upstream.transport import BudgetRetry
 
 BASE = "https://api.test/api/v1"
 OK_LIST = {"status": "success", "data": [], "meta": {"total": 0}}
@@ -34,7 +29,7 @@ VALUES = {"branch_id": "00", "customer_no": "C3", "name": "XYZ"}
 def test_responses_emulates_the_adapter_retry(api, mocked):
     """The premise of the `responses` tests below: our adapter's Retry is consulted."""
     adapter = api.session.get_adapter(BASE)
-    assert isinstance(adapter.max_retries, _BudgetRetry)
+    assert isinstance(adapter.max_retries, BudgetRetry)
     mocked.get(f"{BASE}/customers", status=503)
     mocked.get(f"{BASE}/customers", json=OK_LIST)
     api.list_customers()

@@ -11,9 +11,14 @@ from customers.templatetags.ctax import filter_select
 BRANCHES = [("00", "00 — Head Office"), ("01", "01 — Mombasa Road")]
 
 
+@pytest.fixture(autouse=True)
+def _registered(branches):
+    """The changelist names branches from the registry (00 and 01)."""
+
+
 def changelist(query: str, *, allowed=None) -> CustomerChangeList:
     request = RequestFactory().get(f"/customers/?{query}")
-    request.user = SimpleNamespace(_ctax_registry={"00": "Head Office", "01": "Mombasa Road"})
+    request.user = SimpleNamespace(is_superuser=allowed is None)
     return CustomerChangeList.from_request(request, branches=BRANCHES, allowed_branches=allowed)
 
 

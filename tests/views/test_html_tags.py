@@ -9,7 +9,7 @@ from django.urls import set_script_prefix
 
 from customers.changelist import COLUMNS
 from customers.templatetags.ctax import customer_rows, header_cells, link, page_links
-from customers.upstream_types import CustomerSummary, PageMeta
+from customers.upstream.types import CustomerSummary, PageMeta
 
 
 def summary(**overrides) -> CustomerSummary:

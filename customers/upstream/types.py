@@ -1,17 +1,26 @@
 """Typed results of the upstream door, and their parsing from the documented JSON.
 
 Parsing is strict about what we rely on (ids, names, amounts) and lenient about
-extras; anything else raises `BadResponse`, never KeyError or TypeError.
+extras; anything else raises `BadResponse`, never KeyError or TypeError. Numbers
+must be finite and within sane bounds (no NaN, no `1e999999999`, no billion pages).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .upstream_errors import BadResponse
+from .errors import BadResponse
+
+# Numbers beyond these are no real answer (e.g. `1e999999999`): the answer is unreadable.
+MAX_INT = 2**63 - 1  # what a database's bigint holds
+MAX_PAGES = 1_000_000
+MAX_TOTAL = 100 * MAX_PAGES
+MAX_AMOUNT = Decimal("1e15")
+MAX_DECIMAL_PLACES = 30
 
 # Our field names -> the upstream's, for writes. Everything not listed is the same.
 FIELD_TO_UPSTREAM = {"name": "custNm"}
@@ -139,26 +148,46 @@ def _req_str(value: Any) -> str:
     return text
 
 
-def _int(value: Any) -> int:
+def _int(value: Any, *, low: int = -MAX_INT, high: int = MAX_INT) -> int:
+    """An integer from low to high; the bounds are checked before any conversion, so a
+    `1e999999999` is refused instead of being turned into a billion-digit int."""
     if isinstance(value, bool):
         raise BadResponse()
-    try:
-        return int(value)
-    except (TypeError, ValueError, OverflowError):
-        raise BadResponse() from None
+    if isinstance(value, (Decimal, float)) and not _finite(value):
+        raise BadResponse()
+    if isinstance(value, (int, Decimal, float)):
+        number = value
+    else:
+        try:
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
+            raise BadResponse() from None
+    if not low <= number <= high:
+        raise BadResponse()
+    return int(number)
 
 
 def _opt_int(value: Any) -> int | None:
     return None if value is None else _int(value)
 
 
+def _finite(number: Decimal | float) -> bool:
+    return number.is_finite() if isinstance(number, Decimal) else math.isfinite(number)
+
+
 def _decimal(value: Any) -> Decimal:
+    """An amount: finite, below MAX_AMOUNT, at most MAX_DECIMAL_PLACES decimals."""
     if isinstance(value, bool) or value is None:
         raise BadResponse()
     try:
-        return Decimal(str(value))
-    except InvalidOperation:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
         raise BadResponse() from None
+    if not number.is_finite() or not -MAX_AMOUNT < number < MAX_AMOUNT:  # no abs(): it rounds
+        raise BadResponse()
+    if number.as_tuple().exponent < -MAX_DECIMAL_PLACES:
+        raise BadResponse()
+    return number
 
 
 def _opt_decimal(value: Any) -> Decimal | None:
@@ -203,14 +232,16 @@ def _list(value: Any) -> list:
 
 
 def parse_meta(raw: Any, *, count: int) -> PageMeta:
+    """Page counts, each within what a sane upstream sends (so page links stay bounded)."""
     meta = _dict(raw) if raw is not None else {}
-    per_page = _int(meta.get("per_page", max(count, 1)))
-    total = _int(meta.get("total", count))
-    last_page = _int(meta.get("last_page", 1))
+    per_page = _int(meta.get("per_page", max(count, 1)), low=0, high=MAX_TOTAL)
+    total = _int(meta.get("total", count), low=0, high=MAX_TOTAL)
+    current_page = _int(meta.get("current_page", 1), low=0, high=MAX_PAGES)
+    last_page = _int(meta.get("last_page", 1), low=0, high=MAX_PAGES)
     return PageMeta(
-        total=max(total, 0),
+        total=total,
         per_page=max(per_page, 1),
-        current_page=max(_int(meta.get("current_page", 1)), 1),
+        current_page=max(current_page, 1),
         last_page=max(last_page, 1),
     )
 
