@@ -188,6 +188,11 @@ CTAX_API_TIMEOUT = env.float("CTAX_API_TIMEOUT", default=5.0)
 # http://proxy.branch.local:3128); the usual *_PROXY variables are not read.
 CTAX_API_PROXY = env.str("CTAX_API_PROXY", default="")
 CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="ctaxoffice")
+# The statement's letterhead: the business's KRA PIN, postal address, and a logo given as
+# a static file path (e.g. "ctax/logo.png") or a URL (the CSP's img-src must allow it).
+CTAX_BUSINESS_PIN = env.str("CTAX_BUSINESS_PIN", default="")
+CTAX_BUSINESS_ADDRESS = env.str("CTAX_BUSINESS_ADDRESS", default="")
+CTAX_BUSINESS_LOGO = env.str("CTAX_BUSINESS_LOGO", default="")
 
 LOGGING = {
     "version": 1,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
@@ -73,7 +72,6 @@ __all__ = [
     "list_customers",
     "list_transactions",
     "reset_client",
-    "run_concurrently",
     "search_customers",
     "update_customer",
 ]
@@ -92,7 +90,6 @@ def check_ready() -> tuple[bool, str]:
 
 _client: CustomersClient | None = None
 _client_lock = threading.Lock()
-_executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="upstream")
 
 
 def get_client() -> CustomersClient:
@@ -119,24 +116,6 @@ def reset_client() -> None:
 def _reset_on_setting_change(*, setting: str, **kwargs) -> None:
     if setting.startswith("CTAX_API_"):
         reset_client()
-
-
-def run_concurrently(*calls):
-    """Run zero-argument callables side by side; return their results in order.
-
-    The first error raised by any of them is raised here, once all have ended.
-    """
-    futures = [_executor.submit(call) for call in calls]
-    results, first_error = [], None
-    for future in futures:
-        try:
-            results.append(future.result())
-        except Exception as exc:  # noqa: BLE001 - re-raised below
-            first_error = first_error or exc
-            results.append(None)
-    if first_error is not None:
-        raise first_error
-    return results
 
 
 # --- the functions views use ------------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .. import services
+from ..fanout import Budget, NotLoaded
 from ..upstream.types import Page, Transaction
 
 PER_PAGE = 100  # the upstream's maximum
@@ -51,24 +53,43 @@ class Fetched:
         return self.pages_read >= self.last_page
 
 
-def customer_and_first_page(query: TransactionQuery):
+def customer_and_first_page(query: TransactionQuery, budget: Budget):
     """The customer and the first page of their history, side by side (HTTP only)."""
-    return services.run_concurrently(
+    return budget.require(
         lambda: services.get_customer(customer_id=query.customer_id),
         query.loader(1),
     )
 
 
 def read_rest(
-    query: TransactionQuery, first: Page[Transaction], *, max_pages: int | None = None
+    query: TransactionQuery, first: Page[Transaction], budget: Budget, *, max_pages: int = 0
 ) -> Fetched:
-    """The pages after `first`, up to `max_pages` (MAX_PAGES) in all, fetched concurrently."""
+    """The pages after `first`, up to `max_pages` (MAX_PAGES) in all, within the budget."""
     last = min(first.meta.last_page, max_pages or MAX_PAGES)
-    pages = [first, *services.run_concurrently(*[query.loader(n) for n in range(2, last + 1)])]
-    items = [tx for page in pages for tx in page.items]
-    return Fetched(
-        items=items, total=first.meta.total, pages_read=len(pages), last_page=first.meta.last_page
+    rest = budget.gather(*[query.loader(n) for n in range(2, last + 1)], tolerate=True)
+    return _fetched([first, *rest], last_page=first.meta.last_page, total=first.meta.total)
+
+
+def read_all(query: TransactionQuery, budget: Budget, *, total: int) -> Fetched:
+    """Every page of a set whose size another call told (`total`), side by side, in budget."""
+    last = max(1, math.ceil(total / PER_PAGE))
+    pages = budget.gather(
+        *[query.loader(n) for n in range(1, min(last, MAX_PAGES) + 1)], tolerate=True
     )
+    return _fetched(pages, last_page=last, total=total)
+
+
+def _fetched(pages: list, *, last_page: int, total: int) -> Fetched:
+    """The pages read in a row from the first: the newest transactions, with no gap."""
+    read = []
+    for page in pages:
+        if isinstance(page, NotLoaded):
+            break
+        read.append(page)
+    if read:
+        last_page, total = read[0].meta.last_page, read[0].meta.total
+    items = [tx for page in read for tx in page.items]
+    return Fetched(items=items, total=total, pages_read=len(read), last_page=last_page)
 
 
 def iter_pages(first: Page, load: Callable[[int], Page]) -> Iterator[Page]:

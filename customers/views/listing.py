@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from .. import services
 from ..access import ADD, EXPORT, VIEW, allowed_branches, branch_options, requires
 from ..changelist import CustomerChangeList
+from ..fanout import Budget
 from ..rendering import render_fragment, render_page
 
 QUICK_SEARCH_LIMIT = 10
@@ -59,7 +60,7 @@ def search_in_branches(query: str, allowed: list[str] | None) -> list:
         branch = allowed[0] if allowed else None
         hits = services.search_customers(q=query, branch_id=branch, limit=QUICK_SEARCH_LIMIT)
         return hits[:QUICK_SEARCH_LIMIT]  # even if the upstream ignores `limit`
-    per_branch = services.run_concurrently(
+    per_branch = Budget().require(
         *[
             (
                 lambda code=code: services.search_customers(

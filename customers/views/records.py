@@ -1,16 +1,19 @@
 """A customer's record: the detail page and the transaction history."""
 
-from decimal import Decimal
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.views.decorators.http import require_GET
 
 from .. import services
 from ..access import AUDIT, VIEW, branch_name_of, ensure_visible, get_customer_for, requires
+from ..fanout import Budget
 from ..forms import TransactionFilterForm, parse_page_number
 from ..models import AuditEntry
-from ..rendering import render_page
+from ..rendering import render_page, wants_fragment
+from ..reports.fetching import Fetched, TransactionQuery, read_all
+from ..reports.totals import history_totals
 
 
 def list_filters(request) -> str:
@@ -29,10 +32,24 @@ def detail(request, customer_id: int):
         "branch_name": branch_name_of(request.user, customer),
         "title": customer.name,
         "changelist_filters": list_filters(request),
-        "history_form": TransactionFilterForm(),
+        "history_query": history_query(request.GET),
         "audit_entries": _audit_trail(request.user, customer_id),
     }
     return render_page(request, "customers/detail.html", context)
+
+
+HISTORY_KEYS = ("type", "from_date", "to_date", "page")
+LOADER_ID = "history"  # the detail page's element that loads the history once the page is in
+
+
+def history_query(params) -> str:
+    """The history's own parameters of a query string, as they were given."""
+    kept = QueryDict(mutable=True)
+    for key in HISTORY_KEYS:
+        value = params.get(key, "").strip()
+        if value and not (key == "page" and value == "1"):
+            kept[key] = value
+    return kept.urlencode()
 
 
 @require_GET
@@ -41,39 +58,111 @@ def transactions(request, customer_id: int):
     form = TransactionFilterForm(request.GET)
     form.is_valid()  # invalid values are dropped; the valid ones still apply, as in the list
     filters = form.cleaned_data
-    page_number = parse_page_number(request.GET.get("page"))
-
-    def load_history():
-        return services.list_transactions(
-            customer_id=customer_id,
-            type=filters.get("type") or None,
-            from_date=filters.get("from_date"),
-            to_date=filters.get("to_date"),
-            page=page_number,
-        )
-
-    # Only HTTP in the worker threads: the branch check (a query) stays on this one.
-    customer, history = services.run_concurrently(
-        lambda: services.get_customer(customer_id=customer_id),
-        load_history,
+    query = TransactionQuery(
+        customer_id,
+        type=filters.get("type") or None,
+        from_date=filters.get("from_date"),
+        to_date=filters.get("to_date"),
     )
-    ensure_visible(request.user, customer)
-    context = {
-        "customer": customer,
-        "history": history,
-        "history_form": form,
-        "page_totals": page_totals(history.items),
-        "title": f"Transactions of {customer.name}",
-        "changelist_filters": list_filters(request),
-        "push_url": _is_own_page(request),
-    }
-    return render_page(request, "customers/transactions.html", context, partial="history")
+    asked_page = parse_page_number(request.GET.get("page"))
+    budget = Budget()  # one deadline for every call of this page, from here
+    context = {"history_form": form, "dates_reversed": dates_reversed(form)}
+    if context["dates_reversed"]:  # told beside the dates; nothing asked about the history
+        _describe_date_error(form)
+        (customer,) = budget.require(lambda: services.get_customer(customer_id=customer_id))
+        ensure_visible(request.user, customer)
+        history = totals = None
+    else:
+        # Only HTTP in the worker threads: the branch check (a query) stays on this one.
+        customer, history = budget.require(
+            lambda: services.get_customer(customer_id=customer_id),
+            lambda: _shown_page(query, asked_page),
+        )
+        ensure_visible(request.user, customer)
+        history = _within_last_page(query, history, asked_page, budget)
+        totals = history_totals(_all_pages(query, history, budget), query.type)
+    context.update(
+        customer=customer,
+        history=history,
+        totals=totals,
+        filtered=any(filters.get(key) for key in ("type", "from_date", "to_date")),
+        title=f"Transactions of {customer.name}",
+        changelist_filters=list_filters(request),
+    )
+    response = render_page(request, "customers/transactions.html", context, partial="history")
+    _update_address_bar(request, response, history)
+    return response
 
 
-def page_totals(items) -> dict:
-    amount = sum((t.amount for t in items), Decimal(0))
-    tax = sum((t.tax_amount or Decimal(0) for t in items), Decimal(0))
-    return {"amount": amount, "tax": tax, "count": len(items)}
+def dates_reversed(form) -> bool:
+    """A From date after the To date (each valid on its own)."""
+    try:
+        start = form.fields["from_date"].clean(form.data.get("from_date"))
+        end = form.fields["to_date"].clean(form.data.get("to_date"))
+    except ValidationError:
+        return False
+    return bool(start and end and start > end)
+
+
+def _describe_date_error(form) -> None:
+    attrs = form.fields["to_date"].widget.attrs
+    attrs.update({"aria-invalid": "true", "aria-describedby": "to-date-errors"})
+
+
+def _shown_page(query: TransactionQuery, number: int):
+    return services.list_transactions(
+        customer_id=query.customer_id,
+        type=query.type,
+        from_date=query.from_date,
+        to_date=query.to_date,
+        page=number,
+    )
+
+
+def _within_last_page(query: TransactionQuery, history, asked: int, budget: Budget):
+    """Page 99 of 13 shows page 13: asked again for the last page."""
+    last = history.meta.last_page
+    if history.items or asked <= 1 or not history.meta.total or asked <= last:
+        return history
+    (history,) = budget.require(lambda: _shown_page(query, max(last, 1)))
+    return history
+
+
+def _all_pages(query: TransactionQuery, history, budget: Budget) -> Fetched:
+    """Every transaction matching the filters, for the totals (within the page's budget)."""
+    meta = history.meta
+    if meta.last_page <= 1 and len(history.items) >= meta.total:
+        return Fetched(items=history.items, total=meta.total, pages_read=1, last_page=1)
+    return read_all(query, budget, total=meta.total)
+
+
+def _update_address_bar(request, response, history) -> None:
+    """htmx puts the history's filters and page into the address bar, the page's own URL."""
+    if not wants_fragment(request):
+        return
+    embedded = not _is_own_page(request)
+    base = request.htmx.current_url_abs_path if embedded else request.get_full_path()
+    url = _with_history_query(base, _shown_query(request, history))
+    if request.htmx.trigger == LOADER_ID:  # the detail page loading it: the URL is right
+        if url != base:  # unless the page shown is not the page asked
+            response["HX-Replace-Url"] = url
+        return
+    response["HX-Push-Url"] = url
+
+
+def _shown_query(request, history) -> str:
+    params = request.GET.copy()
+    params["page"] = str(history.meta.current_page) if history else ""
+    return history_query(params)
+
+
+def _with_history_query(url: str, history_params: str) -> str:
+    parts = urlsplit(url)
+    others = QueryDict(parts.query, mutable=True)
+    for key in HISTORY_KEYS:
+        others.pop(key, None)
+    query = "&".join(part for part in (others.urlencode(), history_params) if part)
+    return f"{parts.path}?{query}" if query else parts.path
 
 
 def _is_own_page(request) -> bool:

@@ -2,16 +2,19 @@
 
 All need the export permission (the "Branch manager" role; superusers have it) on
 top of viewing, and answer 404 for a customer of another branch, as every screen.
-Worker threads of `run_concurrently` only do HTTP; branch checks stay on this one.
+Each page fans out within one `fanout.Budget` (a few calls at a time, one deadline);
+its worker threads only do HTTP, branch checks stay on the request's thread.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -28,6 +31,7 @@ from ..access import (
     requires,
 )
 from ..changelist import CustomerChangeList
+from ..fanout import Budget
 from ..forms import TransactionFilterForm
 from ..rendering import render_page
 from ..reports import csvexport, fetching, months
@@ -36,9 +40,9 @@ from ..reports.monthly import summarise
 from ..reports.statement import build_statement
 from ..reports.svgchart import build_chart
 
+logger = logging.getLogger("customers.reports")
 EXPORT_COOKIE = "ctax_export"
 _TOKEN = re.compile(r"^[A-Za-z0-9]{8,64}$")
-STATEMENT_MONTHS = 3  # the default period: this month and the two before
 
 CUSTOMER_HEADER = [
     "Customer number",
@@ -74,9 +78,10 @@ def chart(request, customer_id: int):
     day = months.today()
     window = months.last_months(day)
     query = TransactionQuery(customer_id, from_date=window[0].first_day, to_date=day)
-    customer, first = customer_and_first_page(query)
+    budget = Budget()
+    customer, first = customer_and_first_page(query, budget)
     ensure_visible(request.user, customer)
-    history = summarise(read_rest(query, first), window)
+    history = summarise(read_rest(query, first, budget), window)
     context = {
         "customer": customer,
         "history": history,
@@ -157,7 +162,7 @@ def _customer_rows(page, allowed: list[str] | None, names: dict[str, str]) -> li
 @requires(VIEW, EXPORT)
 def transactions_csv(request, customer_id: int):
     query = _history_query(request, customer_id)
-    customer, first = customer_and_first_page(query)
+    customer, first = customer_and_first_page(query, Budget())
     ensure_visible(request.user, customer)
     rows = (_transaction_rows(page) for page in iter_pages(first, query.page))
     name = csvexport.file_name(
@@ -220,44 +225,50 @@ def _csv_response(request, content, file_name: str) -> StreamingHttpResponse:
 def statement(request, customer_id: int):
     form = TransactionFilterForm(request.GET or None)
     day = months.today()
-    period = _statement_period(form, day)
-    context = {
-        "form": form,
-        "today": day,
-        "generated_at": timezone.now(),
-        "business_name": getattr(settings, "CTAX_BUSINESS_NAME", "") or "ctaxoffice",
-    }
+    period = _statement_period(form)
+    context = {"form": form, "today": day, "generated_at": timezone.now(), **letterhead()}
+    budget = Budget()
     if period is None:  # the dates do not make a period: say so, fetch no history
-        customer = services.get_customer(customer_id=customer_id)
+        (customer,) = budget.require(lambda: services.get_customer(customer_id=customer_id))
         ensure_visible(request.user, customer)
         return _render_statement(request, customer, context, status=400)
-    # The inputs show the period in use, defaults included (ISO text, as type=date needs).
-    context["form"] = TransactionFilterForm(
-        initial={"from_date": period[0].isoformat(), "to_date": period[1].isoformat()}
-    )
+    # No dates: the whole history, as far as the page's budget reads it.
     query = TransactionQuery(customer_id, from_date=period[0], to_date=period[1])
-    customer, first = customer_and_first_page(query)
+    customer, first = customer_and_first_page(query, budget)
     ensure_visible(request.user, customer)
-    if first.meta.last_page <= fetching.MAX_PAGES:
-        context["statement"] = build_statement(read_rest(query, first), *period)
-    else:
-        context["too_long"] = first.meta.total
-    context.update(from_date=period[0], to_date=period[1])
+    fetched = read_rest(query, first, budget)
+    context["statement"] = build_statement(fetched, *period)
+    context.update(from_date=period[0], to_date=period[1] or day, fetched=fetched)
     return _render_statement(request, customer, context)
 
 
-def _statement_period(form, day: dt.date) -> tuple[dt.date, dt.date] | None:
-    default_from = months.Month.of(day).shifted(1 - STATEMENT_MONTHS).first_day
+def letterhead() -> dict:
+    return {
+        "business_name": settings.CTAX_BUSINESS_NAME or "ctaxoffice",
+        "business_pin": settings.CTAX_BUSINESS_PIN,
+        "business_address": settings.CTAX_BUSINESS_ADDRESS,
+        "business_logo": _logo_url(settings.CTAX_BUSINESS_LOGO),
+    }
+
+
+def _logo_url(logo: str) -> str:
+    """A URL as given; else a static file's URL (none if the static files do not hold it)."""
+    if not logo or logo.startswith(("https://", "http://", "/")):
+        return logo
+    try:
+        return static(logo)
+    except ValueError:  # not in the collected files' manifest
+        logger.warning("CTAX_BUSINESS_LOGO %r is not a collected static file", logo)
+        return ""
+
+
+def _statement_period(form) -> tuple[dt.date | None, dt.date | None] | None:
+    """The dates asked (either may be open), or None when they do not make a period."""
     if not form.is_bound:
-        return default_from, day
-    if not form.is_valid():
+        return None, None
+    if not form.is_valid():  # the form says why, a From date after the To date included
         return None
-    start = form.cleaned_data.get("from_date") or default_from
-    end = form.cleaned_data.get("to_date") or max(day, start)
-    if start > end:
-        form.add_error("to_date", "The end date must be on or after the start date.")
-        return None
-    return start, end
+    return form.cleaned_data.get("from_date"), form.cleaned_data.get("to_date")
 
 
 def _render_statement(request, customer, context, *, status: int = 200):

@@ -1,5 +1,7 @@
 """Fixtures for the report tests: a paging fake upstream, branches 00/01, one user per role."""
 
+import threading
+
 import pytest
 import responses
 from report_fakes import BASE, FakeUpstream, customer
@@ -47,3 +49,32 @@ def as_user(client, people):
         return client
 
     return login
+
+
+class SlowPages:
+    """Pages of the history that never answer (until the test ends): the upstream hangs."""
+
+    def __init__(self, monkeypatch):
+        self.blocked: set[tuple[int | None, int]] = set()  # (customer or any, page)
+        self.started: list[int] = []
+        self.release = threading.Event()
+        self._original = services.list_transactions
+        monkeypatch.setattr(services, "list_transactions", self._list_transactions)
+
+    def block(self, *pages: int, customer_id: int | None = None) -> None:
+        self.blocked.update((customer_id, page) for page in pages)
+
+    def _list_transactions(self, **kwargs):
+        page = kwargs.get("page", 1)
+        self.started.append(page)
+        if {(None, page), (kwargs["customer_id"], page)} & self.blocked:
+            self.release.wait(30)
+            raise services.UpstreamTimeout()  # never an answer, even once released
+        return self._original(**kwargs)
+
+
+@pytest.fixture
+def slow_pages(monkeypatch):
+    pages = SlowPages(monkeypatch)
+    yield pages
+    pages.release.set()

@@ -263,3 +263,25 @@ def test_an_unordered_history_draws_no_month(admin_client, fake, branches, monke
     history = response.context["history"]
     assert not history.ordered and not history.loaded_rows
     assert "No month could be totalled reliably" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_chart_pages_not_back_by_the_deadline_are_not_loaded(
+    admin_client, fake, branches, settings, slow_pages
+):
+    settings.CTAX_PAGE_DEADLINE = 0.3
+    newest = dt.datetime(2026, 6, 14, 12, tzinfo=dt.UTC)  # the tests' clock: 15 June 2026
+    fake.transactions[1] = [
+        transaction(n, created_at=(newest - dt.timedelta(days=n)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        for n in range(250)
+    ]
+    slow_pages.block(2)  # pages 1 and 3 answer, page 2 never does
+
+    response = admin_client.get("/customers/1/chart/")
+
+    assert response.status_code == 200
+    history = response.context["history"]
+    assert not history.complete and history.read == 100  # the newest page, with no gap
+    html = response.content.decode()
+    assert "Not every transaction is in this chart." in html
+    assert 'class="month-missing"' in html

@@ -109,16 +109,16 @@ def test_statement_lists_the_period_and_totals_each_type(admin_client, shop):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_default_period_is_this_month_and_the_two_before(admin_client, shop):
+def test_without_dates_the_statement_covers_the_whole_history(admin_client, shop):
     response = admin_client.get(f"/customers/{shop.id}/statement/")
 
     today = dt.datetime.now(NAIROBI).date()
-    index = today.year * 12 + today.month - 1 - 2
-    assert response.context["from_date"] == dt.date(index // 12, index % 12 + 1, 1)
+    assert response.context["from_date"] is None
     assert response.context["to_date"] == today
     html = response.content.decode()
-    assert f'name="to_date" value="{today.isoformat()}"' in html
-    assert "No transactions with this customer in this period." in response.content.decode()
+    assert f"All transactions to {today:%-d %b %Y}" in html
+    assert 'name="from_date" value=' not in html  # no period imposed on the inputs
+    assert "No transactions with this customer in this period." in html
 
 
 @pytest.mark.django_db
@@ -131,16 +131,76 @@ def test_a_backwards_period_is_refused_without_reading_the_history(admin_client,
 
 
 @pytest.mark.django_db
-def test_a_period_too_long_for_one_statement(admin_client, fake, branches, monkeypatch):
+def test_the_whole_history_is_not_asked_with_dates(admin_client, fake, branches):
+    fake.transactions[1] = [transaction(n) for n in range(3)]
+
+    response = admin_client.get("/customers/1/statement/")
+
+    assert response.status_code == 200
+    assert fake.calls_to("customers/1/transactions") == [{"page": "1", "per_page": "100"}]
+    assert "Partial statement" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_history_longer_than_one_statement_is_labelled_partial(
+    admin_client, fake, branches, monkeypatch
+):
     monkeypatch.setattr(fetching, "MAX_PAGES", 2)
     fake.transactions[1] = [transaction(n) for n in range(201)]
 
-    response = admin_client.get("/customers/1/statement/?from_date=2025-01-01")
+    response = admin_client.get("/customers/1/statement/")
 
-    html = response.content.decode()
-    assert "This period has 201 transactions, more than one statement holds (200)." in html
-    assert fake.pages_asked("customers/1/transactions") == [1]
-    assert "statement-table" not in html
+    html = " ".join(response.content.decode().split())
+    assert "Partial statement." in html
+    assert "This customer has 201 transactions; the 200 most recent are on this statement" in html
+    assert sorted(fake.pages_asked("customers/1/transactions")) == [1, 2]
+    assert html.count("INV-0") == 200
+
+
+@pytest.mark.django_db
+def test_pages_not_back_by_the_deadline_make_a_partial_statement(
+    admin_client, fake, branches, settings, slow_pages
+):
+    settings.CTAX_PAGE_DEADLINE = 0.3
+    fake.transactions[1] = [transaction(n) for n in range(250)]
+    slow_pages.block(3)  # page 3 never answers
+
+    response = admin_client.get("/customers/1/statement/")
+
+    html = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert "the 200 most recent are on this statement" in html
+
+
+@pytest.mark.django_db
+def test_the_letterhead_has_the_business_pin_address_and_logo(
+    admin_client, fake, branches, settings
+):
+    settings.CTAX_BUSINESS_NAME = "Wanjiku Traders"
+    settings.CTAX_BUSINESS_PIN = "P051234567Q"
+    settings.CTAX_BUSINESS_ADDRESS = "P.O. Box 123\nNairobi"
+    settings.CTAX_BUSINESS_LOGO = "ctax/logo.png"
+
+    html = admin_client.get("/customers/1/statement/").content.decode()
+
+    assert '<p class="business-name">Wanjiku Traders</p>' in html
+    assert "PIN: P051234567Q" in html
+    assert "P.O. Box 123<br>Nairobi" in html
+    assert (
+        '<img class="business-logo" src="/static/ctax/logo.png" alt="Wanjiku Traders logo">' in html
+    )
+
+
+@pytest.mark.django_db
+def test_the_letterhead_without_pin_address_or_logo(admin_client, fake, branches, settings):
+    settings.CTAX_BUSINESS_PIN = ""
+    settings.CTAX_BUSINESS_ADDRESS = ""
+    settings.CTAX_BUSINESS_LOGO = ""
+
+    html = admin_client.get("/customers/1/statement/").content.decode()
+
+    assert "business-logo" not in html
+    assert "PIN:" not in html
 
 
 def test_the_print_stylesheet_is_a4_without_navigation():

@@ -1,12 +1,10 @@
-"""The API key never leaks; one log line per call; the module functions and settings;
-`run_concurrently`."""
+"""The API key never leaks; one log line per call; the module functions and settings."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
-import threading
 import traceback
 
 import pytest
@@ -14,12 +12,12 @@ import requests
 from django.test import override_settings
 
 from customers import services
+from customers.fanout import Budget
 from customers.services import (
     BadResponse,
     Conflict,
     CustomersClient,
     NotFound,
-    RateLimited,
     Unauthorized,
     Unavailable,
     UpstreamError,
@@ -324,87 +322,9 @@ def test_module_errors_are_the_typed_ones(other_settings, mocked):
         services.get_customer(customer_id=9)
 
 
-# --- run_concurrently ---------------------------------------------------------
-
-
-def test_run_concurrently_no_calls():
-    assert services.run_concurrently() == []
-
-
-def test_run_concurrently_results_in_order():
-    second_done = threading.Event()
-
-    def first():
-        assert second_done.wait(2)  # finishes after the second
-        return "first"
-
-    def second():
-        second_done.set()
-        return "second"
-
-    assert services.run_concurrently(first, second, lambda: 3) == ["first", "second", 3]
-
-
-def test_run_concurrently_really_concurrent():
-    barrier = threading.Barrier(3, timeout=2)
-    assert services.run_concurrently(barrier.wait, barrier.wait, barrier.wait) is not None
-
-
-def test_run_concurrently_raises_first_error_after_all_end():
-    ended = []
-    later_failed = threading.Event()
-
-    def fails_first_in_order():
-        later_failed.wait(2)  # fails later in time than the next one
-        raise NotFound("first")
-
-    def fails_second_in_order():
-        later_failed.set()
-        raise Unavailable("second")
-
-    def slow_success():
-        later_failed.wait(2)
-        ended.append("slow")
-        return "ok"
-
-    with pytest.raises(NotFound, match="first"):
-        services.run_concurrently(fails_first_in_order, fails_second_in_order, slow_success)
-    assert ended == ["slow"]
-
-
-def test_run_concurrently_single_error_among_successes():
-    def fail():
-        raise RateLimited(retry_after=5)
-
-    with pytest.raises(RateLimited) as info:
-        services.run_concurrently(lambda: 1, fail, lambda: 2)
-    assert info.value.retry_after == 5
-
-
-def test_run_concurrently_with_upstream_calls(mocked):
-    mocked.get(f"{BASE}/customers/1", json=DETAIL)
-    mocked.get(
-        f"{BASE}/customers/1/transactions",
-        json={"status": "success", "data": [], "meta": {"total": 0}},
-    )
-    mocked.get(f"{BASE}/customers/2", json={"status": "error"}, status=404)
-    with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY=KEY):
-        detail, transactions = services.run_concurrently(
-            lambda: services.get_customer(customer_id=1),
-            lambda: services.list_transactions(customer_id=1),
-        )
-        assert detail.id == 1
-        assert transactions.meta.total == 0
-        with pytest.raises(NotFound):
-            services.run_concurrently(
-                lambda: services.get_customer(customer_id=2),
-                lambda: services.get_customer(customer_id=1),
-            )
-
-
 def test_client_is_usable_from_many_threads(mocked):
     api = CustomersClient(base_url=BASE, api_key=KEY, timeout=2)
     mocked.get(f"{BASE}/customers/1", json=DETAIL)
-    results = services.run_concurrently(*[lambda: api.get_customer(1) for _ in range(16)])
+    results = Budget(parallel=8).require(*[lambda: api.get_customer(1) for _ in range(16)])
     assert [r.id for r in results] == [1] * 16
     assert len(mocked.calls) == 16

@@ -59,7 +59,7 @@ def test_summary_cards_show_money_in_kes(admin_client, upstream, html_of):
     assert dict(zip(labels, values, strict=True)) == {
         "Total transactions": "45",
         "Total sales amount": "KES 1,250,000.00",
-        "This month": "8",
+        "Transactions this month": "8",
         "Last transaction": "14 Jan 2025, 19:30",
     }
 

@@ -9,7 +9,7 @@ URL = "/customers/1/transactions/"
 
 def test_full_page_lists_the_transactions(admin_client, upstream, html_of):
     upstream.detail(1)
-    upstream.transactions(1)
+    upstream.transactions(1, total=2)
 
     response = admin_client.get(URL)
 
@@ -31,15 +31,20 @@ def test_full_page_lists_the_transactions(admin_client, upstream, html_of):
             "00",
         ],
         ["10 Jan 2025, 14:00", "INV-040", "Sales", "KES 8,500.00", "KES 1,360.00", "Success", "00"],
-        ["Total of this page (2)", "KES 23,500.00", "KES 3,760.00", ""],
     ]
+    assert html.rows(html.find("table", class_="totals-table")) == [
+        ["Type", "Successful transactions", "Amount", "Tax"],
+        ["Sales", "2", "KES 23,500.00", "KES 3,760.00"],
+        ["Purchases", "0", "KES 0.00", "KES 0.00"],
+    ]
+    assert html.text_of("history-totals-heading") == "Totals of all 2 transactions"
     assert "/customers/1/" in html.hrefs()  # back to the customer
     assert "HX-Request" in response["Vary"]
 
 
 def test_one_call_each_for_customer_and_history(admin_client, upstream):
     upstream.detail(1)
-    upstream.transactions(1)
+    upstream.transactions(1, total=2)  # one page holds them all: its totals need no more
 
     admin_client.get(URL)
 
@@ -85,7 +90,7 @@ def test_invalid_filters_are_not_sent(admin_client, upstream, query):
     assert params == {"page": "1"}
 
 
-def test_invalid_date_range_is_explained(admin_client, upstream, html_of):
+def test_invalid_date_range_is_explained_and_nothing_is_listed(admin_client, upstream, html_of):
     upstream.detail(1)
     upstream.transactions(1)
 
@@ -94,11 +99,17 @@ def test_invalid_date_range_is_explained(admin_client, upstream, html_of):
     assert response.status_code == 200
     html = html_of(response)
     assert "The end date must be on or after the start date." in html.text_of("to-date-errors")
-    params = upstream.params(upstream.calls_to("GET", "customers/1/transactions")[0])
-    # Never an inverted range upstream; the filters that are valid still apply.
-    assert "to_date" not in params
-    assert params["type"] == "sales"
-    assert params["from_date"] == "2025-02-01"
+    to_date = html.find("input", name="to_date").attrs
+    assert to_date["aria-describedby"] == "to-date-errors"
+    assert to_date["aria-invalid"] == "true"
+    assert "the From date is after the To date" in html.text_of("history")
+    # Nothing asked about the history: no rows, no totals, no statement of "this period".
+    assert upstream.calls_to("GET", "customers/1/transactions") == []
+    assert not html.find_all("table")
+    assert not [href for href in html.hrefs() if "/statement/" in href or ".csv" in href]
+    # What was typed is still there.
+    assert html.form_data()["from_date"] == "2025-02-01"
+    assert html.form_data()["to_date"] == "2025-01-01"
 
 
 def test_pagination_keeps_the_filters(admin_client, upstream, html_of):
@@ -128,22 +139,116 @@ def test_htmx_request_gets_the_history_fragment(admin_client, upstream, htmx_hea
     assert "KES 23,500.00" in body
     html = html_of(response)
     assert html.find("form", class_="history-filters")
-    assert html.find("div", class_="history-inner").attrs.get("hx-push-url") == "true"
+    assert response["HX-Push-Url"] == f"{URL}?type=sales"  # the address bar follows
     assert "HX-Request" in response["Vary"]
 
 
-def test_fragment_embedded_in_the_detail_page_does_not_push_its_url(
-    admin_client, upstream, html_of
-):
+def test_the_pushed_url_drops_empty_filters_and_page_one(admin_client, upstream):
     upstream.detail(1)
     upstream.transactions(1)
 
     response = admin_client.get(
-        URL, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/customers/1/"}
+        f"{URL}?type=&from_date=2025-01-01&to_date=&page=1", headers={"HX-Request": "true"}
+    )
+
+    assert response["HX-Push-Url"] == f"{URL}?from_date=2025-01-01"
+
+
+DETAIL = "http://testserver/customers/1/?_changelist_filters=search%3Dabc"
+
+
+def test_a_change_in_the_detail_page_history_pushes_the_detail_url(admin_client, upstream):
+    upstream.detail(1)
+    upstream.transactions(1, current_page=2, last_page=3)
+
+    response = admin_client.get(
+        f"{URL}?type=sales&from_date=2025-03-01&to_date=2025-06-30&page=2",
+        headers={"HX-Request": "true", "HX-Current-URL": DETAIL, "HX-Trigger": "history-filters"},
     )
 
     assert "<html" not in response.content.decode()
-    assert "hx-push-url" not in html_of(response).find("div", class_="history-inner").attrs
+    assert response["HX-Push-Url"] == (
+        "/customers/1/?_changelist_filters=search%3Dabc"
+        "&type=sales&from_date=2025-03-01&to_date=2025-06-30&page=2"
+    )
+
+
+def test_the_detail_page_loading_its_history_leaves_the_address_bar(admin_client, upstream):
+    upstream.detail(1)
+    upstream.transactions(1, current_page=2, last_page=3)
+
+    response = admin_client.get(
+        f"{URL}?type=sales&page=2",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/customers/1/?type=sales&page=2",
+            "HX-Trigger": "history",
+        },
+    )
+
+    assert "HX-Push-Url" not in response
+    assert "HX-Replace-Url" not in response
+
+
+def test_the_detail_page_reads_the_history_from_its_address(admin_client, upstream, html_of):
+    upstream.detail(1)
+
+    response = admin_client.get(
+        "/customers/1/?type=sales&from_date=2025-03-01&to_date=2025-06-30&page=2&other=x"
+    )
+
+    loader = html_of(response).by_id("history")
+    wanted = f"{URL}?type=sales&from_date=2025-03-01&to_date=2025-06-30&page=2"
+    assert loader.attrs["hx-get"] == wanted
+    assert wanted in html_of(response).hrefs()  # the same rows without JavaScript
+
+
+def test_a_page_past_the_last_shows_the_last(admin_client, upstream):
+    upstream.detail(1)
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
+        json=upstream.page_body([], total=45, current_page=99, last_page=2),
+    )
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
+        json=upstream.page_body([upstream.transaction(0)], total=45, current_page=2, last_page=2),
+    )
+
+    response = admin_client.get(f"{URL}?page=99", headers={"HX-Request": "true"})
+
+    pages = [
+        upstream.params(c).get("page") for c in upstream.calls_to("GET", "customers/1/transactions")
+    ]
+    assert pages[:2] == ["99", "2"]
+    body = " ".join(response.content.decode().split())
+    assert "45 transactions — page 2 of 2" in body
+    assert "INV-045" in body
+    assert response["HX-Push-Url"] == f"{URL}?page=2"
+
+
+def test_a_page_past_the_last_loaded_by_the_detail_page_corrects_its_address(
+    admin_client, upstream
+):
+    upstream.detail(1)
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
+        json=upstream.page_body([], total=2, current_page=99, last_page=1),
+    )
+    upstream.transactions(1, total=2)
+
+    response = admin_client.get(
+        f"{URL}?page=99",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/customers/1/?page=99",
+            "HX-Trigger": "history",
+        },
+    )
+
+    assert response["HX-Replace-Url"] == "/customers/1/"
 
 
 def test_empty_history(admin_client, upstream):

@@ -1,0 +1,121 @@
+"""A page's budget for calls to the upstream: a few at a time, one deadline.
+
+A page that needs several upstream calls (the history with its totals, the
+chart, the statement, a quick search over several branches) starts one
+`Budget` when it begins to fan out. Its calls run on threads of its own, at
+most `MAX_PARALLEL` at a time: one manager's twenty chart pages queue behind
+each other, never in front of another user's page (there is no queue shared
+between requests). Whatever is not back when the page's deadline passes
+(`CTAX_PAGE_DEADLINE` seconds, by default `CTAX_API_TIMEOUT`, from the start
+of the fan-out) is given up: calls not yet started never start, and the caller
+finds `NOT_LOADED` in their place instead of an exception.
+
+Worker threads only do HTTP through `services`; checks that read the database
+stay on the request's own thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+from django.conf import settings
+
+from .upstream.errors import UpstreamError, UpstreamTimeout
+
+MAX_PARALLEL = 4  # upstream calls of one page in flight at once
+
+
+class NotLoaded:
+    """What a call gave in its place when it missed the deadline or failed (if tolerated)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"NotLoaded({self.reason!r})"
+
+
+NOT_LOADED = NotLoaded("deadline")
+
+
+def page_deadline_seconds() -> float:
+    configured = getattr(settings, "CTAX_PAGE_DEADLINE", None)
+    return float(configured if configured is not None else settings.CTAX_API_TIMEOUT)
+
+
+class Budget:
+    """One page's fan-out budget: the clock starts when the budget is made."""
+
+    def __init__(self, *, seconds: float | None = None, parallel: int | None = None):
+        self.seconds = page_deadline_seconds() if seconds is None else seconds
+        self.parallel = max(1, parallel or MAX_PARALLEL)
+        self._deadline = time.monotonic() + self.seconds
+
+    @property
+    def left(self) -> float:
+        return max(0.0, self._deadline - time.monotonic())
+
+    @property
+    def expired(self) -> bool:
+        return self.left <= 0
+
+    def gather(self, *calls: Callable[[], Any], tolerate: bool = False) -> list[Any]:
+        """Run the calls side by side; their results in order, NOT_LOADED for the late ones.
+
+        The first error raised (in call order) is raised here and the calls not yet
+        started are dropped; with `tolerate`, an upstream error is a `NotLoaded` instead.
+        """
+        if not calls:
+            return []
+        if self.expired:
+            return [NOT_LOADED for _ in calls]
+        executor = ThreadPoolExecutor(
+            max_workers=min(self.parallel, len(calls)), thread_name_prefix="upstream"
+        )
+        try:
+            futures = [executor.submit(call) for call in calls]
+            wait(futures, timeout=self.left, return_when=_when(tolerate))
+        finally:
+            # Late calls are abandoned, not awaited: each ends at its own HTTP timeout.
+            executor.shutdown(wait=False, cancel_futures=True)
+        return [_outcome(future, tolerate) for future in _raise_first_error(futures, tolerate)]
+
+    def require(self, *calls: Callable[[], Any]) -> list[Any]:
+        """As `gather`, but every result is needed: a late one is the usual timeout error."""
+        results = self.gather(*calls)
+        if any(isinstance(result, NotLoaded) for result in results):
+            raise UpstreamTimeout()
+        return results
+
+
+def _when(tolerate: bool) -> str:
+    return "ALL_COMPLETED" if tolerate else FIRST_EXCEPTION
+
+
+def _raise_first_error(futures: list[Future], tolerate: bool) -> list[Future]:
+    for future in futures:
+        if not future.done() or future.cancelled():
+            continue
+        error = future.exception()
+        if error is not None and not (tolerate and isinstance(error, UpstreamError)):
+            for other in futures:
+                other.cancel()
+            raise error
+    return futures
+
+
+def _outcome(future: Future, tolerate: bool) -> Any:
+    if not future.done() or future.cancelled():
+        future.cancel()  # not started yet: it never will
+        return NOT_LOADED
+    if tolerate and future.exception() is not None:
+        return NotLoaded(type(future.exception()).__name__)
+    return future.result()

@@ -1,0 +1,177 @@
+"""A page's fan-out budget: a cap on parallel calls, one deadline, late calls "not loaded".
+
+Calls are ordered by events, never by sleeping: a call that "never returns" waits on
+an event that only the test's end sets.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from customers.fanout import NOT_LOADED, Budget, NotLoaded, page_deadline_seconds
+from customers.upstream.errors import NotFound, RateLimited, Unavailable, UpstreamTimeout
+
+
+@pytest.fixture
+def hang():
+    """hang() -> a call that never returns while the test runs."""
+    released = threading.Event()
+    started = []
+
+    def make(name="hung"):
+        def call():
+            started.append(name)
+            released.wait(30)
+            return name
+
+        return call
+
+    make.started = started
+    yield make
+    released.set()
+
+
+def test_no_calls():
+    assert Budget().gather() == []
+
+
+def test_results_in_call_order():
+    second_done = threading.Event()
+
+    def first():
+        assert second_done.wait(5)  # ends after the second
+        return "first"
+
+    def second():
+        second_done.set()
+        return "second"
+
+    assert Budget(seconds=10).gather(first, second, lambda: 3) == ["first", "second", 3]
+
+
+def test_calls_really_run_side_by_side():
+    barrier = threading.Barrier(3, timeout=5)
+    assert len(Budget(seconds=10, parallel=3).gather(barrier.wait, barrier.wait, barrier.wait)) == 3
+
+
+def test_a_call_that_never_returns_is_not_loaded_once_the_deadline_passes(hang):
+    results = Budget(seconds=0.2).gather(lambda: "quick", hang())
+
+    assert results == ["quick", NOT_LOADED]
+    assert not results[1]  # falsy, and typed
+    assert isinstance(results[1], NotLoaded)
+
+
+def test_no_more_calls_in_flight_than_the_cap_and_late_ones_never_start(hang):
+    calls = [hang(f"call-{n}") for n in range(6)]
+
+    results = Budget(seconds=0.2, parallel=2).gather(*calls)
+
+    assert results == [NOT_LOADED] * 6
+    assert sorted(hang.started) == ["call-0", "call-1"]  # the other four were dropped
+
+
+def test_an_expired_budget_starts_nothing(hang):
+    budget = Budget(seconds=0.1)
+    budget.gather(hang())
+    assert budget.expired
+
+    ran = []
+    assert budget.gather(lambda: ran.append(1)) == [NOT_LOADED]
+    assert ran == []
+
+
+def test_the_deadline_is_one_for_the_whole_page(hang):
+    budget = Budget(seconds=0.2)
+    budget.gather(hang())  # spends the whole budget
+    assert budget.left == 0
+
+
+def test_require_turns_a_late_call_into_the_usual_timeout(hang):
+    with pytest.raises(UpstreamTimeout):
+        Budget(seconds=0.2).require(lambda: 1, hang())
+
+
+def test_the_first_error_is_raised_without_waiting_for_the_rest(hang):
+    def fail():
+        raise RateLimited(retry_after=5)
+
+    with pytest.raises(RateLimited) as info:
+        Budget(seconds=10).gather(hang(), fail)  # the hung call does not hold it back
+    assert info.value.retry_after == 5
+
+
+def test_with_tolerate_an_upstream_error_is_a_not_loaded_result():
+    def fail():
+        raise Unavailable("down")
+
+    results = Budget(seconds=10).gather(lambda: 1, fail, tolerate=True)
+
+    assert results[0] == 1
+    assert isinstance(results[1], NotLoaded)
+    assert results[1].reason == "Unavailable"
+
+
+def test_a_programming_error_is_raised_even_when_tolerated():
+    def broken():
+        raise KeyError("bug")
+
+    with pytest.raises(KeyError):
+        Budget(seconds=10).gather(broken, tolerate=True)
+
+
+def test_an_error_after_successes_is_raised():
+    def fail():
+        raise NotFound("gone")
+
+    with pytest.raises(NotFound, match="gone"):
+        Budget(seconds=10).gather(lambda: 1, fail, lambda: 2)
+
+
+def test_one_pages_fan_out_does_not_delay_another_pages(hang):
+    """User A's chart (20 pages) hangs upstream; user B's page is served meanwhile."""
+    a_started_all = threading.Event()
+    a_release = threading.Event()
+    a_results = []
+
+    def a_page(n):
+        def call():
+            if len(hang.started) >= 3:
+                a_started_all.set()
+            hang.started.append(n)
+            a_release.wait(30)
+            return n
+
+        return call
+
+    def user_a():
+        a_results.extend(Budget(seconds=30).gather(*[a_page(n) for n in range(20)]))
+
+    a = threading.Thread(target=user_a)
+    a.start()
+    try:
+        assert a_started_all.wait(5)  # A's calls fill its share of threads and are stuck
+        b_results = []
+        b = threading.Thread(
+            target=lambda: b_results.extend(
+                Budget(seconds=5).gather(lambda: "customer", lambda: "history page")
+            )
+        )
+        b.start()
+        b.join(5)  # with a queue shared between pages, B would wait behind A's calls
+        assert b_results == ["customer", "history page"]
+        assert not a_results  # B was served while A was still blocked
+        assert len(hang.started) <= 4  # A never had more than its cap in flight
+    finally:
+        a_release.set()
+        a.join(10)
+    assert a_results == list(range(20))
+
+
+def test_the_deadline_defaults_to_the_api_timeout(settings):
+    settings.CTAX_API_TIMEOUT = 3.5
+    assert page_deadline_seconds() == 3.5
+    settings.CTAX_PAGE_DEADLINE = 0.5
+    assert page_deadline_seconds() == 0.5
