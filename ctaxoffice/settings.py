@@ -162,14 +162,10 @@ AXES_VERBOSE = False
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CACHE = "default"
 # Behind a TLS proxy, the client's address is in X-Forwarded-For: CTAX_TRUSTED_PROXIES
-# names how many proxies in front of the app append to it (0: use the socket's address).
-# django-ipware takes the address that many hops from the right, so a client cannot
-# choose the address it is counted under.
+# says how many proxies in front of the app append to it (0: the socket's address). A
+# client cannot choose the address it is counted under (ctaxoffice/client_ip.py).
 CTAX_TRUSTED_PROXIES = env.int("CTAX_TRUSTED_PROXIES", default=0)
-AXES_IPWARE_PROXY_COUNT = CTAX_TRUSTED_PROXIES or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if CTAX_TRUSTED_PROXIES else ("REMOTE_ADDR",)
-)
+AXES_CLIENT_IP_CALLABLE = "ctaxoffice.client_ip.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -156,7 +156,9 @@ class Cluster:
         self.manage("migrate", "--noinput")
         self.manage("seed_sandbox", "--customers", str(customers))
         self.manage("createsuperuser", "--noinput", "--username", USERNAME, "--email", "p@x.test")
-        self.manage("shell", "-c", "from customers.demo import sync_branches_from_sandbox as s; s()")
+        self.manage(
+            "shell", "-c", "from customers.demo import sync_branches_from_sandbox as s; s()"
+        )
         self.manage("collectstatic", "--noinput")
 
     def start(self, count: int, *, workers: int = 2, threads: int = 4) -> list[Instance]:

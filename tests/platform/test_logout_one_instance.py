@@ -42,9 +42,7 @@ def test_a_logged_out_cookie_is_refused_by_every_worker(cluster):
         timeout=30,
     )
     assert logout.status_code == 302
-    accepted = sum(
-        _replay(app.url, old_cookie).status_code == 200 for _ in range(REPLAYS)
-    )
+    accepted = sum(_replay(app.url, old_cookie).status_code == 200 for _ in range(REPLAYS))
     assert accepted == 0, f"{accepted} of {REPLAYS} replays of the old cookie were served"
 
 
