@@ -36,7 +36,10 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def setting_values(names: str, **env: str) -> list[str]:
-    code = f"from django.conf import settings as s; print(*[repr(getattr(s, n)) for n in {names.split()!r}], sep='|')"
+    code = (
+        "from django.conf import settings as s; "
+        f"print(*[repr(getattr(s, n)) for n in {names.split()!r}], sep='|')"
+    )
     done = manage("shell", "--no-imports", "-c", code, **env)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip().splitlines()[-1].split("|")
