@@ -177,6 +177,7 @@ class Stack:
         self.sandbox_port, self.app_port = free_port(), free_port()
         self.env = self._environment(refapp)
         self.app: Server | None = None
+        self.apps: list[Server] = []  # every app instance; `app` is the first
         self.sandbox: Server | None = None
 
     def _environment(self, refapp: bool) -> dict[str, str]:
@@ -309,13 +310,24 @@ class Stack:
         )
         return self.sandbox
 
-    def start_app(self, *, access_log: bool = False) -> Server:
-        """The app as the README serves it: 2 workers x 4 threads (gthread), no access log.
+    def start_app(self, *, access_log: bool = False, workers: int = 2, threads: int = 4) -> Server:
+        """The app in gunicorn (gthread), no access log; 2 workers x 4 threads by default.
 
         `access_log=True` adds one, for counting the requests each worker served.
         """
-        self.app = self._start("app", self.app_port, workers=2, threads=4, access_log=access_log)
+        self.app = self._start(
+            "app", self.app_port, workers=workers, threads=threads, access_log=access_log
+        )
+        self.apps = [self.app]
         return self.app
+
+    def start_more_apps(self, count: int, *, workers: int, threads: int) -> list[Server]:
+        """More instances of the app on the same database (and sandbox), each on its port."""
+        for n in range(count):
+            self.apps.append(
+                self._start(f"app{n + 2}", free_port(), workers=workers, threads=threads)
+            )
+        return self.apps
 
     def restart_app(self, *, access_log: bool = False) -> Server:
         self.app.stop()
@@ -324,7 +336,7 @@ class Stack:
         return self.start_app(access_log=access_log)
 
     def close(self) -> None:
-        for server in (self.app, self.sandbox):
+        for server in (*self.apps[1:], self.app, self.sandbox):
             if server is not None:
                 server.stop()
         if self.keep:

@@ -15,6 +15,14 @@ UNEXPECTED. Loopback only; stops by itself.
 
     .venv/bin/python bench/load.py                      # 50 users, 2 x 60 s
     .venv/bin/python bench/load.py --users 20 --seconds 30 --fault-fraction 0.5
+
+Slow upstream (issue 15): 100 users, every upstream call taking 1 s, the app served
+with many threads, one or two instances (each request goes to a random instance, as
+behind a load balancer without stickiness); one healthy phase; /healthz is probed every
+0.5 s on each instance throughout. Targets: p95 <= 2.5 s, 0 unexpected, /healthz < 100 ms.
+
+    .venv/bin/python bench/load.py --slow-upstream --instances 1
+    .venv/bin/python bench/load.py --slow-upstream --instances 2
 """
 
 from __future__ import annotations
@@ -65,16 +73,17 @@ def classify(answer: requests.Response) -> str:
 
 @dataclass
 class Workload:
-    base: str
+    bases: list[str]  # one per app instance: each request goes to a random one
     ids: list[int]
     last_page: int
 
     def request(self, kind: str, rng: random.Random) -> tuple[str, dict]:
+        base = rng.choice(self.bases)
         if kind == "list":
-            return f"{self.base}/customers/?page={rng.randint(1, self.last_page)}", {}
+            return f"{base}/customers/?page={rng.randint(1, self.last_page)}", {}
         if kind == "search":
-            return f"{self.base}/customers/search/?q={rng.choice(SEARCH_TERMS)}", HTMX
-        return f"{self.base}/customers/{rng.choice(self.ids)}/", {}
+            return f"{base}/customers/search/?q={rng.choice(SEARCH_TERMS)}", HTMX
+        return f"{base}/customers/{rng.choice(self.ids)}/", {}
 
 
 def fetch(session: requests.Session, kind: str, url: str, headers: dict) -> Sample:
@@ -99,26 +108,39 @@ def user(session, work: Workload, deadline: float, think_ms: int, seed: int, out
             time.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
 
 
+def probe_health(bases: list[str], deadline: float, out: list) -> None:
+    """/healthz on every instance every 0.5 s (its own connections), until the deadline."""
+    while time.monotonic() < deadline:
+        for base in bases:
+            out.append(fetch(requests, "healthz", f"{base}/healthz", {}))
+        time.sleep(0.5)
+
+
 @dataclass
 class Phase:
     samples: list[Sample]
     started: float  # time.monotonic()
     elapsed: float
+    health: list[Sample]
 
 
 def run_phase(sessions: list, work: Workload, seconds: int, think_ms: int) -> Phase:
     samples: list[Sample] = []
+    health: list[Sample] = []
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(target=user, args=(s, work, deadline, think_ms, n, samples), daemon=True)
         for n, s in enumerate(sessions)
     ]
+    threads.append(
+        threading.Thread(target=probe_health, args=(work.bases, deadline, health), daemon=True)
+    )
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
-    return Phase(samples, started, time.monotonic() - started)
+    return Phase(samples, started, time.monotonic() - started, health)
 
 
 # --- reporting -------------------------------------------------------------------------
@@ -142,6 +164,13 @@ def report_phase(stack: Stack, phase: Phase, logs: dict) -> dict:
     print(latency_line("all", samples))
     for kind in KINDS:
         print(latency_line(kind, [s for s in samples if s.kind == kind]))
+    print(latency_line("healthz", phase.health))
+    slow_probes = sum(s.seconds >= 0.1 or s.status != 200 for s in phase.health)
+    print(f"  /healthz: {slow_probes} of {len(phase.health)} probes took >= 100 ms or failed")
+    outcomes["slow_probes"] = slow_probes
+    outcomes["p95_ms"] = (
+        round(percentile([s.seconds * 1000 for s in samples], 95)) if samples else 0
+    )
     statuses = Counter(s.status for s in samples if s.outcome != "ok")
     print(
         f"  errors: expected upstream-failure pages {outcomes['expected']:,}; "
@@ -157,7 +186,10 @@ def report_phase(stack: Stack, phase: Phase, logs: dict) -> dict:
     )
     for s in [s for s in samples if s.error][:5]:
         print(f"    no answer {s.at - phase.started:5.1f} s into the phase: {s.error}")
-    app_errors = stack.app.error_log.read_text(errors="replace")[logs["app_errors"] :]
+    app_errors = "".join(
+        app.error_log.read_text(errors="replace")[logs["app_errors"].get(app.name, 0) :]
+        for app in stack.apps
+    )
     print(
         f"  app error log: {app_errors.count('Traceback'):,} tracebacks, "
         f"{app_errors.count('WORKER TIMEOUT'):,} worker timeouts, "
@@ -183,7 +215,9 @@ def exception_lines(log: str) -> Counter:
 def log_marks(stack: Stack) -> dict:
     return {
         "sandbox": stack.sandbox.log_offset(),
-        "app_errors": len(stack.app.error_log.read_text(errors="replace")),
+        "app_errors": {
+            app.name: len(app.error_log.read_text(errors="replace")) for app in stack.apps
+        },
     }
 
 
@@ -210,7 +244,7 @@ def workload(stack: Stack) -> Workload:
         if page >= body["meta"]["last_page"]:
             break
         page += 1
-    return Workload(stack.app.url, ids, last_page=-(-len(ids) // 25))
+    return Workload([app.url for app in stack.apps], ids, last_page=-(-len(ids) // 25))
 
 
 def parse_args() -> argparse.Namespace:
@@ -222,19 +256,42 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--fault-status", type=int, default=503)
     parser.add_argument("--think-ms", type=int, default=0, help="mean pause between requests")
     parser.add_argument("--quick", action="store_true", help="10 users, 10 s per phase")
+    parser.add_argument("--instances", type=int, default=1, help="app instances (1 or 2)")
+    parser.add_argument("--app-workers", type=int, default=2)
+    parser.add_argument("--app-threads", type=int, default=4, help="threads per app worker")
+    parser.add_argument("--sandbox-threads", type=int, default=8, help="per sandbox worker")
+    parser.add_argument("--healthy-only", action="store_true", help="skip the faults phase")
+    parser.add_argument(
+        "--slow-upstream",
+        action="store_true",
+        help="100 users, 1 s per upstream call, healthy phase only, 64 threads per "
+        "instance's worker (32 with 2 instances)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--max-seconds", type=int, default=900, help="stop the run after this")
     args = parser.parse_args()
     if args.quick:
         args.users, args.seconds = 10, 10
+    if args.slow_upstream:
+        args.users, args.latency_ms, args.healthy_only = 100, 1000, True
+        args.app_threads = 64 if args.instances == 1 else 32
+        args.sandbox_threads = 64
     return args
 
 
 def run(stack: Stack, args: argparse.Namespace) -> dict[str, Counter]:
     print_header("set-up")
     stack.prepare(customers=CUSTOMERS)
-    stack.start_sandbox()
-    stack.start_app()
+    stack.start_sandbox(threads=args.sandbox_threads)
+    stack.start_app(workers=args.app_workers, threads=args.app_threads)
+    if args.instances > 1:
+        stack.start_more_apps(
+            args.instances - 1, workers=args.app_workers, threads=args.app_threads
+        )
+    print(
+        f"  {args.instances} app instance(s) x {args.app_workers} workers x "
+        f"{args.app_threads} threads; sandbox 2 workers x {args.sandbox_threads} threads"
+    )
     work = workload(stack)
     sessions = logins(stack, args.users)
     phases = {
@@ -245,6 +302,8 @@ def run(stack: Stack, args: argparse.Namespace) -> dict[str, Counter]:
             "fraction": args.fault_fraction,
         },
     }
+    if args.healthy_only:
+        phases = dict(list(phases.items())[:1])
     results = {}
     for title, faults in phases.items():
         print_header(f"{title}: {args.users} users, {args.seconds} s, think {args.think_ms} ms")
@@ -271,7 +330,17 @@ def main() -> int:
     unexpected = sum(r["unexpected"] for r in results.values())
     print_header("verdict")
     print(f"  {'PASS' if unexpected == 0 else 'FAIL'}  no unexpected errors: {unexpected:,}")
-    return 0 if unexpected == 0 else 1
+    ok = unexpected == 0
+    if args.slow_upstream:
+        healthy = next(iter(results.values()))
+        p95_ok, probes_ok = healthy["p95_ms"] <= 2500, healthy["slow_probes"] == 0
+        print(f"  {'PASS' if p95_ok else 'FAIL'}  p95 {healthy['p95_ms']:,} ms (<= 2,500 ms)")
+        print(
+            f"  {'PASS' if probes_ok else 'FAIL'}  /healthz under 100 ms throughout "
+            f"({healthy['slow_probes']} slower or failed)"
+        )
+        ok = ok and p95_ok and probes_ok
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Settings for ctaxoffice, read from the environment (and an optional `.env`).
 
-Development values are the defaults; with DJANGO_DEBUG off the project refuses
-to start without a real DJANGO_SECRET_KEY.
+Safe values are the defaults: DJANGO_DEBUG is off unless set (`make run` sets it), and
+with it off the project refuses to start without a real DJANGO_SECRET_KEY. Everything
+that must be one truth for every worker and instance (sessions, login throttling, form
+tokens, probe caches) lives in the database or the shared cache, never in one process.
 """
 
 from pathlib import Path
@@ -15,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-not-for-production"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET_KEY)
@@ -26,9 +28,12 @@ if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32):
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
+# The built-in sandbox API (its tables, admin and URLs) exists only where it is enabled.
+CTAX_SANDBOX_ENABLED = env.bool("CTAX_SANDBOX_ENABLED", default=DEBUG)
+
 INSTALLED_APPS = [
     "customers",
-    "sandbox",
+    *(["sandbox"] if CTAX_SANDBOX_ENABLED else []),
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -44,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ctaxoffice.middleware.PrivatePagesNotStoredMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,7 +86,18 @@ WSGI_APPLICATION = "ctaxoffice.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's built-in pool (psycopg_pool), one per worker process. Every in-flight
+    # request holds a connection until it ends, so keep
+    # instances x workers x CTAX_DB_POOL_MAX below PostgreSQL's max_connections (100).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("CTAX_DB_POOL_MIN", default=2),
+        "max_size": env.int("CTAX_DB_POOL_MAX", default=20),
+        "timeout": env.float("CTAX_DB_POOL_TIMEOUT", default=10.0),
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (runserver, the sandbox's own calls, live_server) share the file:
     # wait for a lock instead of failing, and let readers run beside a writer.
@@ -94,10 +111,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, for tests: live_server threads then get their own connections.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
-# Sessions read from the process's memory cache, written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# --- Shared cache and sessions ----------------------------------------------
+# CACHE_URL (e.g. redis://127.0.0.1:6379/1: Django's built-in Redis backend) is shared by
+# every worker and instance. Without it, Django's database cache: its table is made by a
+# migration (customers 0003), so it is one truth for every process too.
+CACHE_TABLE = "ctax_cache"
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+    # Sessions read from the shared cache, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES["default"].setdefault("KEY_PREFIX", env.str("CTAX_CACHE_KEY_PREFIX", default="ctax"))
 # Every page is behind a login, so flash messages ride in the session (no signed cookie).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# A login lasts a working day at most, and ends when the browser closes unless the user
+# ticks "Remember me" (then the cookie, too, lasts CTAX_SESSION_HOURS).
+CTAX_SESSION_HOURS = env.float("CTAX_SESSION_HOURS", default=10)
+SESSION_COOKIE_AGE = int(CTAX_SESSION_HOURS * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -119,6 +157,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Attempts are counted in the database (one truth for every worker and instance).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CACHE = "default"
+# Behind a TLS proxy, the client's address is in X-Forwarded-For: CTAX_TRUSTED_PROXIES
+# says how many proxies in front of the app append to it (0: the socket's address). A
+# client cannot choose the address it is counted under (ctaxoffice/client_ip.py).
+CTAX_TRUSTED_PROXIES = env.int("CTAX_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "ctaxoffice.client_ip.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -130,7 +176,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -154,9 +200,16 @@ CSRF_COOKIE_SECURE = HTTPS
 CSRF_USE_SESSIONS = True
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000) if HTTPS else 0
+# Both commit every subdomain (and, with preload, the browsers' built-in list) to HTTPS
+# for years: off unless the domain's owner says so.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = HTTPS and env.bool("DJANGO_HSTS_PRELOAD", default=False)
+# `check --deploy` warns while either is off; that is this project's deliberate default.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -176,8 +229,7 @@ SECURE_CSP = {
 }
 
 # --- The upstream Customers API ------------------------------------------
-# The built-in sandbox serves the API at /sandbox/api/v1/ of this same server.
-CTAX_SANDBOX_ENABLED = env.bool("CTAX_SANDBOX_ENABLED", default=DEBUG)
+# The built-in sandbox (CTAX_SANDBOX_ENABLED, above) serves it at /sandbox/api/v1/.
 CTAX_SANDBOX_API_KEY = env.str("CTAX_SANDBOX_API_KEY", default="sandbox-demo-key")
 CTAX_API_BASE_URL = env.str(
     "CTAX_API_BASE_URL", default="http://127.0.0.1:8000/sandbox/api/v1"
@@ -187,6 +239,10 @@ CTAX_API_TIMEOUT = env.float("CTAX_API_TIMEOUT", default=5.0)
 # An outbound proxy for the upstream calls, if the network needs one (e.g.
 # http://proxy.branch.local:3128); the usual *_PROXY variables are not read.
 CTAX_API_PROXY = env.str("CTAX_API_PROXY", default="")
+# /readyz keeps its answer this long in the shared cache (anyone may call it).
+CTAX_READYZ_CACHE_SECONDS = env.float("CTAX_READYZ_CACHE_SECONDS", default=5.0)
+# `manage.py ctax_housekeeping` removes form tokens older than this.
+CTAX_FORM_TOKEN_HOURS = env.float("CTAX_FORM_TOKEN_HOURS", default=24.0)
 CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="ctaxoffice")
 # The statement's letterhead: the business's KRA PIN, postal address, and a logo given as
 # a static file path (e.g. "ctax/logo.png") or a URL (the CSP's img-src must allow it).
@@ -198,7 +254,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # Both escape control characters: nothing from the upstream forges a log line.
+        "plain": {
+            "()": "ctaxoffice.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         "json": {"()": "ctaxoffice.logging.JsonFormatter"},
     },
     "handlers": {
@@ -209,5 +269,7 @@ LOGGING = {
     },
     "loggers": {
         "customers": {"handlers": ["console"], "level": env.str("CTAX_LOG_LEVEL", default="INFO")},
+        # Unhandled exceptions (500s), with their traceback, whatever DEBUG says.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

@@ -4,6 +4,9 @@ import pytest
 import responses
 from django.contrib.auth.models import Group
 
+# /readyz keeps its answer in the shared cache (the database cache when CACHE_URL is unset).
+pytestmark = pytest.mark.django_db
+
 BASE = "https://upstream.test/api/v1"
 LIST = {
     "status": "success",
@@ -18,7 +21,6 @@ def _upstream(settings):
     settings.CTAX_API_KEY = "k-probe"
 
 
-@pytest.mark.django_db
 def test_healthz_needs_no_login_and_no_upstream(client):
     with responses.RequestsMock() as mock:
         response = client.get("/healthz")

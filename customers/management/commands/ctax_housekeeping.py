@@ -1,0 +1,20 @@
+"""Remove expired sessions, old one-time form tokens and expired database-cache rows.
+
+Run it daily (cron, a systemd timer, or a scheduled job of the platform), from any
+one instance:  python manage.py ctax_housekeeping
+"""
+
+from django.core.management.base import BaseCommand
+
+from customers.housekeeping import sweep
+
+
+class Command(BaseCommand):
+    help = "Remove expired sessions, old form tokens and expired database-cache rows."
+
+    def handle(self, *args, **options):
+        removed = sweep()
+        self.stdout.write(
+            f"Removed {removed.sessions} expired sessions, {removed.form_tokens} old form "
+            f"tokens, {removed.cache_rows} expired cache rows."
+        )

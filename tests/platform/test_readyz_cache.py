@@ -1,0 +1,86 @@
+"""/readyz answers from the shared cache: a flood of probes makes a handful of upstream calls."""
+
+import threading
+
+import pytest
+import responses
+from django.core.cache import cache
+from django.test import Client
+
+from customers.views import health
+
+BASE = "https://upstream.test/api/v1"
+LIST = {
+    "status": "success",
+    "data": [],
+    "meta": {"total": 0, "per_page": 1, "current_page": 1, "last_page": 1},
+}
+
+
+@pytest.fixture(autouse=True)
+def _upstream(settings):
+    settings.CTAX_API_BASE_URL = BASE
+    settings.CTAX_API_KEY = "k-probe"
+    settings.CTAX_READYZ_CACHE_SECONDS = 5
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_flood_of_probes_makes_one_upstream_call_per_period(client, _frozen_clock):
+    responses.get(f"{BASE}/customers", json=LIST)
+    answers = [client.get("/readyz") for _ in range(50)]
+    assert {a.status_code for a in answers} == {200}
+    assert len(responses.calls) == 1
+    _frozen_clock.shift(6)  # the answer is now older than CTAX_READYZ_CACHE_SECONDS
+    assert client.get("/readyz").status_code == 200
+    assert len(responses.calls) == 2
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_failure_is_kept_too_and_then_refreshed(client, _frozen_clock):
+    responses.get(f"{BASE}/customers", json={"status": "error", "message": "x"}, status=503)
+    assert client.get("/readyz").status_code == 503
+    calls = len(responses.calls)  # one check (the client retries a 503 read)
+    assert [client.get("/readyz").status_code for _ in range(10)] == [503] * 10
+    assert len(responses.calls) == calls
+    responses.replace(responses.GET, f"{BASE}/customers", json=LIST)
+    _frozen_clock.shift(6)
+    assert client.get("/readyz").json() == {"status": "ready", "upstream": "ok"}
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_while_another_process_refreshes_the_last_answer_is_given(client, _frozen_clock):
+    responses.get(f"{BASE}/customers", json=LIST)
+    assert client.get("/readyz").status_code == 200
+    _frozen_clock.shift(6)
+    assert cache.add(health.REFRESH_LOCK_KEY, True, 30)  # "another worker is refreshing"
+    assert client.get("/readyz").json() == {"status": "ready", "upstream": "ok"}
+    assert len(responses.calls) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@responses.activate
+def test_concurrent_probes_share_one_refresh():
+    """20 probes at once (one thread each, own connections): one refresher, one call."""
+    started = threading.Event()
+
+    def slow_upstream(request):
+        started.wait(timeout=2)  # hold the refresh until every probe has been sent
+        return 200, {}, '{"status": "success", "data": [], "meta": {"total": 0}}'
+
+    responses.add_callback(responses.GET, f"{BASE}/customers", callback=slow_upstream)
+    statuses = []
+
+    def probe():
+        statuses.append(Client().get("/readyz").status_code)
+
+    threads = [threading.Thread(target=probe) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    started.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == [200] * 20
+    assert len(responses.calls) == 1
