@@ -26,13 +26,20 @@ class TransactionQuery:
     to_date: dt.date | None = None
 
     def page(self, number: int) -> Page[Transaction]:
+        return self._page(number, PER_PAGE)
+
+    def shown_page(self, number: int) -> Page[Transaction]:
+        """A page as screens show it: the upstream's own page size."""
+        return self._page(number, None)
+
+    def _page(self, number: int, per_page: int | None) -> Page[Transaction]:
         return services.list_transactions(
             customer_id=self.customer_id,
             type=self.type,
             from_date=self.from_date,
             to_date=self.to_date,
             page=number,
-            per_page=PER_PAGE,
+            per_page=per_page,
         )
 
     def loader(self, number: int) -> Callable[[], Page[Transaction]]:

@@ -76,7 +76,7 @@ def transactions(request, customer_id: int):
         # Only HTTP in the worker threads: the branch check (a query) stays on this one.
         customer, history = budget.require(
             lambda: services.get_customer(customer_id=customer_id),
-            lambda: _shown_page(query, asked_page),
+            lambda: query.shown_page(asked_page),
         )
         ensure_visible(request.user, customer)
         history = _within_last_page(query, history, asked_page, budget)
@@ -109,22 +109,12 @@ def _describe_date_error(form) -> None:
     attrs.update({"aria-invalid": "true", "aria-describedby": "to-date-errors"})
 
 
-def _shown_page(query: TransactionQuery, number: int):
-    return services.list_transactions(
-        customer_id=query.customer_id,
-        type=query.type,
-        from_date=query.from_date,
-        to_date=query.to_date,
-        page=number,
-    )
-
-
 def _within_last_page(query: TransactionQuery, history, asked: int, budget: Budget):
     """Page 99 of 13 shows page 13: asked again for the last page."""
     last = history.meta.last_page
     if history.items or asked <= 1 or not history.meta.total or asked <= last:
         return history
-    (history,) = budget.require(lambda: _shown_page(query, max(last, 1)))
+    (history,) = budget.require(lambda: query.shown_page(max(last, 1)))
     return history
 
 

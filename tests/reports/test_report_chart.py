@@ -270,7 +270,7 @@ def test_chart_pages_not_back_by_the_deadline_are_not_loaded(
     admin_client, fake, branches, settings, slow_pages
 ):
     settings.CTAX_PAGE_DEADLINE = 0.3
-    newest = dt.datetime(2026, 6, 14, 12, tzinfo=dt.UTC)  # the tests' clock: 15 June 2026
+    newest = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)  # the tests' frozen clock
     fake.transactions[1] = [
         transaction(n, created_at=(newest - dt.timedelta(days=n)).strftime("%Y-%m-%dT%H:%M:%SZ"))
         for n in range(250)
