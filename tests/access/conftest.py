@@ -4,7 +4,8 @@ import re
 
 import pytest
 import responses
-from access_fakes import (
+
+from tests.access.access_fakes import (
     BASE,
     _create,
     _detail,
@@ -12,7 +13,7 @@ from access_fakes import (
     _search,
     _transactions,
 )
-from role_users import make_user
+from tests.role_users import make_user
 
 
 @pytest.fixture

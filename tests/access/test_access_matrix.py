@@ -1,9 +1,9 @@
 """Each role × each URL × each method → the expected status; other branches answer 404."""
 
 import pytest
-from role_users import make_user
 
 from customers.models import AuditEntry
+from tests.role_users import make_user
 
 OWN = {"staff01": 2, "manager00": 1, "norole00": 1, "admin": 1, "anonymous": 1}
 OTHER = {"staff01": 1, "manager00": 2, "norole00": 2, "admin": 2, "anonymous": 2}

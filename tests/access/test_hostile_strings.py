@@ -1,7 +1,8 @@
 """Hostile upstream text is rendered inert in every template."""
 
 import pytest
-from access_fakes import CUSTOMERS
+
+from tests.access.access_fakes import CUSTOMERS
 
 HOSTILE = '<script>alert("x")</script>"><img src=x onerror=alert(1)>{{ 7*7 }}'
 

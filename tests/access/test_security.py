@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import responses
-from access_fakes import BASE, answer_instead
 from django.test import Client
 
 from customers.models import AuditEntry
+from tests.access.access_fakes import BASE, answer_instead
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,7 +22,9 @@ import pytest
 import requests
 import responses
 from django.contrib.messages import get_messages
-from doc_examples import (
+
+from customers import services
+from tests.doc_examples import (
     DOC_400,
     DOC_404,
     DOC_409,
@@ -34,9 +36,6 @@ from doc_examples import (
     DOC_UPDATE,
     data_of,
 )
-
-from customers import services
-from customers.models import Branch
 
 BASE_URL = "https://upstream.test/api/v1"
 API_KEY = "test-key"
@@ -347,16 +346,6 @@ def fault_named():
 
 
 # --- local data, pages, messages ----------------------------------------------------
-
-
-@pytest.fixture
-def branches(db):
-    """The local branch registry that gives the forms their branch choices."""
-    return [
-        Branch.objects.create(code="00", name="Head Office"),
-        Branch.objects.create(code="01", name="Mombasa Road"),
-        Branch.objects.create(code="02", name="Kisumu"),
-    ]
 
 
 @pytest.fixture
