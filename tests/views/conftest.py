@@ -2,7 +2,7 @@
 
 Every test here runs against `FakeUpstream` (tests/fakes.py, shared with other suites),
 a `responses.RequestsMock` that answers at https://upstream.test/api/v1 with bodies
-built from the examples of the upstream API's documentation (`../shared/seeds/000_e1fb687fee1405a1.txt`). A call that no test
+built from the examples of the upstream API's documentation. A call that no test
 registered is refused by `responses`, so no test ever reaches a real network.
 
 The helpers are fixtures (`upstream`, `html_of`, `fault`, ...), so test modules need no
