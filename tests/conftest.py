@@ -55,12 +55,12 @@ def admin_client(client, superuser):
 
 @pytest.fixture
 def branches(db):
-    """Local branches 00 and 01 (suites that need others define their own)."""
+    """The local branch registry: 00, 01 and 02, by code (the sandbox's own are separate)."""
     from customers.models import Branch
 
     return {
         code: Branch.objects.create(code=code, name=name)
-        for code, name in [("00", "Head Office"), ("01", "Mombasa Road")]
+        for code, name in [("00", "Head Office"), ("01", "Mombasa Road"), ("02", "Kisumu")]
     }
 
 

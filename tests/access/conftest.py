@@ -1,34 +1,33 @@
-"""Fixtures: the fake upstream of access_fakes, branches 00 and 01, and one user per role."""
-
-import re
+"""Fixtures: the shared fake upstream serving one customer in each of branches 00 and 01,
+and one user per role."""
 
 import pytest
 import responses
-from access_fakes import (
-    BASE,
-    _create,
-    _detail,
-    _list,
-    _search,
-    _transactions,
-)
-from role_users import make_user
+
+from customers import services
+from tests.fakes import API_KEY, BASE_URL, FakeUpstream
+from tests.role_users import make_user
+
+
+def customers() -> dict[int, dict]:
+    """The upstream's customers, fresh for every test (tests may change them)."""
+    plain = {"tin": None, "phone": "+254712345678", "email": None, "address": None}
+    return {
+        1: {"id": 1, "customer_no": "HQ001", "name": "Head Office Trading Ltd", "branch_id": "00"}
+        | plain,
+        2: {"id": 2, "customer_no": "MSA001", "name": "Mombasa Secret Supplies", "branch_id": "01"}
+        | plain,
+    }
 
 
 @pytest.fixture
 def upstream(settings):
-    settings.CTAX_API_BASE_URL = BASE
-    settings.CTAX_API_KEY = "k-test-secret"
+    settings.CTAX_API_BASE_URL = BASE_URL
+    settings.CTAX_API_KEY = API_KEY
+    services.reset_client()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add_callback(responses.GET, f"{BASE}/customers", callback=_list)
-        mock.add_callback(responses.POST, f"{BASE}/customers", callback=_create)
-        mock.add_callback(responses.GET, f"{BASE}/customers/search", callback=_search)
-        mock.add_callback(
-            responses.GET, re.compile(rf"{BASE}/customers/\d+/transactions"), callback=_transactions
-        )
-        for method in (responses.GET, responses.PUT, responses.DELETE):
-            mock.add_callback(method, re.compile(rf"{BASE}/customers/\d+$"), callback=_detail)
-        yield mock
+        yield FakeUpstream(mock).serve(customers())
+    services.reset_client()
 
 
 @pytest.fixture

@@ -1,16 +1,13 @@
 """Hostile upstream text is rendered inert in every template."""
 
 import pytest
-from access_fakes import CUSTOMERS
 
 HOSTILE = '<script>alert("x")</script>"><img src=x onerror=alert(1)>{{ 7*7 }}'
 
 
 @pytest.fixture
-def hostile_customer(monkeypatch):
-    monkeypatch.setitem(
-        CUSTOMERS, 1, {"id": 1, "customer_no": HOSTILE[:50], "name": HOSTILE, "branch_id": "00"}
-    )
+def hostile_customer(upstream):
+    upstream.customers[1].update(customer_no=HOSTILE[:50], name=HOSTILE)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
 """Random input in every form field never causes a 500, and valid values are never rejected."""
 
-import json
 import re
 
 import pytest
@@ -10,8 +9,8 @@ from hypothesis import strategies as st
 
 from customers.forms import CustomerForm
 from customers.models import Branch
+from tests.fakes import BASE_URL, FakeUpstream
 
-BASE = "https://upstream.test/api/v1"
 FIELDS = ["branch_id", "customer_no", "name", "tin", "phone", "email", "address"]
 BRANCHES = [("00", "00 — Head Office"), ("01", "01 — Mombasa Road")]
 
@@ -63,39 +62,16 @@ valid_name = st.text(
 valid_no = st.from_regex(r"\A[A-Z0-9-]{1,50}\Z")
 
 
-def _created(request):
-    body = json.loads(request.body)
-    record = {
-        "id": 9,
-        "customer_no": body["customer_no"],
-        "name": body["custNm"],
-        "branch_id": body["branch_id"],
-        "is_active": True,
-    }
-    return (
-        201,
-        {},
-        json.dumps(
-            {"status": "success", "message": "Customer created successfully", "data": record}
-        ),
-    )
-
-
 @pytest.fixture
 def upstream():
+    """The shared fake upstream, with no customer yet: creates and searches answer as documented."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add_callback(responses.POST, f"{BASE}/customers", callback=_created)
-        mock.add(
-            responses.GET,
-            re.compile(rf"{BASE}/customers/search.*"),
-            json={"status": "success", "data": [], "meta": {"count": 0}},
-        )
-        yield mock
+        yield FakeUpstream(mock).serve({})
 
 
 @pytest.fixture
 def staff_client(client, superuser, settings, db):
-    settings.CTAX_API_BASE_URL = BASE
+    settings.CTAX_API_BASE_URL = BASE_URL
     for code, label in BRANCHES:
         Branch.objects.get_or_create(code=code, defaults={"name": label[5:]})
     client.force_login(superuser)

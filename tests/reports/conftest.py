@@ -4,10 +4,10 @@ import threading
 
 import pytest
 import responses
-from report_fakes import BASE, FakeUpstream, customer
-from role_users import make_user
 
 from customers import services
+from tests.reports.report_fakes import BASE, FakeUpstream, customer
+from tests.role_users import make_user
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Who may use the reports: managers and administrators, each in their own branches."""
 
 import pytest
-from report_fakes import transaction
+
+from tests.reports.report_fakes import transaction
 
 pytestmark = pytest.mark.usefixtures("branches")
 

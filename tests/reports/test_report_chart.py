@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
-from report_fakes import transaction
 
 from customers.reports import fetching
 from sandbox.models import SandboxBranch, SandboxCustomer, SandboxTransaction
+from tests.reports.report_fakes import transaction
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.http import StreamingHttpResponse
-from report_fakes import customer, transaction
 
 from customers.reports import csvexport, months
+from tests.reports.report_fakes import customer, transaction
 
 pytestmark = pytest.mark.usefixtures("branches")
 

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import Count, Sum
-from report_fakes import transaction
 
 from customers.reports import fetching
 from sandbox.models import SandboxBranch, SandboxCustomer, SandboxTransaction
+from tests.reports.report_fakes import transaction
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 REPORT_CSS = Path(__file__).resolve().parents[2] / "static" / "ctax" / "report.css"

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import include, path
 from django.utils import timezone
-from sandbox_api_helpers import KEY, Api
 
 from sandbox.models import SandboxBranch, SandboxCustomer, SandboxTransaction
+from tests.sandbox.sandbox_api_helpers import KEY, Api
 
 # Serve only the sandbox, whatever CTAX_SANDBOX_ENABLED and the product URLs say.
 # (A module object, since get_resolver() caches by urlconf and needs it hashable.)
@@ -36,7 +36,8 @@ def anonymous_api(db):
 
 
 @pytest.fixture
-def branches(db):
+def sandbox_branches(db):
+    """The sandbox API's own branches (SandboxBranch), not the office's registry."""
     return {
         code: SandboxBranch.objects.create(code=code, name=name)
         for code, name in [("00", "Head Office"), ("01", "Mombasa Road"), ("02", "Kisumu")]
@@ -44,7 +45,7 @@ def branches(db):
 
 
 @pytest.fixture
-def make_customer(branches):
+def make_customer(sandbox_branches):
     numbers = itertools.count(1)
 
     def make(**fields):
@@ -61,7 +62,7 @@ def make_customer(branches):
 
 
 @pytest.fixture
-def make_tx(branches):
+def make_tx(sandbox_branches):
     invoices = itertools.count(1)
 
     def make(customer, *, type="sales", total="1160.00", status="success", at=None, **fields):

@@ -1,7 +1,7 @@
 import pytest
-from sandbox_api_helpers import API, KEY, Api
 
 from sandbox.models import SandboxCustomer
+from tests.sandbox.sandbox_api_helpers import API, KEY, Api
 
 UNAUTHENTICATED = {"status": "error", "message": "Unauthenticated."}
 ENDPOINTS = [
@@ -53,7 +53,7 @@ def test_an_empty_configured_key_locks_everything(settings, abc):
     assert response.status_code == 401
 
 
-def test_no_csrf_token_or_login_needed(branches):
+def test_no_csrf_token_or_login_needed(sandbox_branches):
     api = Api(enforce_csrf_checks=True)
     response = api.post(
         "/customers", {"branch_id": "00", "customer_no": "C1", "custNm": "Jane Wanjiku"}

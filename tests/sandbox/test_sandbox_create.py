@@ -1,9 +1,9 @@
 import re
 
 import pytest
-from sandbox_api_helpers import ISO_Z
 
 from sandbox.models import SandboxCustomer
+from tests.sandbox.sandbox_api_helpers import ISO_Z
 
 VALID = {
     "branch_id": "00",
@@ -34,7 +34,7 @@ def errors_of(response):
     return body["errors"]
 
 
-def test_create_returns_the_documented_shape(api, branches):
+def test_create_returns_the_documented_shape(api, sandbox_branches):
     response = api.post("/customers", VALID)
 
     assert response.status_code == 201
@@ -63,7 +63,7 @@ def test_create_returns_the_documented_shape(api, branches):
     assert customer.name == "XYZ Enterprises"
 
 
-def test_create_with_only_required_fields(api, branches):
+def test_create_with_only_required_fields(api, sandbox_branches):
     response = api.post(
         "/customers", {"branch_id": "01", "customer_no": "C1", "custNm": "Jane Wanjiku"}
     )
@@ -76,13 +76,13 @@ def test_create_with_only_required_fields(api, branches):
     assert data["branch_id"] == "01"
 
 
-def test_request_ids_differ(api, branches):
+def test_request_ids_differ(api, sandbox_branches):
     first = api.post("/customers", payload(customer_no="A1")).json()["meta"]["request_id"]
     second = api.post("/customers", payload(customer_no="A2")).json()["meta"]["request_id"]
     assert first != second
 
 
-def test_create_trims_and_keeps_unicode(api, branches):
+def test_create_trims_and_keeps_unicode(api, sandbox_branches):
     response = api.post("/customers", payload(custNm="  王芳 Trading 🥬  ", email=""))
     assert response.status_code == 201
     assert response.json()["data"]["name"] == "王芳 Trading 🥬"
@@ -91,12 +91,12 @@ def test_create_trims_and_keeps_unicode(api, branches):
 
 @pytest.mark.parametrize("field", ["branch_id", "customer_no", "custNm"])
 @pytest.mark.parametrize("value", [..., "", "   ", None])
-def test_required_fields(api, branches, field, value):
+def test_required_fields(api, sandbox_branches, field, value):
     errors = errors_of(api.post("/customers", payload(**{field: value})))
     assert errors == {field: [f"The {field} field is required."]}
 
 
-def test_all_missing_fields_reported_at_once_under_request_names(api, branches):
+def test_all_missing_fields_reported_at_once_under_request_names(api, sandbox_branches):
     errors = errors_of(api.post("/customers", {}))
     assert set(errors) == {"branch_id", "customer_no", "custNm"}
     assert "name" not in errors
@@ -106,7 +106,7 @@ def test_all_missing_fields_reported_at_once_under_request_names(api, branches):
     ("field", "limit"),
     [("customer_no", 50), ("custNm", 255), ("phone", 50), ("address", 500)],
 )
-def test_max_lengths(api, branches, field, limit):
+def test_max_lengths(api, sandbox_branches, field, limit):
     ok = api.post("/customers", payload(**{field: "x" * limit}))
     assert ok.status_code == 201, ok.content
     errors = errors_of(
@@ -115,7 +115,7 @@ def test_max_lengths(api, branches, field, limit):
     assert errors == {field: [f"The {field} must not be greater than {limit} characters."]}
 
 
-def test_email_max_length_and_format(api, branches):
+def test_email_max_length_and_format(api, sandbox_branches):
     long_email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".co.ke"  # 314 characters
     assert len(long_email) > 255
     errors = errors_of(api.post("/customers", payload(email=long_email)))
@@ -125,7 +125,7 @@ def test_email_max_length_and_format(api, branches):
 
 
 @pytest.mark.parametrize("tin", ["P000123456X", "A000123456Z", "P999999999A"])
-def test_valid_tins(api, branches, tin):
+def test_valid_tins(api, sandbox_branches, tin):
     assert api.post("/customers", payload(tin=tin)).status_code == 201
 
 
@@ -133,23 +133,23 @@ def test_valid_tins(api, branches, tin):
     "tin",
     ["p000123456x", "B000123456X", "P00012345X", "P0001234567X", "P000123456", "P00012345XX"],
 )
-def test_invalid_tins(api, branches, tin):
+def test_invalid_tins(api, sandbox_branches, tin):
     errors = errors_of(api.post("/customers", payload(tin=tin)))
     assert errors == {"tin": ["The tin format is invalid."]}
 
 
 @pytest.mark.parametrize("field", ["branch_id", "customer_no", "custNm", "tin", "phone"])
-def test_non_string_values(api, branches, field):
+def test_non_string_values(api, sandbox_branches, field):
     errors = errors_of(api.post("/customers", payload(**{field: 12345})))
     assert errors == {field: [f"The {field} must be a string."]}
 
 
-def test_unknown_branch(api, branches):
+def test_unknown_branch(api, sandbox_branches):
     errors = errors_of(api.post("/customers", payload(branch_id="99")))
     assert errors == {"branch_id": ["The selected branch_id is invalid."]}
 
 
-def test_metadata_must_be_an_object(api, branches):
+def test_metadata_must_be_an_object(api, sandbox_branches):
     errors = errors_of(api.post("/customers", payload(metadata=["a"])))
     assert errors == {"metadata": ["The metadata must be an object."]}
     created = api.post("/customers", payload(metadata={"segment": "retail", "limit": 5}))
@@ -158,13 +158,13 @@ def test_metadata_must_be_an_object(api, branches):
 
 
 @pytest.mark.parametrize("raw", ["not json", "[1, 2]", '"text"', "{bad", "NaN"])
-def test_body_must_be_a_json_object(api, branches, raw):
+def test_body_must_be_a_json_object(api, sandbox_branches, raw):
     errors = errors_of(api.post("/customers", raw=raw))
     assert list(errors) == ["body"]
     assert SandboxCustomer.objects.count() == 0
 
 
-def test_duplicate_customer_no_in_branch_is_a_conflict(api, branches):
+def test_duplicate_customer_no_in_branch_is_a_conflict(api, sandbox_branches):
     assert api.post("/customers", VALID).status_code == 201
     response = api.post("/customers", payload(custNm="Someone else"))
     assert response.status_code == 409
@@ -175,24 +175,24 @@ def test_duplicate_customer_no_in_branch_is_a_conflict(api, branches):
     assert SandboxCustomer.objects.count() == 1
 
 
-def test_same_customer_no_in_another_branch_is_allowed(api, branches):
+def test_same_customer_no_in_another_branch_is_allowed(api, sandbox_branches):
     assert api.post("/customers", VALID).status_code == 201
     assert api.post("/customers", payload(branch_id="01")).status_code == 201
 
 
-def test_customer_no_of_a_deleted_customer_can_be_reused(api, branches):
+def test_customer_no_of_a_deleted_customer_can_be_reused(api, sandbox_branches):
     first = api.post("/customers", VALID).json()["data"]["id"]
     assert api.delete(f"/customers/{first}").status_code == 200
     assert api.post("/customers", VALID).status_code == 201
 
 
-def test_validation_comes_before_conflict(api, branches):
+def test_validation_comes_before_conflict(api, sandbox_branches):
     api.post("/customers", VALID)
     response = api.post("/customers", payload(tin="bad"))
     assert response.status_code == 400
 
 
-def test_oversized_body_is_a_validation_error(api, branches, settings):
+def test_oversized_body_is_a_validation_error(api, sandbox_branches, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
     errors = errors_of(api.post("/customers", payload(address="x" * 200)))
     assert errors == {"body": ["The request body is too large."]}

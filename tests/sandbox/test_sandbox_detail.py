@@ -3,9 +3,9 @@ import re
 
 import pytest
 from django.utils import timezone
-from sandbox_api_helpers import ISO_Z
 
 from sandbox.models import SandboxCustomer, SandboxTransaction
+from tests.sandbox.sandbox_api_helpers import ISO_Z
 
 DETAIL_KEYS = {
     "id",
@@ -98,7 +98,7 @@ def test_detail_without_transactions(api, make_customer):
 
 
 @pytest.mark.parametrize("customer_id", ["999999", "abc", "0", "99999999999999999999999", "1.5"])
-def test_unknown_customer_is_404(api, branches, customer_id):
+def test_unknown_customer_is_404(api, sandbox_branches, customer_id):
     response = api.get(f"/customers/{customer_id}")
     assert response.status_code == 404
     assert response.json() == NOT_FOUND
@@ -231,7 +231,7 @@ def test_soft_delete(api, abc, make_tx):
     assert SandboxTransaction.objects.filter(customer_id=abc.pk).count() == 1
 
 
-def test_delete_unknown_is_404(api, branches):
+def test_delete_unknown_is_404(api, sandbox_branches):
     response = api.delete("/customers/31337")
     assert response.status_code == 404
     assert response.json() == NOT_FOUND

@@ -50,7 +50,7 @@ def test_retry_after(api, abc, status):
     assert response["Retry-After"] == "7"
 
 
-def test_status_fault_hits_writes_too(api, branches):
+def test_status_fault_hits_writes_too(api, sandbox_branches):
     faults.set_faults(status=500)
     body = {"branch_id": "00", "customer_no": "C1", "custNm": "X"}
     assert api.post("/customers", body).status_code == 500

@@ -2,7 +2,8 @@ import re
 
 import pytest
 from django.utils import timezone
-from sandbox_api_helpers import ISO_Z
+
+from tests.sandbox.sandbox_api_helpers import ISO_Z
 
 LIST_KEYS = {
     "id",
@@ -86,7 +87,7 @@ def test_page_beyond_last_is_empty_with_meta(api, make_customer):
     assert body["meta"]["total"] == 1
 
 
-def test_empty_list_has_last_page_one(api, branches):
+def test_empty_list_has_last_page_one(api, sandbox_branches):
     body = api.get("/customers").json()
     assert body["data"] == []
     assert body["meta"]["total"] == 0
@@ -112,7 +113,7 @@ def test_per_page_is_capped_at_100(api, make_customer):
         ({"status": "deleted"}, "status"),
     ],
 )
-def test_bad_list_parameters_are_validation_errors(api, branches, params, field):
+def test_bad_list_parameters_are_validation_errors(api, sandbox_branches, params, field):
     response = api.get("/customers", params)
     assert response.status_code == 400
     body = response.json()

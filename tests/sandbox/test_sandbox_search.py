@@ -48,7 +48,7 @@ def test_search_matches_case_insensitively(api, abc, q):
         ({"q": " a "}, "The q must be at least 2 characters."),
     ],
 )
-def test_query_needs_two_characters(api, branches, params, message):
+def test_query_needs_two_characters(api, sandbox_branches, params, message):
     response = api.get("/customers/search", params)
     assert response.status_code == 400
     assert response.json() == {
@@ -69,7 +69,7 @@ def test_limit_defaults_to_10_and_is_capped_at_50(api, make_customer):
 
 
 @pytest.mark.parametrize("limit", ["ten", "0"])
-def test_bad_limit(api, branches, limit):
+def test_bad_limit(api, sandbox_branches, limit):
     response = api.get("/customers/search", {"q": "kamau", "limit": limit})
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["limit"]

@@ -2,7 +2,8 @@ import datetime
 import re
 
 import pytest
-from sandbox_api_helpers import ISO_Z, NAIROBI
+
+from tests.sandbox.sandbox_api_helpers import ISO_Z, NAIROBI
 
 TX_KEYS = {
     "id",
@@ -129,7 +130,7 @@ def test_far_off_dates_do_not_break(api, abc, make_tx):
     assert api.get(url, {"from_date": "0001-01-01", "to_date": "9999-12-31"}).status_code == 200
 
 
-def test_transactions_of_an_unknown_customer(api, branches):
+def test_transactions_of_an_unknown_customer(api, sandbox_branches):
     response = api.get("/customers/777/transactions")
     assert response.status_code == 404
     assert response.json() == {"status": "error", "message": "Customer not found"}

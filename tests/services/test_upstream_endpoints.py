@@ -11,15 +11,6 @@ from decimal import Decimal
 
 import pytest
 import responses
-from doc_examples import (
-    DOC_CREATE,
-    DOC_DELETE,
-    DOC_DETAIL_TEXT,
-    DOC_LIST,
-    DOC_SEARCH,
-    DOC_TRANSACTIONS_TEXT,
-    DOC_UPDATE,
-)
 from responses import matchers
 
 from customers.services import (
@@ -31,6 +22,15 @@ from customers.services import (
     WriteResult,
 )
 from customers.upstream.types import PageMeta, TransactionSummary
+from tests.doc_examples import (
+    DOC_CREATE,
+    DOC_DELETE,
+    DOC_DETAIL_TEXT,
+    DOC_LIST,
+    DOC_SEARCH,
+    DOC_TRANSACTIONS_TEXT,
+    DOC_UPDATE,
+)
 
 BASE = "https://api.test/api/v1"
 UTC = dt.UTC

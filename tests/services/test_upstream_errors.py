@@ -8,7 +8,6 @@ from email.utils import format_datetime
 
 import pytest
 import requests
-from doc_examples import DOC_400, DOC_404, DOC_409
 from responses import matchers
 
 from customers.services import (
@@ -23,6 +22,7 @@ from customers.services import (
     UpstreamTimeout,
     ValidationFailed,
 )
+from tests.doc_examples import DOC_400, DOC_404, DOC_409
 
 BASE = "https://api.test/api/v1"
 

@@ -1,8 +1,8 @@
 """Fixtures for the view tests: a fake upstream (the `responses` library) and helpers.
 
-Every test here runs against `FakeUpstream`, a `responses.RequestsMock` that answers
-at https://upstream.test/api/v1 with bodies built from the examples of the upstream
-API's documentation (`../shared/seeds/000_e1fb687fee1405a1.txt`). A call that no test
+Every test here runs against `FakeUpstream` (tests/fakes.py, shared with other suites),
+a `responses.RequestsMock` that answers at https://upstream.test/api/v1 with bodies
+built from the examples of the upstream API's documentation. A call that no test
 registered is refused by `responses`, so no test ever reaches a real network.
 
 The helpers are fixtures (`upstream`, `html_of`, `fault`, ...), so test modules need no
@@ -11,35 +11,18 @@ imports from this file.
 
 from __future__ import annotations
 
-import copy
-import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 import responses
 from django.contrib.messages import get_messages
-from doc_examples import (
-    DOC_400,
-    DOC_404,
-    DOC_409,
-    DOC_CREATE,
-    DOC_DETAIL_TEXT,
-    DOC_LIST,
-    DOC_SEARCH,
-    DOC_TRANSACTIONS_TEXT,
-    DOC_UPDATE,
-    data_of,
-)
 
 from customers import services
-from customers.models import Branch
+from tests.fakes import API_KEY, BASE_URL, FakeUpstream
 
-BASE_URL = "https://upstream.test/api/v1"
-API_KEY = "test-key"
 HTMX = {"HX-Request": "true"}
 
 
@@ -52,190 +35,6 @@ def _upstream_settings(settings):
     services.reset_client()
     yield
     services.reset_client()
-
-
-# --- bodies from the documentation's examples ---------------------------------
-
-DOC_LIST_ROWS = DOC_LIST["data"]
-DOC_DETAIL = data_of(DOC_DETAIL_TEXT)
-DOC_CREATED = DOC_CREATE["data"]
-DOC_UPDATED = DOC_UPDATE["data"]
-DOC_SEARCH_HITS = DOC_SEARCH["data"]
-DOC_TRANSACTIONS = data_of(DOC_TRANSACTIONS_TEXT)
-DOC_VALIDATION_ERROR = DOC_400
-DOC_NOT_FOUND = DOC_404
-DOC_CONFLICT = DOC_409
-
-
-class FakeUpstream:
-    """The documented endpoints on a `responses.RequestsMock`, and what was called."""
-
-    base_url = BASE_URL
-    api_key = API_KEY
-
-    def __init__(self, rsps: responses.RequestsMock):
-        self.rsps = rsps
-
-    # bodies ------------------------------------------------------------------
-
-    @staticmethod
-    def row(index: int = 0, **fields) -> dict:
-        """A row of the list call, the documentation's example `index` with `fields` changed."""
-        return {**copy.deepcopy(DOC_LIST_ROWS[index]), **fields}
-
-    @staticmethod
-    def rows(count: int, **fields) -> list[dict]:
-        return [
-            FakeUpstream.row(id=n, customer_no=f"CUST{n:03d}", name=f"Customer {n}", **fields)
-            for n in range(1, count + 1)
-        ]
-
-    @staticmethod
-    def detail_data(**fields) -> dict:
-        return {**copy.deepcopy(DOC_DETAIL), **fields}
-
-    @staticmethod
-    def hit(index: int = 0, **fields) -> dict:
-        return {**copy.deepcopy(DOC_SEARCH_HITS[index]), **fields}
-
-    @staticmethod
-    def transaction(index: int = 0, **fields) -> dict:
-        return {**copy.deepcopy(DOC_TRANSACTIONS[index]), **fields}
-
-    @staticmethod
-    def page_body(
-        items: list[dict],
-        *,
-        total: int | None = None,
-        per_page: int = 25,
-        current_page: int = 1,
-        last_page: int | None = None,
-        **meta,
-    ) -> dict:
-        total = len(items) if total is None else total
-        if last_page is None:
-            last_page = max((total + per_page - 1) // per_page, 1)
-        return {
-            "status": "success",
-            "data": items,
-            "meta": {
-                "total": total,
-                "per_page": per_page,
-                "current_page": current_page,
-                "last_page": last_page,
-                **meta,
-            },
-        }
-
-    # registering answers ------------------------------------------------------
-
-    def url(self, path: str) -> str:
-        return f"{self.base_url}/{path.lstrip('/')}"
-
-    def on(
-        self,
-        method: str,
-        path: str,
-        *,
-        status: int = 200,
-        json: Any = None,
-        body: Any = None,
-        headers: dict | None = None,
-        content_type: str | None = None,
-    ):
-        kwargs: dict[str, Any] = {"status": status, "headers": headers or {}}
-        if body is not None:
-            kwargs["body"] = body
-            kwargs["content_type"] = content_type or "text/plain"
-        else:
-            kwargs["json"] = json
-        return self.rsps.add(method, self.url(path), **kwargs)
-
-    def list(self, items: list[dict] | None = None, **meta):
-        items = [self.row(0), self.row(1)] if items is None else items
-        return self.on("GET", "customers", json=self.page_body(items, **meta))
-
-    def detail(self, customer_id: int = 1, **fields):
-        data = self.detail_data(id=customer_id, **fields)
-        return self.on("GET", f"customers/{customer_id}", json={"status": "success", "data": data})
-
-    def not_found(self, method: str, path: str):
-        return self.on(method, path, status=404, json=DOC_NOT_FOUND)
-
-    def search(self, hits: list[dict] | None = None, query: str = "ABC"):
-        hits = [self.hit(0), self.hit(1)] if hits is None else hits
-        body = {"status": "success", "data": hits, "meta": {"count": len(hits), "query": query}}
-        return self.on("GET", "customers/search", json=body)
-
-    def transactions(self, customer_id: int = 1, items: list[dict] | None = None, **meta):
-        items = [self.transaction(0), self.transaction(1)] if items is None else items
-        meta.setdefault("total", 45)
-        return self.on(
-            "GET", f"customers/{customer_id}/transactions", json=self.page_body(items, **meta)
-        )
-
-    def create(self, **fields):
-        body = {
-            "status": "success",
-            "message": "Customer created successfully",
-            "data": {**copy.deepcopy(DOC_CREATED), **fields},
-            "meta": {"timestamp": "2025-01-17T10:00:00Z", "request_id": "req_abc123"},
-        }
-        return self.on("POST", "customers", status=201, json=body)
-
-    def update(self, customer_id: int = 1, **fields):
-        body = {
-            "status": "success",
-            "message": "Customer updated successfully",
-            "data": {**copy.deepcopy(DOC_UPDATED), "id": customer_id, **fields},
-        }
-        return self.on("PUT", f"customers/{customer_id}", json=body)
-
-    def delete(self, customer_id: int = 1):
-        body = {"status": "success", "message": "Customer deleted successfully"}
-        return self.on("DELETE", f"customers/{customer_id}", json=body)
-
-    def invalid(self, method: str, path: str, errors: dict | None = None):
-        """A 400 as documented (by default the documentation's own example)."""
-        body = copy.deepcopy(DOC_VALIDATION_ERROR)
-        if errors is not None:
-            body["errors"] = errors
-        return self.on(method, path, status=400, json=body)
-
-    def conflict(self, method: str, path: str):
-        """The documented 409 (customer_no taken in this branch)."""
-        return self.on(method, path, status=409, json=DOC_CONFLICT)
-
-    def fail(self, method: str, path: str, fault: Fault):
-        return self.rsps.add(method, self.url(path), **fault.answer())
-
-    # what was called ----------------------------------------------------------
-
-    @property
-    def calls(self) -> list[requests.PreparedRequest]:
-        return [call.request for call in self.rsps.calls]
-
-    def calls_to(self, method: str, path: str) -> list[requests.PreparedRequest]:
-        wanted = urlsplit(self.url(path)).path
-        return [r for r in self.calls if r.method == method and urlsplit(r.url).path == wanted]
-
-    def only_call(self, method: str, path: str) -> requests.PreparedRequest:
-        """The one call made (failing if there were others, to this path or any other)."""
-        calls = self.calls
-        assert len(calls) == 1, [f"{r.method} {r.url}" for r in calls]
-        assert self.calls_to(method, path) == calls, f"{calls[0].method} {calls[0].url}"
-        return calls[0]
-
-    @staticmethod
-    def params(request: requests.PreparedRequest) -> dict[str, str]:
-        """The query parameters of a call, each given once."""
-        parsed = parse_qs(urlsplit(request.url).query, keep_blank_values=True)
-        assert all(len(v) == 1 for v in parsed.values()), parsed
-        return {k: v[0] for k, v in parsed.items()}
-
-    @staticmethod
-    def json_body(request: requests.PreparedRequest) -> Any:
-        return json.loads(request.body)
 
 
 @pytest.fixture(autouse=True)
@@ -347,16 +146,6 @@ def fault_named():
 
 
 # --- local data, pages, messages ----------------------------------------------------
-
-
-@pytest.fixture
-def branches(db):
-    """The local branch registry that gives the forms their branch choices."""
-    return [
-        Branch.objects.create(code="00", name="Head Office"),
-        Branch.objects.create(code="01", name="Mombasa Road"),
-        Branch.objects.create(code="02", name="Kisumu"),
-    ]
 
 
 @pytest.fixture

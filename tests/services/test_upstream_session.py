@@ -1,0 +1,54 @@
+"""Calls go through `requests.Session.request`: what is set on the session applies."""
+
+from __future__ import annotations
+
+import pytest
+
+from customers.services import BadResponse, NotFound
+
+BASE = "https://api.test/api/v1"
+OK_LIST = {"status": "success", "data": [], "meta": {"total": 0}}
+
+
+def test_a_response_hook_set_on_the_session_sees_every_call(api, mocked):
+    seen = []
+    api.session.hooks["response"].append(lambda response, **kwargs: seen.append(response.url))
+    mocked.get(f"{BASE}/customers", json=OK_LIST)
+
+    api.list_customers(search="ab")
+
+    assert seen == [f"{BASE}/customers?search=ab&page=1&per_page=25"]
+
+
+def test_headers_set_on_the_session_are_sent_with_the_key(api, mocked):
+    api.session.headers["X-Branch-Office"] = "ctaxoffice-test"
+    mocked.get(f"{BASE}/customers/1", json={"status": "error"}, status=404)
+
+    with pytest.raises(NotFound):
+        api.get_customer(1)
+
+    (call,) = mocked.calls
+    assert call.request.headers["X-Branch-Office"] == "ctaxoffice-test"
+    assert call.request.headers["Authorization"] == "Bearer k-secret"
+
+
+def test_cookies_of_one_answer_are_never_sent_with_the_next_call(upstream):
+    """One session serves every user: an upstream cookie must not travel between calls."""
+    upstream.queue((200, OK_LIST, {"Set-Cookie": "laravel_session=abc; Path=/"}), (200, OK_LIST))
+    client = upstream.client()
+
+    client.list_customers()
+    client.list_customers()
+
+    assert [seen.headers.get("Cookie") for seen in upstream.seen] == [None, None]
+
+
+def test_redirects_are_not_followed(api, mocked):
+    mocked.get(
+        f"{BASE}/customers", status=302, headers={"Location": "https://elsewhere.test/steal"}
+    )
+
+    with pytest.raises(BadResponse):  # a redirect is no documented answer
+        api.list_customers()
+
+    assert [call.request.url for call in mocked.calls] == [f"{BASE}/customers?page=1&per_page=25"]
