@@ -1,38 +1,14 @@
 """The customer form in Chromium: stale values never block (issue 14 #1), drafts and leaving
 a changed form (#6), the counter's defaults (#7)."""
 
-import importlib
 import re
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group, Permission
-from django.test import Client
+from form_helpers import STALE_PHONE, accept_leaving, drafts, log_in_as, restore_roles
 from playwright.sync_api import expect
 from role_users import make_user
 
 from sandbox.models import SandboxCustomer
-
-STALE_PHONE = "+254192375643"
-
-
-def restore_roles():
-    """The roles' groups: a data migration's rows, flushed after every live-server test."""
-    roles = importlib.import_module("customers.migrations.0002_roles").ROLES
-    for name, codenames in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="customers", codename__in=codenames)
-        )
-
-
-def log_in_as(app, user):
-    client = Client()
-    client.force_login(user)
-    name = settings.SESSION_COOKIE_NAME
-    app.page.context.add_cookies(
-        [{"name": name, "value": client.cookies[name].value, "url": app.base_url}]
-    )
 
 
 @pytest.fixture
@@ -42,26 +18,6 @@ def clerk(app, django_user_model):
     user = make_user(django_user_model, "clerk00", role="Office staff", branch_codes=["00"])
     log_in_as(app, user)
     return app
-
-
-def drafts(page) -> dict:
-    return page.evaluate(
-        "() => Object.fromEntries(Object.keys(sessionStorage)"
-        ".filter(k => k.startsWith('ctax-draft')).map(k => [k, sessionStorage.getItem(k)]))"
-    )
-
-
-def accept_leaving(app):
-    """Accept the browser's "leave this page?" prompt once, and remember it was asked."""
-    asked = []
-    app.page.remove_listener("dialog", app._on_dialog)
-
-    def answer(dialog):
-        asked.append(dialog.type)
-        dialog.accept()
-
-    app.page.once("dialog", answer)
-    return asked
 
 
 # --- #1 ------------------------------------------------------------------------------------
