@@ -343,3 +343,15 @@ def make_manager_of(code):
     from django.contrib.auth import get_user_model
 
     return make_user(get_user_model(), f"m{code}", role="Branch manager", branch_codes=[code])
+
+
+def test_the_admin_finds_the_attempts_of_one_form(admin_client, clerk, upstream):
+    upstream.create()
+    token = uuid.uuid4()
+    writes.create_customer(user=clerk, token=token, values=VALUES)
+
+    found = admin_client.get(f"/admin/customers/auditentry/?q={token}")
+    odd = admin_client.get("/admin/customers/auditentry/?q=not-a-token")
+
+    assert found.status_code == odd.status_code == 200
+    assert "CUST003" in found.content.decode()
