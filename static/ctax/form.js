@@ -5,7 +5,7 @@
 // - What was changed is kept as a draft in this tab's sessionStorage, per user and per
 //   form URL, and put back on reload with a notice and a "Discard draft" button.
 // - The draft is dropped after a successful save (the next page's message says so:
-//   class "saved") and every ctax draft at logout, or when a page shows no user.
+//   class "saved"), and every ctax draft at logout or on the login page.
 
 const PREFIX = "ctax-draft:";
 const SENT = "ctax-draft-sent:";
@@ -194,11 +194,12 @@ function setupLeaveGuard(form, initial) {
 }
 
 function init() {
-  const logout = document.getElementById("logout-form");
-  if (!logout) {
-    dropAllDrafts(); // no one is logged in here: the next person must not find them
+  if (document.body.classList.contains("login")) {
+    dropAllDrafts(); // the login page: whoever logs in next must not find them
     return;
   }
+  const logout = document.getElementById("logout-form");
+  if (!logout) return;
   logout.addEventListener("submit", dropAllDrafts);
   const form = document.querySelector("form[data-draft-user]");
   settleSentDrafts(form);
