@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+from django.utils.timezone import localtime
 from role_users import make_user
 
 from customers.models import AuditEntry
@@ -128,7 +129,7 @@ def test_the_branch_manager_is_told_who_deleted_it_and_when(login, deleted_by_ma
     assert (
         html.find("time", within=notice_box)
         .attrs["datetime"]
-        .startswith(deleted_by_manager.created_at.date().isoformat())
+        .startswith(localtime(deleted_by_manager.created_at).date().isoformat())
     )
     trail = html.find("table", class_="audit-trail")
     assert html.rows(trail)[1][1:3] == ["manager00", "Delete"]
