@@ -44,9 +44,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "customer_id",
         "branch_id",
         "outcome",
+        "completed_at",
     ]
     list_filter = ["action", "outcome", "branch_id"]
-    search_fields = ["username", "customer_no", "=customer_id", "request_id"]
+    search_fields = ["username", "customer_no", "=customer_id", "request_id", "=token"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

@@ -13,6 +13,16 @@ PHONE_REGION = "KE"
 PER_PAGE_CHOICES = (25, 50, 100)
 STATUS_CHOICES = [("", "All"), ("active", "Active"), ("inactive", "Inactive")]
 TYPE_CHOICES = [("", "All types"), ("sales", "Sales"), ("purchases", "Purchases")]
+# The fields checked one by one as the user leaves them (and whose stored values may be stale).
+LIVE_FIELDS = ("customer_no", "name", "tin", "phone", "email", "address")
+STORED_NAMES = {
+    "customer_no": "customer number",
+    "name": "customer name",
+    "tin": "TIN",
+    "phone": "phone number",
+    "email": "email address",
+    "address": "address",
+}
 
 
 def normalise_phone(value: str) -> str:
@@ -107,15 +117,78 @@ class CustomerForm(forms.Form):
 
 
 class CustomerEditForm(CustomerForm):
+    """The edit form: only what the user changed is validated and sent.
+
+    A stored value today's rules refuse (an old phone number) is pointed out with a
+    warning beside its field (`field.stale_warning`) and never blocks saving another.
+    """
+
     is_active = forms.BooleanField(label="Active", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stored: dict | None = None, **kwargs):
+        """`stored`: the record's values as loaded (defaults to `initial`)."""
         super().__init__(*args, **kwargs)
+        self.stored = dict(self.initial if stored is None else stored)
         for field in self.fields.values():
             field.show_hidden_initial = True  # what the form showed, to diff against
+        for name, message in self.stale_values().items():
+            if not self.is_bound or self._untouched(name):
+                self.fields[name].stale_warning = message
 
-    def changes(self, initial: dict) -> dict:
-        """The cleaned fields whose value differs from the record as loaded."""
+    def stale_values(self) -> dict[str, str]:
+        """{field: warning} for the values the form showed that today's rules refuse."""
+        shown = self.shown_values(normalised=False) if self.is_bound else self.stored
+        warnings = {}
+        for name in LIVE_FIELDS:
+            value = shown.get(name)
+            if not value:
+                continue
+            _value, errors = CustomerForm({name: value}, branches=[]).clean_field(name)
+            if errors:
+                warnings[name] = (
+                    f"The stored {STORED_NAMES[name]} no longer passes today's checks; "
+                    f"it is kept as it is unless you change it. ({' '.join(errors)})"
+                )
+        return warnings
+
+    def clean(self):
+        data = super().clean()
+        shown = self.shown_values(normalised=False)
+        for name in [n for n in self.errors if n in LIVE_FIELDS and self._untouched(n)]:
+            self.errors.pop(name)  # an untouched stored value is not checked again
+            data[name] = shown.get(name) or ""
+        return data
+
+    def _untouched(self, name: str) -> bool:
+        raw = self.fields[name].widget.value_from_datadict(self.data, self.files, name)
+        shown = self.shown_values(normalised=False).get(name)
+        return str(raw or "").strip() == str(shown or "").strip()
+
+    def shown_values(self, *, normalised: bool = True) -> dict:
+        """The values the form showed when it was opened (sent back as hidden inputs).
+
+        Comparing with these, not with the record as it is now, keeps a change someone
+        else saved meanwhile from being overwritten by a field this user did not touch.
+        Without them (an old page), the record as loaded is the reference.
+        """
+        values = {}
+        for name, field in self.fields.items():
+            key = self.add_initial_prefix(name)
+            if key not in self.data:
+                values[name] = self.stored.get(name)
+                continue
+            raw = field.hidden_widget().value_from_datadict(self.data, self.files, key)
+            if name == "is_active":
+                values[name] = str(raw).lower() in ("true", "1", "on")
+            elif normalised and name in LIVE_FIELDS:
+                values[name] = _tidied(name, raw)
+            else:
+                values[name] = raw or ""
+        return values
+
+    def changes(self, initial: dict | None = None) -> dict:
+        """The cleaned fields whose value differs from what the form showed."""
+        initial = self.shown_values() if initial is None else initial
         changed = {}
         for name, value in self.cleaned_data.items():
             before = initial.get(name)
@@ -126,6 +199,12 @@ class CustomerEditForm(CustomerForm):
             if differs:
                 changed[name] = value
         return changed
+
+
+def _tidied(name: str, raw) -> str:
+    """A shown value as the form would clean it; as it was when today's rules refuse it."""
+    value, errors = CustomerForm({name: raw or ""}, branches=[]).clean_field(name)
+    return (raw or "") if errors else value
 
 
 class TransactionFilterForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from .rendering import render_page
 from .upstream.errors import NotFound, RateLimited, UpstreamError
+from .views.missing import customer_not_found
 
 
 class UpstreamErrorMiddleware:
@@ -15,9 +16,7 @@ class UpstreamErrorMiddleware:
         if not isinstance(exception, UpstreamError):
             return None
         if isinstance(exception, NotFound):
-            return render_page(
-                request, "404.html", {"message": exception.message}, partial="notice", status=404
-            )
+            return customer_not_found(request)
         response = render_page(
             request,
             "errors/upstream.html",

@@ -51,12 +51,22 @@ class Customer(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One write attempted through the app, successful or not. Never edited."""
+    """One write attempted through the app, successful or not.
+
+    Recorded as "pending" before the upstream write is sent, then completed once
+    with its outcome; never edited after that. "unknown": the upstream's answer
+    was lost (timeout, 5xx, unreadable), so the write may or may not have happened.
+    """
 
     CREATE, UPDATE, DELETE = "create", "update", "delete"
     ACTIONS = [(CREATE, "Create"), (UPDATE, "Update"), (DELETE, "Delete")]
-    SUCCESS, FAILURE = "success", "failure"
-    OUTCOMES = [(SUCCESS, "Success"), (FAILURE, "Failure")]
+    PENDING, SUCCESS, FAILURE, UNKNOWN = "pending", "success", "failure", "unknown"
+    OUTCOMES = [
+        (PENDING, "Pending"),
+        (SUCCESS, "Success"),
+        (FAILURE, "Failure"),
+        (UNKNOWN, "Unknown (answer lost)"),
+    ]
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -71,6 +81,10 @@ class AuditEntry(models.Model):
     outcome = models.CharField(max_length=10, choices=OUTCOMES)
     error = models.TextField(blank=True)
     request_id = models.CharField(max_length=100, blank=True)
+    token = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="the form's one-time token, if any"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

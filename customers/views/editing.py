@@ -1,25 +1,55 @@
-"""Create, edit and delete a customer; check one field as the user leaves it."""
+"""Create, edit and delete a customer; check one field as the user leaves it.
+
+The writes themselves (form token, audit, upstream, outcome) are `customers.writes`;
+these views turn forms into its calls and its outcomes into pages.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import wraps
 from types import SimpleNamespace
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import audit, services, submissions
-from ..access import ADD, CHANGE, DELETE, branch_options, get_customer_for, requires, requires_any
-from ..forms import CustomerEditForm, CustomerForm
-from ..models import AuditEntry
+from .. import duplicates, services, submissions, writes
+from ..access import ADD, CHANGE, DELETE, branch_options, get_customer_for
+from ..forms import LIVE_FIELDS, CustomerEditForm, CustomerForm
 from ..rendering import render_page
-from ..upstream.errors import Conflict, UpstreamError, ValidationFailed
+from ..writes import REFUSED, Result
 from .records import list_filters
 
-LIVE_FIELDS = ("customer_no", "name", "tin", "phone", "email", "address")
+SAVED_TAG = "saved"  # on the message after a save: form.js drops the form's draft
+
+
+def requires(perm: str):
+    """This view needs `perm`; a 403 page says what was refused."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_perm(perm):
+                raise PermissionDenied(REFUSED[perm])
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@dataclass(frozen=True)
+class LocalProblem:
+    """Shown like an upstream failure: nothing was sent, the input is kept."""
+
+    message: str
+    http_status: int = 503
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,31 +57,22 @@ LIVE_FIELDS = ("customer_no", "name", "tin", "phone", "email", "address")
 def create(request):
     branches = branch_options(request.user)
     token = submissions.parse_token(request.POST.get("submission_token"))
-    form = CustomerForm(request.POST or None, branches=branches)
+    initial = {"branch_id": _preselected_branch(request, branches)}
+    form = CustomerForm(request.POST or None, branches=branches, initial=initial)
     context = {"title": "Add customer", "is_create": True}
     if request.method == "POST" and form.is_valid():
-        earlier = submissions.claim(token)
-        if earlier is not None:
-            return _already_submitted(request, earlier)
         values = form.cleaned_data
-        result = _write(
-            request,
-            form,
-            token,
-            lambda: services.create_customer(values=values),
-            action=AuditEntry.CREATE,
-            customer_no=values["customer_no"],
-            branch_id=values["branch_id"],
-            changes=audit.diff({}, values),
-        )
-        if result is not None:
-            customer = result.customer
-            submissions.complete(token, customer.id if customer else None)
-            messages.success(request, f"The customer “{form.cleaned_data['name']}” was added.")
-            if "_addanother" in request.POST or customer is None:
-                return redirect("customers:create")
-            return redirect("customers:detail", customer_id=customer.id)
-        context["existing"] = _existing_for_conflict(form)
+        outcome = writes.create_customer(user=request.user, token=token, values=values)
+        if outcome.result is Result.ALREADY_SENT:
+            return _already_submitted(request, outcome)
+        if outcome.ok:
+            messages.success(
+                request, f"The customer “{values['name']}” was added.", extra_tags=SAVED_TAG
+            )
+            if "_addanother" in request.POST or outcome.customer_id is None:
+                return redirect(_create_url(values["branch_id"]))
+            return redirect("customers:detail", customer_id=outcome.customer_id)
+        _show_on_form(form, outcome)
     return _render_form(request, form, context, token)
 
 
@@ -60,87 +81,171 @@ def create(request):
 def edit(request, customer_id: int):
     try:
         customer = get_customer_for(request.user, customer_id)
-    except UpstreamError as exc:
+    except services.UpstreamError as exc:
         if request.method != "POST" or isinstance(exc, services.NotFound):
             raise
         return _edit_kept_on_failure(request, customer_id, exc)
+    token = submissions.parse_token(request.POST.get("submission_token"))
+    stored = customer.form_values()
     branches = _with_branch(branch_options(request.user), customer.branch_id)
-    form = CustomerEditForm(request.POST or None, initial=customer.form_values(), branches=branches)
+    form = CustomerEditForm(request.POST or None, initial=stored, stored=stored, branches=branches)
     context = {
         "title": f"Edit {customer.name}",
         "customer": customer,
         "changelist_filters": list_filters(request),
     }
     if request.method == "POST" and form.is_valid():
-        changes = form.changes(_hidden_initial(form, fallback=customer.form_values()))
-        if not changes:
-            messages.info(request, "Nothing was changed, so nothing was saved.")
-            return redirect(_with_filters(request, "customers:detail", customer_id))
-        result = _write(
-            request,
-            form,
-            None,
-            lambda: services.update_customer(customer_id=customer_id, changes=changes),
-            action=AuditEntry.UPDATE,
-            customer_id=customer_id,
-            customer_no=customer.customer_no,
-            branch_id=customer.branch_id,
-            changes=audit.diff(customer.form_values(), changes),
+        changes = form.changes()
+        outcome = writes.update_customer(
+            user=request.user, customer=customer, changes=changes, token=token
         )
-        if result is not None:
-            labels = ", ".join(str(form.fields[name].label) for name in changes)
-            messages.success(request, f"Saved: {labels}.")
+        if outcome.result is Result.ALREADY_SENT:
+            messages.info(request, "This form was already sent.", extra_tags=SAVED_TAG)
             return redirect(_with_filters(request, "customers:detail", customer_id))
-    return _render_form(request, form, context, None)
+        if outcome.result is Result.UNCHANGED:
+            messages.info(
+                request, "Nothing was changed, so nothing was saved.", extra_tags=SAVED_TAG
+            )
+        elif outcome.ok:
+            labels = ", ".join(str(form.fields[name].label) for name in changes)
+            messages.success(request, f"Saved: {labels}.", extra_tags=SAVED_TAG)
+        if outcome.ok:
+            after = "customers:edit" if "_continue" in request.POST else "customers:detail"
+            return redirect(_with_filters(request, after, customer_id))
+        _show_on_form(form, outcome)
+    return _render_form(request, form, context, token)
 
 
 @require_http_methods(["GET", "POST"])
 @requires(DELETE)
 def delete(request, customer_id: int):
     customer = get_customer_for(request.user, customer_id)
+    token = submissions.parse_token(request.POST.get("submission_token"))
     context = {
         "title": f"Delete {customer.name}?",
         "customer": customer,
         "changelist_filters": list_filters(request),
+        "submission_token": str(token) if token else submissions.new_token(),
     }
     if request.method == "POST":
-        entry = {
-            "user": request.user,
-            "action": AuditEntry.DELETE,
-            "customer_id": customer_id,
-            "customer_no": customer.customer_no,
-            "branch_id": customer.branch_id,
-        }
-        try:
-            result = services.delete_customer(customer_id=customer_id)
-        except UpstreamError as exc:
-            audit.record(**entry, error=exc)
-            if isinstance(exc, services.NotFound):
-                raise
-            context["error"] = exc
-            return render_page(request, "customers/delete.html", context, status=exc.http_status)
-        audit.record(**entry, request_id=result.request_id)
-        messages.success(
-            request,
-            f"The customer “{customer.name}” was deleted. Their transaction records are kept.",
-        )
-        filters = list_filters(request)
-        return redirect(reverse("customers:list") + (f"?{filters}" if filters else ""))
+        outcome = writes.delete_customer(user=request.user, customer=customer, token=token)
+        if outcome.result is Result.ALREADY_SENT:
+            messages.info(request, "This delete was already sent.")
+            return redirect(_list_url(request))
+        if outcome.ok:
+            messages.success(
+                request,
+                f"The customer “{customer.name}” was deleted. Their transaction records are kept.",
+            )
+            return redirect(_list_url(request))
+        if isinstance(outcome.error, services.NotFound):
+            raise outcome.error
+        context["error"] = outcome.error or LocalProblem(writes.NOT_RECORDED_MESSAGE)
+        status = context["error"].http_status
+        return render_page(request, "customers/delete.html", context, status=status)
     return render_page(request, "customers/delete.html", context)
 
 
 @require_POST
-@requires_any(ADD, CHANGE)
 def validate_field(request, field: str):
+    if not (request.user.has_perm(ADD) or request.user.has_perm(CHANGE)):
+        raise PermissionDenied(REFUSED[CHANGE])
     if field not in LIVE_FIELDS:
         raise Http404("No such field")
     form = CustomerForm(request.POST, branches=[])
-    _value, errors = form.clean_field(field)
-    context = {"field": {"name": field, "errors": errors}}
+    value, errors = form.clean_field(field)
+    warnings = []
+    if not errors and value and request.POST.get("check_duplicates") and field in ("tin", "phone"):
+        holders = duplicates.holders_of(user=request.user, field=field, value=value)
+        warnings = duplicates.warnings_for(holders, field)
+    context = {"field": {"name": field, "errors": errors, "warnings": warnings}}
     return render_page(request, "customers/form.html", context, partial="field_errors")
 
 
+# --- outcomes on the form ----------------------------------------------------------
+
+
+def _show_on_form(form, outcome: writes.WriteOutcome) -> None:
+    exc = outcome.error
+    if outcome.result is Result.NOT_RECORDED:
+        form.upstream_error = LocalProblem(writes.NOT_RECORDED_MESSAGE)
+    elif outcome.number_taken:
+        form.add_error("customer_no", _number_taken_message(form, outcome))
+        if isinstance(exc, services.ValidationFailed):
+            _apply_field_errors(form, exc, skip=("customer_no",))
+    elif isinstance(exc, services.ValidationFailed):
+        _apply_field_errors(form, exc)
+    elif isinstance(exc, services.NotFound):
+        form.upstream_error = LocalProblem("Customer not found.", http_status=404)
+    else:
+        form.upstream_error = exc
+
+
+def _number_taken_message(form, outcome: writes.WriteOutcome):
+    number = str(form["customer_no"].value() or "").strip()
+    holder = outcome.existing
+    if holder is None:
+        return format_html("The customer number {} is already taken in this branch.", number)
+    link = format_html(
+        '<a href="{}">{} ({})</a>',
+        reverse("customers:detail", args=[holder.id]),
+        holder.name,
+        holder.customer_no,
+    )
+    if outcome.probably_saved_before:
+        return format_html(
+            "The customer number {} is already taken: this form was probably saved the "
+            "first time, when its answer was lost. See {}.",
+            number,
+            link,
+        )
+    return format_html("The customer number {} is already taken by {}.", number, link)
+
+
+def _apply_field_errors(form, exc, *, skip=()) -> None:
+    if not exc.errors:
+        form.add_error(None, exc.message)
+    for name, messages_ in exc.errors.items():
+        if name in skip:
+            continue
+        for message in messages_:
+            if name in form.fields:
+                form.add_error(name, message)
+            else:
+                form.add_error(None, f"{name}: {message}")
+
+
+def _already_submitted(request, outcome: writes.WriteOutcome):
+    if outcome.customer_id:
+        messages.info(
+            request,
+            "This form was already sent; here is the customer it saved.",
+            extra_tags=SAVED_TAG,
+        )
+        return redirect("customers:detail", customer_id=outcome.customer_id)
+    messages.warning(request, "This form is already being saved. Please wait a moment.")
+    return redirect("customers:list")
+
+
 # --- helpers -----------------------------------------------------------------
+
+
+def _preselected_branch(request, branches) -> str | None:
+    """The branch asked for (after "Save and add another"), else the user's only branch."""
+    codes = [code for code, _label in branches or []]
+    asked = request.GET.get("branch_id")
+    if asked and (asked in codes or branches is None):
+        return asked
+    return codes[0] if len(codes) == 1 else None
+
+
+def _list_url(request) -> str:
+    filters = list_filters(request)
+    return reverse("customers:list") + (f"?{filters}" if filters else "")
+
+
+def _create_url(branch_id: str) -> str:
+    return f"{reverse('customers:create')}?{urlencode({'branch_id': branch_id})}"
 
 
 def _with_filters(request, name: str, customer_id: int) -> str:
@@ -150,15 +255,12 @@ def _with_filters(request, name: str, customer_id: int) -> str:
     return f"{url}?{urlencode({'_changelist_filters': filters})}" if filters else url
 
 
-def _edit_kept_on_failure(request, customer_id: int, exc: UpstreamError):
-    """The record could not be loaded to save an edit: show the form as typed, with why."""
-    audit.record(
-        user=request.user,
-        action=AuditEntry.UPDATE,
-        customer_id=customer_id,
-        customer_no=request.POST.get("customer_no", "")[:50],
-        error=exc,
-    )
+def _edit_kept_on_failure(request, customer_id: int, exc: services.UpstreamError):
+    """The record could not be loaded to save an edit: show the form as typed, with why.
+
+    Nothing is audited: no write was attempted, and nothing typed here is known to be
+    true of a customer this user may see.
+    """
     form = CustomerEditForm(request.POST, branches=branch_options(request.user))
     form.upstream_error = exc
     stand_in = SimpleNamespace(id=customer_id, name=request.POST.get("name") or "this customer")
@@ -167,98 +269,8 @@ def _edit_kept_on_failure(request, customer_id: int, exc: UpstreamError):
         "customer": stand_in,
         "changelist_filters": list_filters(request),
     }
-    return _render_form(request, form, context, None)
-
-
-def _write(
-    request, form, token, call, *, action, customer_id=None, customer_no, branch_id, changes
-):
-    """Run an upstream write and audit it; on failure put the error on the form, return None."""
-    entry = {
-        "user": request.user,
-        "action": action,
-        "customer_no": customer_no,
-        "branch_id": branch_id,
-        "changes": changes,
-    }
-    try:
-        result = call()
-    except UpstreamError as exc:
-        audit.record(**entry, customer_id=customer_id, error=exc)
-        _show_on_form(form, exc)
-        submissions.release(token)
-        return None
-    saved_id = result.customer.id if result.customer else customer_id
-    audit.record(**entry, customer_id=saved_id, request_id=result.request_id)
-    return result
-
-
-def _show_on_form(form, exc: UpstreamError) -> None:
-    if isinstance(exc, ValidationFailed):
-        _apply_field_errors(form, exc)
-    elif isinstance(exc, Conflict):
-        form.add_error("customer_no", exc.message)
-    else:
-        form.upstream_error = exc
-
-
-def _apply_field_errors(form, exc: ValidationFailed) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.message)
-    for name, messages_ in exc.errors.items():
-        for message in messages_:
-            if name in form.fields:
-                form.add_error(name, message)
-            else:
-                form.add_error(None, f"{name}: {message}")
-
-
-def _existing_for_conflict(form):
-    """After a 409 on create, the customer already holding that number, if we can find it."""
-    if "customer_no" not in form.errors or getattr(form, "upstream_error", None):
-        return None
-    # add_error() has taken customer_no out of cleaned_data: read it as typed (and tidied).
-    number = str(form["customer_no"].value() or "").strip()
-    branch = form.cleaned_data.get("branch_id")
-    try:
-        hits = services.search_customers(q=number, branch_id=branch, limit=10)
-    except UpstreamError:
-        return None
-    return next((hit for hit in hits if hit.customer_no == number), None)
-
-
-def _already_submitted(request, earlier):
-    if earlier.customer_id:
-        messages.info(request, "This form was already sent; here is the customer it saved.")
-        return redirect("customers:detail", customer_id=earlier.customer_id)
-    messages.warning(request, "This form is already being saved. Please wait a moment.")
-    return redirect("customers:list")
-
-
-def _hidden_initial(form, *, fallback: dict) -> dict:
-    """The values the form showed when it was opened (sent back as hidden inputs).
-
-    Comparing with these, not with the record as it is now, keeps a change someone
-    else saved meanwhile from being overwritten by a field this user did not touch.
-    """
-    values = {}
-    for name, field in form.fields.items():
-        key = form.add_initial_prefix(name)
-        if key not in form.data:
-            values[name] = fallback.get(name)
-            continue
-        raw = field.hidden_widget().value_from_datadict(form.data, form.files, key)
-        if name == "is_active":
-            values[name] = str(raw).lower() in ("true", "1", "on")
-        else:
-            values[name] = _normalised(form, name, raw)
-    return values
-
-
-def _normalised(form, name, raw):
-    probe = CustomerForm({name: raw or ""}, branches=[])
-    value, errors = probe.clean_field(name) if name in LIVE_FIELDS else (raw, [])
-    return (raw or "") if errors else value
+    token = submissions.parse_token(request.POST.get("submission_token"))
+    return _render_form(request, form, context, token)
 
 
 def _with_branch(branches, code):
@@ -268,7 +280,8 @@ def _with_branch(branches, code):
 
 
 def _render_form(request, form, context, token):
-    _enable_live_checks(form)
+    _enable_live_checks(form, create=context.get("is_create", False))
+    _focus_first_field(form)
     error = getattr(form, "upstream_error", None)
     context.update(
         {
@@ -281,10 +294,28 @@ def _render_form(request, form, context, token):
     return render_page(request, "customers/form.html", context, status=status)
 
 
-def _enable_live_checks(form) -> None:
+def _focus_first_field(form) -> None:
+    """The cursor starts in the first field with an error, else the first to fill in."""
+    names = list(form.fields)
+    if form.is_bound and form.errors:
+        first = next((name for name in names if name in form.errors), None)
+    elif not form.is_bound and form.initial.get("branch_id") and "is_active" not in names:
+        first = "customer_no"  # on a new form with its branch chosen already
+    else:
+        first = names[0]
+    if first:
+        form.fields[first].widget.attrs["autofocus"] = True
+
+
+def _enable_live_checks(form, *, create: bool) -> None:
     for name in LIVE_FIELDS:
-        widget = form.fields[name].widget
-        widget.attrs.update(
+        field = form.fields[name]
+        described_by = [f"errors-{name}"]
+        if getattr(field, "stale_warning", None):
+            described_by.append(f"warning-{name}")
+        if field.help_text:
+            described_by.append(f"help-{name}")
+        field.widget.attrs.update(
             {
                 "hx-post": reverse("customers:validate_field", args=[name]),
                 "hx-trigger": "change",
@@ -292,7 +323,8 @@ def _enable_live_checks(form) -> None:
                 "hx-swap": "outerHTML",
                 "hx-include": "this",
                 "hx-sync": "this:replace",
-                "aria-describedby": f"errors-{name}"
-                + (f" help-{name}" if form.fields[name].help_text else ""),
+                "aria-describedby": " ".join(described_by),
             }
         )
+        if create and name in duplicates.CHECKED_FIELDS:
+            field.widget.attrs["hx-vals"] = '{"check_duplicates": "1"}'

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from customers.models import FormSubmission
+from customers.models import AuditEntry, FormSubmission
 
 pytestmark = pytest.mark.usefixtures("branches")
 
@@ -18,6 +18,9 @@ TYPED = {
     "email": "contact@xyz.co.ke",
     "address": "Industrial Area, Nairobi",
 }
+
+
+TAKEN = "The customer number CUST003 is already taken in this branch."
 
 
 def post(client, **changes):
@@ -221,7 +224,7 @@ def test_save_and_add_another(admin_client, upstream, messages_of):
     response = post(admin_client, _save=None, _addanother="Save and add another")
 
     assert response.status_code == 302
-    assert response["Location"] == URL
+    assert response["Location"] == URL + "?branch_id=00"  # the next one starts in this branch
     assert messages_of(response) == ["The customer “XYZ Enterprises” was added."]
 
 
@@ -245,7 +248,7 @@ def test_upstream_400_errors_are_shown_beside_their_fields(admin_client, upstrea
     assert response.status_code == 200
     html = html_of(response)
     assert field_errors(html, "name") == "The custNm may not be greater than 255 characters."
-    assert field_errors(html, "customer_no") == "The customer_no has already been taken."
+    assert field_errors(html, "customer_no") == TAKEN
     assert field_errors(html, "tin") == "The tin format is invalid."
     assert field_errors(html, "phone") == ""
     typed = html.form_data("customer-form")
@@ -259,7 +262,7 @@ def test_the_documented_400_example(admin_client, upstream, html_of):
 
     html = html_of(post(admin_client))
 
-    assert field_errors(html, "customer_no") == "The customer_no has already been taken."
+    assert field_errors(html, "customer_no") == TAKEN
     assert field_errors(html, "tin") == "The tin format is invalid."
     assert "Please correct the errors below." in html.html
 
@@ -297,32 +300,50 @@ def test_upstream_409_is_shown_on_the_customer_number(admin_client, upstream, ht
 
     assert response.status_code == 200
     html = html_of(response)
-    assert field_errors(html, "customer_no") == (
-        "Customer with this customer_no already exists in this branch"
-    )
-    assert html.find_all("p", class_="existing-customer") == []
+    assert field_errors(html, "customer_no") == TAKEN
+    assert "probably saved" not in html.html  # a clerk who typed a taken number: one message
+    assert "already" not in html.find("p", class_="errornote").text
     typed = html.form_data("customer-form")
     assert {k: typed[k] for k in TYPED} == TYPED
 
 
-def test_upstream_409_links_to_the_customer_found_by_search(admin_client, upstream, html_of):
+def test_upstream_409_links_to_the_customer_found_by_tin_or_name(admin_client, upstream, html_of):
+    """The upstream cannot search by number: the TIN typed, then the name, find the holder."""
     upstream.conflict("POST", "customers")
+    upstream.search([upstream.hit(1, id=7, customer_no="CUST0031", name="Other")])  # by TIN
     upstream.search(
         [
             upstream.hit(1, id=7, customer_no="CUST0031", name="Other"),
-            upstream.hit(0, id=3, customer_no="CUST003", name="XYZ Enterprises"),
+            upstream.hit(0, id=3, customer_no="CUST003", name="XYZ Enterprises Ltd"),
         ]
-    )
+    )  # by name
 
     html = html_of(post(admin_client))
 
-    existing = html.find("p", class_="existing-customer")
-    assert "This customer already exists" in existing.text
+    assert field_errors(html, "customer_no") == (
+        "The customer number CUST003 is already taken by XYZ Enterprises Ltd (CUST003)."
+    )
     link = html.find("a", href="/customers/3/")
-    assert link.text == "XYZ Enterprises (CUST003)"
-    search = upstream.calls_to("GET", "customers/search")
-    assert len(search) == 1
-    assert upstream.params(search[0]) == {"q": "CUST003", "branch_id": "00", "limit": "10"}
+    assert link.text == "XYZ Enterprises Ltd (CUST003)"
+    searches = [upstream.params(r) for r in upstream.calls_to("GET", "customers/search")]
+    assert searches == [
+        {"q": "P000789012Y", "branch_id": "00", "limit": "50"},
+        {"q": "XYZ Enterprises", "branch_id": "00", "limit": "50"},
+    ]
+
+
+def test_upstream_400_taken_number_is_one_message_with_the_link(admin_client, upstream, html_of):
+    upstream.invalid(
+        "POST", "customers", errors={"customer_no": ["The customer_no has already been taken."]}
+    )
+    upstream.search([upstream.hit(0, id=3, customer_no="CUST003", name="XYZ Enterprises")])
+
+    html = html_of(post(admin_client))
+
+    assert field_errors(html, "customer_no") == (
+        "The customer number CUST003 is already taken by XYZ Enterprises (CUST003)."
+    )
+    assert html.html.count("already") == 1
 
 
 def test_upstream_409_when_the_search_fails_too(admin_client, upstream, html_of, fault):
@@ -333,8 +354,31 @@ def test_upstream_409_when_the_search_fails_too(admin_client, upstream, html_of,
 
     assert response.status_code == 200
     html = html_of(response)
-    assert "already exists" in field_errors(html, "customer_no")
-    assert html.find_all("p", class_="existing-customer") == []
+    assert field_errors(html, "customer_no") == TAKEN
+    assert html.find_all("a", href="/customers/3/") == []
+
+
+def test_a_resend_after_a_lost_answer_was_probably_saved(
+    admin_client, upstream, html_of, fault_named
+):
+    """Only the same form sent again after its answer was lost hears "probably saved"."""
+    upstream.fail("POST", "customers", fault_named("read-timeout"))
+    upstream.conflict("POST", "customers")
+    upstream.search([upstream.hit(0, id=3, customer_no="CUST003", name="XYZ Enterprises")])
+    token = str(uuid.uuid4())
+
+    first = post(admin_client, submission_token=token)
+    resent = html_of(first).form_data("customer-form")
+    second = html_of(admin_client.post(URL, {**resent, "_save": "Save"}))
+
+    assert first.status_code == 504
+    assert resent["submission_token"] == token
+    assert field_errors(second, "customer_no") == (
+        "The customer number CUST003 is already taken: this form was probably saved the first "
+        "time, when its answer was lost. See XYZ Enterprises (CUST003)."
+    )
+    outcomes = list(AuditEntry.objects.order_by("id").values_list("outcome", flat=True))
+    assert outcomes == [AuditEntry.UNKNOWN, AuditEntry.FAILURE]
 
 
 def test_upstream_failure_keeps_the_form_and_explains(

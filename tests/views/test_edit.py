@@ -243,7 +243,7 @@ def test_upstream_409_on_the_customer_number(admin_client, upstream, opened, htm
 
     html = html_of(response)
     assert html.text_of("errors-customer_no") == (
-        "Customer with this customer_no already exists in this branch"
+        "The customer number CUST002 is already taken in this branch."
     )
     assert html.form_data("customer-form")["customer_no"] == "CUST002"
 

@@ -1,0 +1,38 @@
+"""The not-found page of a customer URL: the same for every customer the user may not see.
+
+A customer deleted through ctaxoffice still answers 404, but users who may see the
+branch it was in (by its audit entry) are told who deleted it and when.
+"""
+
+from __future__ import annotations
+
+from .. import audit
+from ..access import AUDIT
+from ..rendering import render_page
+
+NOT_FOUND_MESSAGE = "Customer not found."
+
+
+def customer_not_found(request):
+    """The 404 response for a customer URL (or any URL) whose customer cannot be shown."""
+    entry = _deletion(request)
+    if entry is None:
+        context = {"message": NOT_FOUND_MESSAGE}
+        return render_page(request, "404.html", context, partial="notice", status=404)
+    context = {
+        "title": "Customer deleted",
+        "deletion": entry,
+        "audit_entries": (
+            audit.trail_of(entry.customer_id) if request.user.has_perm(AUDIT) else None
+        ),
+    }
+    return render_page(request, "customers/deleted.html", context, partial="notice", status=404)
+
+
+def _deletion(request):
+    match = getattr(request, "resolver_match", None)
+    customer_id = match.kwargs.get("customer_id") if match else None
+    user = getattr(request, "user", None)
+    if customer_id is None or user is None or not user.is_authenticated:
+        return None
+    return audit.deletion_of(user=user, customer_id=int(customer_id))
