@@ -4,11 +4,11 @@ a changed form (#6), the counter's defaults (#7)."""
 import re
 
 import pytest
-from form_helpers import STALE_PHONE, accept_leaving, drafts, log_in_as, restore_roles
 from playwright.sync_api import expect
-from role_users import make_user
 
 from sandbox.models import SandboxCustomer
+from tests.browser.form_helpers import STALE_PHONE, accept_leaving, drafts, log_in_as, restore_roles
+from tests.role_users import make_user
 
 
 @pytest.fixture

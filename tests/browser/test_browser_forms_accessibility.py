@@ -9,11 +9,11 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from form_helpers import STALE_PHONE, accept_leaving, log_in_as, restore_roles
 from playwright.sync_api import expect
-from role_users import make_user
 
 from sandbox.models import SandboxCustomer
+from tests.browser.form_helpers import STALE_PHONE, accept_leaving, log_in_as, restore_roles
+from tests.role_users import make_user
 
 BLOCKING = {"serious", "critical"}
 _axe = Axe()

@@ -8,13 +8,13 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from role_users import make_user
 
 from customers import services
 from customers.demo import sync_branches_from_sandbox
 from customers.forms import normalise_phone
 from customers.models import AuditEntry
 from sandbox.models import SandboxCustomer
+from tests.role_users import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,11 +4,11 @@ import re
 import threading
 
 import pytest
-from report_fakes import transaction
 
 from customers.fanout import Budget
 from customers.reports import fetching
 from customers.reports.fetching import TransactionQuery
+from tests.reports.report_fakes import transaction
 
 pytestmark = pytest.mark.django_db
 

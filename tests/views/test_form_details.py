@@ -2,7 +2,8 @@
 TIN or phone is left, and the counter's defaults."""
 
 import pytest
-from role_users import make_user
+
+from tests.role_users import make_user
 
 pytestmark = pytest.mark.usefixtures("branches")
 

@@ -6,9 +6,9 @@ from html import unescape
 
 import pytest
 from django.utils.timezone import localtime
-from role_users import make_user
 
 from customers.models import AuditEntry
+from tests.role_users import make_user
 
 pytestmark = pytest.mark.usefixtures("branches")
 

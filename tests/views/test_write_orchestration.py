@@ -10,11 +10,11 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from role_users import make_user
 
 from customers import services, writes
 from customers.models import AuditEntry, FormSubmission
 from customers.writes import Result
+from tests.role_users import make_user
 
 pytestmark = pytest.mark.usefixtures("branches")
 
