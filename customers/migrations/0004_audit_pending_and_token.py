@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0002_roles"),
+        ("customers", "0003_shared_cache_table"),
     ]
 
     operations = [
