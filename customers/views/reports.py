@@ -15,7 +15,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import services
+from .. import columns, services
 from ..access import (
     EXPORT,
     VIEW,
@@ -40,19 +40,6 @@ EXPORT_COOKIE = "ctax_export"
 _TOKEN = re.compile(r"^[A-Za-z0-9]{8,64}$")
 STATEMENT_MONTHS = 3  # the default period: this month and the two before
 
-CUSTOMER_HEADER = [
-    "Customer number",
-    "Name",
-    "TIN",
-    "Phone",
-    "Email",
-    "Address",
-    "Branch",
-    "Branch name",
-    "Active",
-    "Transactions",
-    "Created (Nairobi time)",
-]
 TRANSACTION_HEADER = [
     "Date (Nairobi time)",
     "Invoice",
@@ -103,7 +90,7 @@ def customers_csv(request):
         request, branches=branch_options(user) or [], allowed_branches=allowed
     )
     filters = {
-        "search": cl.search or None,
+        "search": cl.upstream_search,
         "branch_id": asked or cl.upstream_branch,
         "status": cl.status or None,
     }
@@ -111,7 +98,7 @@ def customers_csv(request):
     names = branch_registry(user)
     rows = (_customer_rows(page, allowed, names) for page in pages)
     name = _customers_file_name(filters, no_branch=cl.has_no_branch)
-    return _csv_response(request, csvexport.stream(CUSTOMER_HEADER, rows), name)
+    return _csv_response(request, csvexport.stream(columns.csv_header(), rows), name)
 
 
 def _customers_file_name(filters: dict, *, no_branch: bool) -> str:
@@ -134,20 +121,10 @@ def _customer_pages(filters: dict):
 
 
 def _customer_rows(page, allowed: list[str] | None, names: dict[str, str]) -> list[list]:
+    """The list's columns (customers/columns.py), every one, as CSV values."""
+    ctx = columns.RowContext(detail_prefix="", branch_names=names)
     return [
-        [
-            c.customer_no,
-            c.name,
-            c.tin,
-            c.phone,
-            c.email,
-            c.address,
-            c.branch_id,
-            names.get(c.branch_id, ""),
-            c.is_active,
-            c.total_transactions,
-            c.created_at,
-        ]
+        columns.csv_row(c, ctx)
         for c in page.items
         if allowed is None or c.branch_id in allowed  # even if the upstream ignored the filter
     ]
