@@ -61,7 +61,11 @@ def test_at_most_ten_options(admin_client, upstream, htmx_headers, html_of):
 
     html = html_of(admin_client.get("/customers/search/?q=ab", headers=htmx_headers))
 
-    assert len(html.find_all("li", role="option")) == 10
+    options = html.find_all("li", role="option")
+    assert len(options) == 11  # ten customers, then "every match in the list"
+    assert options[-1].attrs["data-href"] == "/customers/?search=ab"
+    assert "10 shown" in html.html
+    assert "found" not in html.html
 
 
 def test_no_match(admin_client, upstream, htmx_headers):
