@@ -57,7 +57,8 @@ class Column:
 
     @property
     def css_class(self) -> str:
-        return f"col-{self.key} {self.classes}".strip()
+        """The cell's classes: `field-<key>` as in the admin's changelist, then any extra."""
+        return f"field-{self.key} {self.classes}".strip()
 
     def td(self, customer, ctx: RowContext) -> SafeString:
         if self.row_header:
@@ -150,7 +151,7 @@ LIST_COLUMNS = [column for column in COLUMNS if column.in_list]
 
 def header_cells(columns: list[Column] = LIST_COLUMNS) -> SafeString:
     return format_html_join(
-        "", '<th scope="col" class="{}">{}</th>', ((c.css_class, c.label) for c in columns)
+        "", '<th scope="col" class="column-{}">{}</th>', ((c.key, c.label) for c in columns)
     )
 
 

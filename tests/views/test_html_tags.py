@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from django.contrib.auth.models import Group
 from django.test import Client, RequestFactory
 from django.urls import set_script_prefix
-from pytest_django.asserts import assertHTMLEqual, assertInHTML
+from pytest_django.asserts import assertInHTML
 
 from customers import columns
 from customers.columns import COLUMNS, LIST_COLUMNS, RowContext
@@ -45,25 +45,27 @@ def test_row_escapes_every_value_and_shows_nairobi_dates():
 
     url = "/customers/7/?_changelist_filters=search%3Da"
     assertInHTML(
-        f'<td class="col-customer_no"><a href="{url}">'
+        f'<td class="field-customer_no"><a href="{url}">'
         '<span class="long-text" title="C&lt;7&gt;">C&lt;7&gt;</span></a></td>',
         html,
     )
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons" in html
     assert "<script>" not in html
-    assertInHTML('<td class="col-tin">—</td>', html)
+    assertInHTML('<td class="field-tin">—</td>', html)
     assertInHTML(
-        '<td class="col-phone"><span class="long-text" title="+254 700 000&#x27;001">'
+        '<td class="field-phone"><span class="long-text" title="+254 700 000&#x27;001">'
         "+254 700 000&#x27;001</span></td>",
         html,
     )
-    assertInHTML('<td class="col-branch">01 <span class="quiet">Head &amp; Office</span></td>', html)
     assertInHTML(
-        '<td class="col-is_active"><span class="status-inactive">Inactive</span></td>', html
+        '<td class="field-branch">01 <span class="quiet">Head &amp; Office</span></td>', html
     )
-    assertInHTML('<td class="col-total_transactions numeric">—</td>', html)
+    assertInHTML(
+        '<td class="field-is_active"><span class="status-inactive">Inactive</span></td>', html
+    )
+    assertInHTML('<td class="field-total_transactions numeric">—</td>', html)
     assertInHTML(  # 22:30 UTC is 01:30 the next day in Nairobi
-        '<td class="col-created_at nowrap"><time datetime="2025-02-01T01:30+03:00">'
+        '<td class="field-created_at nowrap"><time datetime="2025-02-01T01:30+03:00">'
         "1 Feb 2025</time></td>",
         html,
     )
@@ -74,10 +76,10 @@ def test_row_of_an_unregistered_branch_shows_its_code_alone():
 
     html = customer_rows(changelist(row))
 
-    assertInHTML('<td class="col-branch">99</td>', html)
+    assertInHTML('<td class="field-branch">99</td>', html)
     assertInHTML('<span class="status-active">Active</span>', html)
-    assertInHTML('<td class="col-total_transactions numeric">12</td>', html)
-    assertInHTML('<td class="col-created_at nowrap">—</td>', html)
+    assertInHTML('<td class="field-total_transactions numeric">12</td>', html)
+    assertInHTML('<td class="field-created_at nowrap">—</td>', html)
 
 
 def test_a_selectable_row_has_a_checkbox_named_after_the_customer():
@@ -95,7 +97,7 @@ def test_header_cells_follow_the_declared_columns():
     html = header_cells(LIST_COLUMNS)
 
     assert html.count("<th ") == len(LIST_COLUMNS)
-    assert html.startswith('<th scope="col" class="col-customer_no">Customer number</th>')
+    assert html.startswith('<th scope="col" class="column-customer_no">Customer number</th>')
 
 
 def test_one_definition_gives_the_list_and_the_csv_the_same_columns():
