@@ -3,7 +3,6 @@ long values and axe in light and dark at 1280 and 768 px."""
 
 import re
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
@@ -131,8 +130,12 @@ def test_the_quick_search_understands_words_and_phones(ui):
     box.fill(national)
     expect(listbox.get_by_role("option").first).to_contain_text(customer.name)
 
-    box.fill("ltd")
-    expect(page.get_by_role("option", name=re.compile("Show every match"))).to_be_visible()
+    box.fill("254")  # in every phone number: more than ten match
+    every = page.get_by_role("option", name=re.compile("Show every match"))
+    expect(every).to_be_visible()
+    expect(listbox.get_by_role("option")).to_have_count(11)
+    every.click()
+    page.wait_for_url(re.compile(r"/customers/\?search=254$"))
 
 
 def test_typing_in_the_list_search_leaves_one_history_entry(ui):
@@ -146,39 +149,3 @@ def test_typing_in_the_list_search_leaves_one_history_entry(ui):
     page.wait_for_url(re.compile(r"search=kamau"))
     page.go_back()
     page.wait_for_url(re.compile(r"/accounts/password_change/"))
-
-
-@pytest.fixture(params=["light", "dark"])
-def browser_context_args(browser_context_args, request):
-    return {**browser_context_args, "color_scheme": request.param}
-
-
-@pytest.mark.parametrize("width", [1280, 768])
-def test_long_values_stay_in_view_and_axe_is_clean(ui, width, browser_context_args):
-    page = ui.page
-    long_name = "W" * 255
-    SandboxCustomer.objects.filter(customer_no="CUST0001").update(name=long_name)
-    page.set_viewport_size({"width": width, "height": 900})
-    ui.goto("/customers/?per_page=25")
-    table = page.locator("#result_list")
-    expect(table).to_be_visible()
-    right = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('#result_list th')]"
-        ".map((th) => th.getBoundingClientRect().right))"
-    )
-    holder = page.evaluate(
-        "() => document.querySelector('#changelist .results').getBoundingClientRect().right"
-    )
-    if width >= 1280:
-        assert right <= holder + 1, f"a column is out of view: {right} > {holder}"
-    expect(page.locator(f'.long-text[title="{long_name}"]').first).to_be_attached()
-    page.get_by_label("Select every customer on this page").check()
-    violations = _serious(page)
-    page.locator("main").click(position={"x": 5, "y": 5})
-    page.keyboard.press("?")
-    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
-    violations += _serious(page)
-    page.keyboard.press("Escape")
-    ui.goto("/customers/1/")
-    violations += _serious(page)
-    assert not violations, violations
