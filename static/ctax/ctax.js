@@ -192,6 +192,19 @@ function setupListKeys() {
   });
 }
 
+// --- The list's search: keystrokes replace the history entry, a submit pushes one -------------
+function setupListSearch() {
+  const box = document.getElementById("id_search");
+  if (!box || !box.form) return;
+  let submitted = null;
+  box.form.addEventListener("submit", () => { submitted = box.value; });
+  box.addEventListener("input", () => { submitted = null; });
+  // The keystrokes' delayed request after Enter would only repeat what the submit asked.
+  box.addEventListener("htmx:confirm", (event) => {
+    if (event.detail.elt === box && submitted === box.value) event.preventDefault();
+  });
+}
+
 // --- htmx: busy state and network failures ---------------------------------------------------
 function setupHtmxNotices() {
   document.body.addEventListener("htmx:beforeRequest", (event) => {
@@ -251,5 +264,6 @@ function setupDoubleSubmitGuard() {
 setupQuickSearch();
 setupListActions();
 setupListKeys();
+setupListSearch();
 setupHtmxNotices();
 setupDoubleSubmitGuard();
