@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from .forms import PHONE_REGION
 from .upstream_types import CustomerSummary
@@ -34,18 +36,19 @@ class RowContext:
     def detail_url(self, customer) -> str:
         return f"{self.detail_prefix}{customer.id}/{self.filters_suffix}"
 
-    def edit_url(self, customer) -> str:
-        return f"{self.detail_prefix}{customer.id}/edit/{self.filters_suffix}"
-
     def branch_name(self, code: str) -> str:
         return (self.branch_names or {}).get(code, "")
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """One column: its label, its cell (inner HTML with `{}` slots, and the values that fill
+    them, each escaped by format_html unless already safe) and its CSV value."""
+
     key: str
     label: str
-    cell: Callable[[Any, RowContext], SafeString] | None  # None: in the CSV only
+    html: str | None  # the cell's inner HTML, e.g. '<a href="{}">{}</a>'; None: CSV only
+    args: Callable[[Any, RowContext], tuple] | None
     value: Callable[[Any, RowContext], Any]  # the CSV value
     csv_label: str = ""
     row_header: bool = False  # the cell that names the row (<th scope="row">)
@@ -53,39 +56,56 @@ class Column:
 
     @property
     def in_list(self) -> bool:
-        return self.cell is not None
+        return self.html is not None
 
     @property
     def css_class(self) -> str:
         """The cell's classes: `field-<key>` as in the admin's changelist, then any extra."""
         return f"field-{self.key} {self.classes}".strip()
 
-    def td(self, customer, ctx: RowContext) -> SafeString:
-        if self.row_header:
-            return format_html(
-                '<th scope="row" class="{}">{}</th>', self.css_class, self.cell(customer, ctx)
-            )
-        return format_html('<td class="{}">{}</td>', self.css_class, self.cell(customer, ctx))
+    @property
+    def cell_template(self) -> str:
+        """The cell as a format_html template (our own markup; every value is a slot)."""
+        start = (
+            f'<th scope="row" class="{self.css_class}">'
+            if self.row_header
+            else (f'<td class="{self.css_class}">')
+        )
+        return start + self.html + ("</th>" if self.row_header else "</td>")
+
+    def cell(self, customer, ctx: RowContext) -> SafeString:
+        return format_html(self.cell_template, *self.args(customer, ctx))
 
 
 # --- cells ----------------------------------------------------------------------------
 
+LONG = '<span class="long-text" title="{}">{}</span>'  # wraps, cut after 3 lines; full text kept
+LINK = '<a href="{}">{}</a>'  # short values (at most 50 characters): they wrap anywhere
+NAME = '<a href="{}">' + LONG + "</a>"
+ACTIVE = {
+    True: format_html('<span class="status-active">{}</span>', "Active"),
+    False: format_html('<span class="status-inactive">{}</span>', "Inactive"),
+}
 
-def _text(value) -> SafeString:
-    """Text that may be long (a 255-character name with no space): wraps, full text kept."""
-    if value in (None, ""):
-        return format_html("{}", DASH)
-    return format_html('<span class="long-text" title="{}">{}</span>', value, value)
+
+def _long(value) -> tuple:
+    return ("", DASH) if value in (None, "") else (value, value)
 
 
-def _link(customer, ctx: RowContext, text) -> SafeString:
-    return format_html('<a href="{}">{}</a>', ctx.detail_url(customer), _text(text))
+def _name(customer, ctx: RowContext) -> tuple:
+    return (ctx.detail_url(customer), *_long(customer.name))
 
 
 def local_time(value: dt.datetime | None) -> SafeString:
     """`<time datetime="…">1 Feb 2025</time>` in the current time zone, Django's formatting."""
     if value is None:
         return format_html("{}", DASH)
+    return _local_time(value, timezone.get_current_timezone_name(), get_language())
+
+
+@lru_cache(maxsize=1024)
+def _local_time(value: dt.datetime, zone: str, language: str | None) -> SafeString:
+    """Remembered per moment, zone and language (month names are translated)."""
     local = timezone.localtime(value)
     return format_html(
         '<time datetime="{}">{}</time>',
@@ -94,21 +114,10 @@ def local_time(value: dt.datetime | None) -> SafeString:
     )
 
 
-def _branch(customer, ctx: RowContext) -> SafeString:
+def _branch(customer, ctx: RowContext) -> tuple:
     name = ctx.branch_name(customer.branch_id)
-    if not name:
-        return format_html("{}", customer.branch_id)
-    return format_html('{} <span class="quiet">{}</span>', customer.branch_id, name)
-
-
-def _active(customer, ctx: RowContext) -> SafeString:
-    if customer.is_active:
-        return format_html('<span class="status-active">{}</span>', "Active")
-    return format_html('<span class="status-inactive">{}</span>', "Inactive")
-
-
-def _count(value) -> SafeString:
-    return format_html("{}", DASH if value is None else value)
+    suffix = format_html(' <span class="quiet">{}</span>', name) if name else ""
+    return (customer.branch_id, suffix)
 
 
 # --- CSV values -----------------------------------------------------------------------
@@ -130,20 +139,22 @@ def national_phone(value: str | None) -> str | None:
 
 
 COLUMNS: list[Column] = [
-    Column("customer_no", "Customer number", lambda c, x: _link(c, x, c.customer_no),
-           lambda c, x: c.customer_no),
-    Column("name", "Name", lambda c, x: _link(c, x, c.name), lambda c, x: c.name,
-           row_header=True),
-    Column("tin", "TIN", lambda c, x: _text(c.tin), lambda c, x: c.tin),
-    Column("phone", "Phone", lambda c, x: _text(c.phone), lambda c, x: national_phone(c.phone)),
-    Column("email", "Email", None, lambda c, x: c.email),
-    Column("address", "Address", None, lambda c, x: c.address),
-    Column("branch", "Branch", _branch, lambda c, x: c.branch_id),
-    Column("branch_name", "Branch name", None, lambda c, x: x.branch_name(c.branch_id)),
-    Column("is_active", "Active", _active, lambda c, x: c.is_active),
-    Column("total_transactions", "Transactions", lambda c, x: _count(c.total_transactions),
+    Column("customer_no", "Customer number", LINK,
+           lambda c, x: (x.detail_url(c), c.customer_no), lambda c, x: c.customer_no),
+    Column("name", "Name", NAME, _name, lambda c, x: c.name, row_header=True),
+    Column("tin", "TIN", "{}", lambda c, x: (c.tin or DASH,), lambda c, x: c.tin),
+    Column("phone", "Phone", "{}", lambda c, x: (c.phone or DASH,),
+           lambda c, x: national_phone(c.phone)),
+    Column("email", "Email", None, None, lambda c, x: c.email),
+    Column("address", "Address", None, None, lambda c, x: c.address),
+    Column("branch", "Branch", "{}{}", _branch, lambda c, x: c.branch_id),
+    Column("branch_name", "Branch name", None, None, lambda c, x: x.branch_name(c.branch_id)),
+    Column("is_active", "Active", "{}", lambda c, x: (ACTIVE[bool(c.is_active)],),
+           lambda c, x: c.is_active),
+    Column("total_transactions", "Transactions", "{}",
+           lambda c, x: (DASH if c.total_transactions is None else c.total_transactions,),
            lambda c, x: c.total_transactions, classes="numeric"),
-    Column("created_at", "Created", lambda c, x: local_time(c.created_at),
+    Column("created_at", "Created", "{}", lambda c, x: (local_time(c.created_at),),
            lambda c, x: c.created_at, csv_label="Created (Nairobi time)", classes="nowrap"),
 ]  # fmt: skip
 LIST_COLUMNS = [column for column in COLUMNS if column.in_list]
@@ -163,28 +174,30 @@ def csv_row(customer, ctx: RowContext, columns: list[Column] = COLUMNS) -> list:
     return [column.value(customer, ctx) for column in columns]
 
 
-def select_cell(customer) -> SafeString:
-    """The row's action checkbox, labelled with the customer's name."""
-    return format_html(
-        '<td class="action-checkbox"><input type="checkbox" name="selected" value="{}" '
-        'class="action-select" aria-label="Select {}"></td>',
-        customer.id,
-        customer.name,
-    )
+SELECT_CELL = (
+    '<td class="action-checkbox"><input type="checkbox" name="selected" value="{}" '
+    'class="action-select" aria-label="Select {}"></td>'
+)
+ROW_START = '<tr id="customer-row-{}" data-href="{}">'
+
+
+def _row_template(columns: list[Column], *, selectable: bool) -> str:
+    """One format_html template for a whole row: one call per row, not one per cell."""
+    cells = "".join(column.cell_template for column in columns)
+    return ROW_START + (SELECT_CELL if selectable else "") + cells + "</tr>"
+
+
+ROW = {flag: _row_template(LIST_COLUMNS, selectable=flag) for flag in (False, True)}
 
 
 def row(customer, ctx: RowContext, *, selectable: bool = False) -> SafeString:
-    """One <tr>: its data-* links are what the list's keys open (Enter, e)."""
-    cells = format_html_join("", "{}", ((column.td(customer, ctx),) for column in LIST_COLUMNS))
-    return format_html(
-        '<tr id="customer-row-{}" data-href="{}" data-edit-href="{}" data-name="{}">{}{}</tr>',
-        customer.id,
-        ctx.detail_url(customer),
-        ctx.edit_url(customer),
-        customer.name,
-        select_cell(customer) if selectable else "",
-        cells,
-    )
+    """One <tr>; its data-href is what the list's keys open (Enter; e adds "edit/")."""
+    args = [customer.id, ctx.detail_url(customer)]
+    if selectable:
+        args += [customer.id, customer.name]
+    for column in LIST_COLUMNS:
+        args += column.args(customer, ctx)
+    return format_html(ROW[selectable], *args)
 
 
 def rows(customers, ctx: RowContext, *, selectable: bool = False) -> SafeString:

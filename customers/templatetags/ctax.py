@@ -68,7 +68,7 @@ def header_cells(columns=None):
 @register.simple_tag
 def customer_rows(cl, selectable=False):
     """The <tr> rows of the customer list, one per customer, from the column definition."""
-    return list_columns.rows(cl.result.items, cl.row_context(), selectable=selectable)
+    return list_columns.rows(cl.result.items, cl.row_context(), selectable=bool(selectable))
 
 
 def _search_option(number: int, hit, url: str, mark) -> SafeString:

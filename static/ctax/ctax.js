@@ -142,6 +142,12 @@ function setupListKeys() {
   const helpButton = document.getElementById("keys-button");
   if (!dialog) return;
   let highlighted = null;
+  // A record's edit form is its URL plus "edit/", the list's filters kept.
+  const editUrl = (href) => {
+    const url = new URL(href, window.location.href);
+    url.pathname += "edit/";
+    return url.href;
+  };
   const rows = () => [...document.querySelectorAll("#result_list tbody tr[data-href]")];
   const announce = (text) => {
     const region = document.getElementById("row-announcer");
@@ -154,7 +160,8 @@ function setupListKeys() {
     row.classList.add("is-highlighted");
     row.scrollIntoView({ block: "nearest" });
     const all = rows();
-    announce(`Highlighted ${all.indexOf(row) + 1} of ${all.length}: ${row.dataset.name}. Enter opens, e edits.`);
+    const name = row.querySelector("th[scope=row]")?.textContent.trim() ?? "";
+    announce(`Highlighted ${all.indexOf(row) + 1} of ${all.length}: ${name}. Enter opens, e edits.`);
   };
   const move = (step) => {
     const all = rows();
@@ -184,7 +191,7 @@ function setupListKeys() {
       case "e":
         if (!current) return;
         event.preventDefault();
-        window.location.assign(current.dataset.editHref);
+        window.location.assign(editUrl(current.dataset.href));
         break;
       case "?": event.preventDefault(); dialog.showModal(); break;
       default:
