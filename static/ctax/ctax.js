@@ -38,12 +38,18 @@ function setupQuickSearch() {
     htmx.ajax("GET", recentUrl, { target: results, swap: "innerHTML", source: input });
   };
 
+  // The recently viewed arriving after the user has typed: the search answers instead.
+  results.addEventListener("htmx:beforeSwap", (event) => {
+    const path = event.detail.requestConfig?.path || "";
+    if (recentUrl && path.startsWith(recentUrl) && input.value.trim() !== "") {
+      event.detail.shouldSwap = false;
+    }
+  });
   results.addEventListener("htmx:afterSwap", () => {
     active = -1;
     input.removeAttribute("aria-activedescendant");
     const recent = results.querySelector(".quick-search-recent");
     const value = input.value.trim();
-    if (recent && value !== "") { clear(); return; }  // typed meanwhile: the search answers
     if (!recent && value === "" && document.activeElement === input) { offerRecent(); return; }
     setOpen(results.innerHTML.trim() !== "" && (recent ? document.activeElement === input : value.length >= minChars));
   });
