@@ -97,7 +97,7 @@ def customers_csv(request):
     pages = [] if cl.has_no_branch else _customer_pages(filters)
     names = branch_registry(user)
     rows = (_customer_rows(page, allowed, names) for page in pages)
-    name = _customers_file_name(filters, no_branch=cl.has_no_branch)
+    name = _customers_file_name({**filters, "search": cl.search}, no_branch=cl.has_no_branch)
     return _csv_response(request, csvexport.stream(columns.csv_header(), rows), name)
 
 

@@ -288,3 +288,16 @@ def test_file_names_are_safe():
     day = months.today()
     name = csvexport.file_name("transactions", 'A/B\\"C;D', "", day=day)
     assert name == f"transactions-A_B_C_D-{day.isoformat()}.csv"
+
+
+def test_an_administrator_exports_a_branch_not_registered_here(admin_client, fake):
+    fake.customers = {1: customer(1, "B001", "Far Branch Ltd", "07", phone="0712345678")}
+
+    response = admin_client.get("/customers/export.csv?branch_id=07&search=0712-345-678")
+
+    rows = _rows(b"".join(response.streaming_content))
+    (call,) = fake.calls_to("customers")
+    assert call["branch_id"] == "07"
+    assert call["search"] == "+254712345678"  # the phone as the upstream stores it
+    assert rows[1][:2] == ["B001", "Far Branch Ltd"]
+    assert 'filename="customers-branch-07-search-0712-345-678-' in response["Content-Disposition"]
