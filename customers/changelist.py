@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import services
+from . import columns, services
 from .access import branch_registry
 from .forms import PER_PAGE_CHOICES, STATUS_CHOICES, parse_page_number
+from .people_search import SEARCH_MAX, normalise_phone_search
 from .upstream.types import CustomerSummary, Page, PageMeta
 
-COLUMNS = [
-    ("customer_no", "Customer number"),
-    ("name", "Name"),
-    ("tin", "TIN"),
-    ("phone", "Phone"),
-    ("branch", "Branch"),
-    ("is_active", "Active"),
-    ("total_transactions", "Transactions"),
-    ("created_at", "Created"),
-]
+logger = logging.getLogger("customers.access")
 
-
-SEARCH_MAX = 100
 PER_PAGE_OPTIONS = [(str(n), str(n)) for n in PER_PAGE_CHOICES]
+BRANCH_ID = re.compile(r"^[A-Za-z0-9_.-]{1,20}$")
 
 
 @dataclass
@@ -40,29 +34,45 @@ class CustomerChangeList:
     result: Page[CustomerSummary] | None = None
     branch_names: dict[str, str] = field(default_factory=dict)
     preserved_filters: str = ""
+    notices: list[str] = field(default_factory=list)
+    dropped_rows: int = 0
 
     status_choices = STATUS_CHOICES
     per_page_choices = PER_PAGE_OPTIONS
+    columns = columns.LIST_COLUMNS
 
     @classmethod
     def from_request(
         cls, request, *, branches: list[tuple[str, str]], allowed_branches: list[str] | None
     ) -> CustomerChangeList:
-        """Read the filters from the query string; invalid values are dropped, as the admin does."""
+        """Read the filters from the query string, as given; what cannot be used is told."""
         params = request.GET
+        names = branch_registry(request.user)
         branch_choices = [("", "All branches")] if allowed_branches is None else []
         branch_choices += branches or []
+        notices: list[str] = []
+        branch_id = _branch(params.get("branch_id"), allowed_branches, notices)
+        if branch_id and all(branch_id != value for value, _ in branch_choices):
+            name = names.get(branch_id)
+            label = f"{branch_id} — {name}" if name else f"{branch_id} (not registered here)"
+            branch_choices.append((branch_id, label))
         per_page = _choice(params.get("per_page"), PER_PAGE_OPTIONS)
+        status = _choice(params.get("status"), STATUS_CHOICES)
+        if params.get("status") and not status:
+            notices.append(
+                f"“{params['status'][:30]}” is not a status: showing active and inactive customers."
+            )
         return cls(
             search=_search(params.get("search")),
-            branch_id=_choice(params.get("branch_id"), branch_choices),
-            status=_choice(params.get("status"), STATUS_CHOICES),
+            branch_id=branch_id,
+            status=status,
             per_page=int(per_page) if per_page else 25,
             page_number=parse_page_number(params.get("page")),
             allowed_branches=allowed_branches,
             branch_choices=branch_choices,
-            branch_names=branch_registry(request.user),
+            branch_names=names,
             preserved_filters=_preserved(params.urlencode()),
+            notices=notices,
         )
 
     @property
@@ -71,6 +81,11 @@ class CustomerChangeList:
         if self.branch_id:
             return self.branch_id
         return self.allowed_branches[0] if self.allowed_branches else None
+
+    @property
+    def upstream_search(self) -> str | None:
+        """The search as sent: a phone number as people write it becomes what is stored."""
+        return normalise_phone_search(self.search) if self.search else None
 
     @property
     def has_no_branch(self) -> bool:
@@ -87,14 +102,37 @@ class CustomerChangeList:
                 meta=PageMeta(total=0, per_page=self.per_page, current_page=1, last_page=1),
             )
             return self
-        self.result = services.list_customers(
-            search=self.search or None,
+        self.result = self._page(self.page_number)
+        meta = self.result.meta
+        if meta.total and self.page_number > meta.last_page:  # page 99 of 13: show the last
+            self.page_number = meta.last_page
+            self.result = self._page(meta.last_page)
+        self._drop_foreign_rows()
+        return self
+
+    def _page(self, number: int) -> Page[CustomerSummary]:
+        return services.list_customers(
+            search=self.upstream_search,
             branch_id=self.upstream_branch,
             status=self.status or None,
-            page=self.page_number,
+            page=number,
             per_page=self.per_page,
         )
-        return self
+
+    def _drop_foreign_rows(self) -> None:
+        """Rows of a branch this user may not see never show, even if the upstream sent them."""
+        if self.allowed_branches is None:
+            return
+        kept = [c for c in self.result.items if c.branch_id in self.allowed_branches]
+        self.dropped_rows = len(self.result.items) - len(kept)
+        if self.dropped_rows:
+            logger.warning(
+                "list: dropped %d row(s) of branches outside %s (asked branch %s)",
+                self.dropped_rows,
+                self.allowed_branches,
+                self.upstream_branch,
+            )
+            self.result = Page(items=kept, meta=self.result.meta)
 
     @property
     def export_query(self) -> str:
@@ -109,14 +147,37 @@ class CustomerChangeList:
         number = min(meta.current_page, meta.last_page)
         return list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
 
-    @property
-    def columns(self):
-        return COLUMNS
+    def row_context(self) -> columns.RowContext:
+        return columns.RowContext(
+            detail_prefix=reverse("customers:list"),
+            filters_suffix=self.preserved_filters,
+            branch_names=self.branch_names,
+        )
 
 
 def _search(raw: str | None) -> str:
     text = (raw or "").strip()
     return "" if len(text) > SEARCH_MAX or "\x00" in text else text
+
+
+def _branch(raw: str | None, allowed: list[str] | None, notices: list[str]) -> str:
+    """Any well-formed branch ID for an administrator; one of their own for everyone else."""
+    code = (raw or "").strip()
+    if not code:
+        return ""
+    if not BRANCH_ID.fullmatch(code):
+        notices.append("That branch ID is not valid (letters, digits, - and _; up to 20).")
+        return ""
+    if allowed is None or code in allowed:
+        return code
+    if allowed:
+        own = ", ".join(allowed)
+        notices.append(
+            f"Branch “{code}” is not one of your branches ({own}): showing {allowed[0]} instead."
+        )
+    else:
+        notices.append(f"Branch “{code}” is not one of your branches.")
+    return ""
 
 
 def _choice(raw: str | None, choices: list[tuple[str, str]]) -> str:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from django.http import StreamingHttpResponse
+
 from ..upstream.errors import UpstreamError
 from .months import NAIROBI
 
@@ -74,3 +76,11 @@ def file_name(*parts: str, day: dt.date) -> str:
     """'customers-branch-01-2026-11-25.csv': each part made safe for a file name."""
     safe = [_UNSAFE_IN_NAME.sub("_", part).strip("_.-") for part in parts if part]
     return "-".join([*(p for p in safe if p), day.isoformat()]) + ".csv"
+
+
+def response(content: Iterable[bytes], file_name: str) -> StreamingHttpResponse:
+    """A CSV download, streamed, never cached."""
+    answer = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
+    answer["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    answer["Cache-Control"] = "no-store"
+    return answer

@@ -5,19 +5,15 @@ a quarter of the list page's rendering (one node per link, test and asset).
 """
 
 import time
-from functools import cache
-from html import escape
 
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.templatetags.static import static
-from django.urls import get_script_prefix
-from django.utils.safestring import mark_safe
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django_htmx.jinja import htmx_script
 
 from .. import services
-from .ctax import cached_reverse
+from ..people_search import QUICK_SEARCH_MIN
 
 register = template.Library()
 
@@ -29,51 +25,86 @@ STYLESHEETS = (
     "admin/css/responsive.css",
     "ctax/ctax.css",
 )
+REPORT_STYLESHEETS = ("ctax/report.css",)
+REPORT_SCRIPTS = ("ctax/report.js",)
 
 
-@cache
-def _assets(prefix: str) -> tuple[str, str, str]:
-    """(stylesheet links, theme script URL, ctax script URL); static URLs do not change."""
-    links = "\n".join(f'<link rel="stylesheet" href="{escape(static(p))}">' for p in STYLESHEETS)
-    return links, escape(static("admin/js/theme.js")), escape(static("ctax/ctax.js"))
+def _nonce(context) -> str | None:
+    nonce = context.get("csp_nonce")
+    return None if nonce is None else str(nonce)
 
 
-@receiver(setting_changed)
-def _forget_assets(*, setting, **kwargs):
-    if setting in ("STATIC_URL", "STORAGES", "STATICFILES_STORAGE"):
-        _assets.cache_clear()
+def _scripts(paths, nonce: str | None):
+    if nonce is None:
+        return format_html_join(
+            "\n", '<script src="{}" defer></script>', ((static(p),) for p in paths)
+        )
+    return format_html_join(
+        "\n", '<script src="{}" defer nonce="{}"></script>', ((static(p), nonce) for p in paths)
+    )
+
+
+def _stylesheets(paths):
+    return format_html_join(
+        "\n", '<link rel="stylesheet" href="{}">', ((static(p),) for p in paths)
+    )
 
 
 @register.simple_tag(takes_context=True)
 def head_assets(context):
     """Stylesheets, then the theme script, htmx (django-htmx's own copy) and ours."""
-    nonce = context.get("csp_nonce")
-    attr = f' nonce="{escape(str(nonce))}"' if nonce is not None else ""
-    links, theme, ours = _assets(get_script_prefix())
-    return mark_safe(  # noqa: S308 - URLs and nonce escaped; htmx_script escapes its own
-        f'{links}\n<script src="{theme}"{attr}></script>\n'
-        f"{htmx_script(nonce=nonce)}\n"
-        f'<script src="{ours}" defer{attr}></script>'
+    nonce = _nonce(context)
+    theme = (
+        format_html('<script src="{}"></script>', static("admin/js/theme.js"))
+        if nonce is None
+        else format_html(
+            '<script src="{}" nonce="{}"></script>', static("admin/js/theme.js"), nonce
+        )
     )
+    ours = (
+        format_html('<script type="module" src="{}"></script>', static("ctax/ctax.js"))
+        if nonce is None
+        else format_html(
+            '<script type="module" src="{}" nonce="{}"></script>', static("ctax/ctax.js"), nonce
+        )
+    )
+    return format_html(
+        "{}\n{}\n{}\n{}", _stylesheets(STYLESHEETS), theme, htmx_script(nonce=nonce), ours
+    )
+
+
+@register.simple_tag(takes_context=True)
+def report_assets(context):
+    """The report pages' stylesheet and script (CSV progress, print): include with this tag."""
+    return format_html(
+        "{}\n{}", _stylesheets(REPORT_STYLESHEETS), _scripts(REPORT_SCRIPTS, _nonce(context))
+    )
+
+
+@register.simple_tag
+def quick_search_min() -> int:
+    """Characters the quick search waits for (handed to ctax.js as a data attribute)."""
+    return QUICK_SEARCH_MIN
 
 
 @register.simple_tag(takes_context=True)
 def user_tools(context):
     """Welcome, the user's links and log out (a POST, with the CSRF token)."""
     user = context["user"]
-    name = escape(user.get_short_name() or user.get_username())
-    links = [f'<a href="{cached_reverse("customers:list")}">Customers</a> /']
+    links = [(reverse("customers:list"), "Customers")]
     if user.is_staff:
-        links.append(f'<a href="{cached_reverse("admin:index")}">Administration</a> /')
+        links.append((reverse("admin:index"), "Administration"))
     if user.has_usable_password():
-        links.append(f'<a href="{cached_reverse("password_change")}">Change password</a> /')
-    token = escape(str(context.get("csrf_token", "")))
-    return mark_safe(  # noqa: S308 - every value escaped above
-        f"Welcome, <strong>{name}</strong>.\n        "
-        + "\n        ".join(links)
-        + f'\n        <form id="logout-form" method="post" action="{cached_reverse("logout")}">'
-        f'\n          <input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
-        '\n          <button type="submit">Log out</button>\n        </form>'
+        links.append((reverse("password_change"), "Change password"))
+    return format_html(
+        "Welcome, <strong>{}</strong>.\n        {}"
+        '\n        <form id="logout-form" method="post" action="{}">'
+        '\n          <input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '\n          <button type="submit">Log out</button>\n        </form>',
+        user.get_short_name() or user.get_username(),
+        format_html_join("\n        ", '<a href="{}">{}</a> /', links),
+        reverse("logout"),
+        context.get("csrf_token", ""),
     )
 
 
@@ -85,15 +116,20 @@ def upstream_status(context):
         return ""
     last = services.LAST_CALL
     if last["at"] is None:
-        text = "no call yet since this server started."
+        text = format_html("{}", "no call yet since this server started.")
     else:
         ago = max(int(time.time() - last["at"]), 0)
         if last["ok"]:
-            text = (
-                '<span class="status-active">answering</span> '
-                f"(last call {last['status']}, {round(last['ms'] or 0)} ms, {ago} s ago)."
+            text = format_html(
+                '<span class="status-active">answering</span> (last call {}, {} ms, {} s ago).',
+                last["status"],
+                round(last["ms"] or 0),
+                ago,
             )
         else:
-            what = escape(str(last["status"] or last["outcome"]))
-            text = f'<span class="outcome-failure">failing</span> (last call {what}, {ago} s ago).'
-    return mark_safe(f'<p class="upstream-status">Upstream status: {text}</p>')  # noqa: S308
+            text = format_html(
+                '<span class="outcome-failure">failing</span> (last call {}, {} s ago).',
+                last["status"] or last["outcome"],
+                ago,
+            )
+    return format_html('<p class="upstream-status">Upstream status: {}</p>', text)

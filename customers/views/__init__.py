@@ -1,5 +1,6 @@
+from .bulk import list_action
 from .editing import create, delete, edit, validate_field
-from .listing import customer_list, home, quick_search
+from .listing import customer_list, home, quick_search, recently_viewed
 from .records import detail, transactions
 from .reports import chart, customers_csv, statement, transactions_csv
 
@@ -12,7 +13,9 @@ __all__ = [
     "detail",
     "edit",
     "home",
+    "list_action",
     "quick_search",
+    "recently_viewed",
     "statement",
     "transactions",
     "transactions_csv",

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.views.decorators.http import require_GET
 
-from .. import services
+from .. import recent, services
 from ..access import AUDIT, VIEW, branch_name_of, ensure_visible, get_customer_for, requires
 from ..fanout import Budget
 from ..forms import TransactionFilterForm, parse_page_number
@@ -26,6 +26,7 @@ def list_filters(request) -> str:
 @requires(VIEW)
 def detail(request, customer_id: int):
     customer = get_customer_for(request.user, customer_id)
+    recent.record(request.user, customer)
     context = {
         "customer": customer,
         "summary": customer.transaction_summary,

@@ -18,7 +18,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import services
+from .. import columns, services
 from ..access import (
     EXPORT,
     VIEW,
@@ -44,19 +44,6 @@ logger = logging.getLogger("customers.reports")
 EXPORT_COOKIE = "ctax_export"
 _TOKEN = re.compile(r"^[A-Za-z0-9]{8,64}$")
 
-CUSTOMER_HEADER = [
-    "Customer number",
-    "Name",
-    "TIN",
-    "Phone",
-    "Email",
-    "Address",
-    "Branch",
-    "Branch name",
-    "Active",
-    "Transactions",
-    "Created (Nairobi time)",
-]
 TRANSACTION_HEADER = [
     "Date (Nairobi time)",
     "Invoice",
@@ -108,15 +95,15 @@ def customers_csv(request):
         request, branches=branch_options(user) or [], allowed_branches=allowed
     )
     filters = {
-        "search": cl.search or None,
+        "search": cl.upstream_search,
         "branch_id": asked or cl.upstream_branch,
         "status": cl.status or None,
     }
     pages = [] if cl.has_no_branch else _customer_pages(filters)
     names = branch_registry(user)
     rows = (_customer_rows(page, allowed, names) for page in pages)
-    name = _customers_file_name(filters, no_branch=cl.has_no_branch)
-    return _csv_response(request, csvexport.stream(CUSTOMER_HEADER, rows), name)
+    name = _customers_file_name({**filters, "search": cl.search}, no_branch=cl.has_no_branch)
+    return _csv_response(request, csvexport.stream(columns.csv_header(), rows), name)
 
 
 def _customers_file_name(filters: dict, *, no_branch: bool) -> str:
@@ -139,20 +126,10 @@ def _customer_pages(filters: dict):
 
 
 def _customer_rows(page, allowed: list[str] | None, names: dict[str, str]) -> list[list]:
+    """The list's columns (customers/columns.py), every one, as CSV values."""
+    ctx = columns.RowContext(detail_prefix="", branch_names=names)
     return [
-        [
-            c.customer_no,
-            c.name,
-            c.tin,
-            c.phone,
-            c.email,
-            c.address,
-            c.branch_id,
-            names.get(c.branch_id, ""),
-            c.is_active,
-            c.total_transactions,
-            c.created_at,
-        ]
+        columns.csv_row(c, ctx)
         for c in page.items
         if allowed is None or c.branch_id in allowed  # even if the upstream ignored the filter
     ]

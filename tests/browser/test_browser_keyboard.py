@@ -71,7 +71,7 @@ def _tab_through(page):
         if focus is None:
             break
         stops.append(focus)
-        if focus["inTable"] and sum(s["inTable"] for s in stops) >= 2:
+        if focus["inTable"] and focus["tag"] == "a":  # past the row's checkbox, its link
             break
     return stops
 

@@ -79,12 +79,32 @@ def test_hostile_names_round_trip_neutralised(admin_client, fake):
     body = rows[1:]
     assert [row[1] for row in body] == [_expected(name) for name in HOSTILE]
     assert [row[5] for row in body] == [_expected(name) for name in HOSTILE]
-    assert {row[3] for row in body} == {"'+254700000000"}
+    assert {row[3] for row in body} == {"0700 000000"}  # as people write it, no apostrophe
     assert {row[4] for row in body} == {"'=1+1@x.example"}
     assert body[0][6:] == ["00", "Head Office", "Yes", "0", "2025-01-01 13:00"]
     for row in body:
         for cell in row:
             assert not cell.startswith(DANGEROUS_START), cell
+
+
+@pytest.mark.parametrize(
+    ("stored", "exported"),
+    [
+        ("+254712345678", "0712 345678"),
+        ("+254 720 337 647", "0720 337647"),
+        ("0712345678", "0712 345678"),
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),  # not a phone: a formula kept harmless
+        ("-12", "'-12"),
+    ],
+)
+def test_phones_are_exported_in_national_format_and_text_stays_safe(
+    admin_client, fake, stored, exported
+):
+    fake.customers = {1: customer(1, "P001", "Phone Test", "00", phone=stored)}
+
+    rows = _rows(b"".join(admin_client.get("/customers/export.csv").streaming_content))
+
+    assert rows[1][3] == exported
 
 
 def test_the_export_streams_and_reads_upstream_pages_lazily(admin_client, fake):
@@ -268,3 +288,16 @@ def test_file_names_are_safe():
     day = months.today()
     name = csvexport.file_name("transactions", 'A/B\\"C;D', "", day=day)
     assert name == f"transactions-A_B_C_D-{day.isoformat()}.csv"
+
+
+def test_an_administrator_exports_a_branch_not_registered_here(admin_client, fake):
+    fake.customers = {1: customer(1, "B001", "Far Branch Ltd", "07", phone="0712345678")}
+
+    response = admin_client.get("/customers/export.csv?branch_id=07&search=0712-345-678")
+
+    rows = _rows(b"".join(response.streaming_content))
+    (call,) = fake.calls_to("customers")
+    assert call["branch_id"] == "07"
+    assert call["search"] == "+254712345678"  # the phone as the upstream stores it
+    assert rows[1][:2] == ["B001", "Far Branch Ltd"]
+    assert 'filename="customers-branch-07-search-0712-345-678-' in response["Content-Disposition"]

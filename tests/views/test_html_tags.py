@@ -6,9 +6,11 @@ from types import SimpleNamespace
 from django.contrib.auth.models import Group
 from django.test import Client, RequestFactory
 from django.urls import set_script_prefix
+from pytest_django.asserts import assertInHTML
 
-from customers.changelist import COLUMNS
-from customers.templatetags.ctax import customer_rows, header_cells, link, page_links
+from customers import columns
+from customers.columns import COLUMNS, LIST_COLUMNS, RowContext
+from customers.templatetags.ctax import customer_rows, header_cells, kes, link, page_links
 from customers.upstream.types import CustomerSummary, PageMeta
 
 
@@ -30,23 +32,35 @@ def summary(**overrides) -> CustomerSummary:
 
 
 def changelist(*items, names=None, preserved=""):
-    return SimpleNamespace(
-        result=SimpleNamespace(items=list(items)),
+    context = RowContext(
+        detail_prefix="/customers/",
+        filters_suffix=preserved,
         branch_names=names if names is not None else {"01": "Head & Office"},
-        preserved_filters=preserved,
     )
+    return SimpleNamespace(result=SimpleNamespace(items=list(items)), row_context=lambda: context)
 
 
 def test_row_escapes_every_value_and_shows_nairobi_dates():
     html = customer_rows(changelist(summary(), preserved="?_changelist_filters=search%3Da"))
 
-    assert '<a href="/customers/7/?_changelist_filters=search%3Da">C&lt;7&gt;</a>' in html
+    url = "/customers/7/?_changelist_filters=search%3Da"
+    assertInHTML(f'<td class="field-customer_no"><a href="{url}">C&lt;7&gt;</a></td>', html)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons" in html
     assert "<script>" not in html
-    assert "<td>—</td><td>+254 700 000&#x27;001</td>" in html
-    assert '<td class="field-branch">01 <span class="quiet">Head &amp; Office</span></td>' in html
-    assert '<span class="status-inactive">Inactive</span>' in html
-    assert '<td class="numeric">—</td><td class="nowrap">1 Feb 2025</td>' in html  # 01:30 EAT
+    assertInHTML('<td class="field-tin">—</td>', html)
+    assertInHTML('<td class="field-phone">+254 700 000&#x27;001</td>', html)
+    assertInHTML(
+        '<td class="field-branch">01 <span class="quiet">Head &amp; Office</span></td>', html
+    )
+    assertInHTML(
+        '<td class="field-is_active"><span class="status-inactive">Inactive</span></td>', html
+    )
+    assertInHTML('<td class="field-total_transactions numeric">—</td>', html)
+    assertInHTML(  # 22:30 UTC is 01:30 the next day in Nairobi
+        '<td class="field-created_at nowrap"><time datetime="2025-02-01T01:30+03:00">'
+        "1 Feb 2025</time></td>",
+        html,
+    )
 
 
 def test_row_of_an_unregistered_branch_shows_its_code_alone():
@@ -54,16 +68,42 @@ def test_row_of_an_unregistered_branch_shows_its_code_alone():
 
     html = customer_rows(changelist(row))
 
-    assert '<td class="field-branch">99</td>' in html
-    assert '<span class="status-active">Active</span>' in html
-    assert '<td class="numeric">12</td><td class="nowrap">—</td>' in html
+    assertInHTML('<td class="field-branch">99</td>', html)
+    assertInHTML('<span class="status-active">Active</span>', html)
+    assertInHTML('<td class="field-total_transactions numeric">12</td>', html)
+    assertInHTML('<td class="field-created_at nowrap">—</td>', html)
+
+
+def test_a_selectable_row_has_a_checkbox_named_after_the_customer():
+    html = customer_rows(changelist(summary(name="Jane & Co")), selectable=True)
+
+    assertInHTML(
+        '<td class="action-checkbox"><input type="checkbox" name="selected" value="7" '
+        'class="action-select" aria-label="Select Jane &amp; Co"></td>',
+        html,
+    )
+    assert '<tr id="customer-row-7" data-href="/customers/7/">' in html
 
 
 def test_header_cells_follow_the_declared_columns():
-    html = header_cells(COLUMNS)
+    html = header_cells(LIST_COLUMNS)
 
-    assert html.count("<th ") == len(COLUMNS)
+    assert html.count("<th ") == len(LIST_COLUMNS)
     assert html.startswith('<th scope="col" class="column-customer_no">Customer number</th>')
+
+
+def test_one_definition_gives_the_list_and_the_csv_the_same_columns():
+    listed = [c.label for c in LIST_COLUMNS]
+    exported = columns.csv_header()
+
+    assert [c.label for c in COLUMNS if c.in_list] == listed
+    assert exported[: len(exported)] == [c.csv_label or c.label for c in COLUMNS]
+    assert {"Email", "Address", "Branch name"} <= set(exported) - set(listed)
+
+
+def test_money_is_formatted_with_grouping():
+    assert kes(1250000) == "KES 1,250,000.00"
+    assert kes(None) == ""
 
 
 def test_page_links_keep_other_parameters_whatever_their_order():
@@ -114,3 +154,23 @@ def test_fixed_links_follow_a_changed_urlconf(settings):
     settings.ROOT_URLCONF = "tests.views.office_urls"
 
     assert link("customers:list") == "/office/customers/"
+
+
+def test_report_assets_come_from_one_tag_with_the_nonce():
+    from customers.templatetags.ctax_shell import head_assets, report_assets
+
+    html = report_assets({"csp_nonce": "n<1>"})
+    shell = head_assets({"csp_nonce": "abc"})
+
+    assertInHTML('<link rel="stylesheet" href="/static/ctax/report.css">', html)
+    assertInHTML('<script src="/static/ctax/report.js" defer nonce="n&lt;1&gt;"></script>', html)
+    assertInHTML('<script type="module" src="/static/ctax/ctax.js" nonce="abc"></script>', shell)
+
+
+def test_the_list_page_loads_the_report_assets_for_exporters(admin_client, upstream, branches):
+    upstream.list()
+
+    body = admin_client.get("/customers/").content.decode()
+
+    assert body.count("ctax/report.js") == 1
+    assert "noqa" not in body

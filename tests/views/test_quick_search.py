@@ -61,7 +61,11 @@ def test_at_most_ten_options(admin_client, upstream, htmx_headers, html_of):
 
     html = html_of(admin_client.get("/customers/search/?q=ab", headers=htmx_headers))
 
-    assert len(html.find_all("li", role="option")) == 10
+    options = html.find_all("li", role="option")
+    assert len(options) == 11  # ten customers, then "every match in the list"
+    assert options[-1].attrs["data-href"] == "/customers/?search=ab"
+    assert "10 shown" in html.html
+    assert "found" not in html.html
 
 
 def test_no_match(admin_client, upstream, htmx_headers):
@@ -147,3 +151,81 @@ def test_long_query_is_cut_to_100_characters(admin_client, upstream, htmx_header
     admin_client.get("/customers/search/", {"q": "x" * 300}, headers=htmx_headers)
 
     assert upstream.params(upstream.only_call("GET", "customers/search"))["q"] == "x" * 100
+
+
+# --- a search that understands people (issue 13 #6) ---------------------------------------
+
+
+def test_several_words_ask_for_the_longest_and_keep_hits_with_every_word(
+    admin_client, upstream, htmx_headers, html_of
+):
+    upstream.search(
+        [
+            upstream.hit(0, id=1, name="Jane Wanjiku"),
+            upstream.hit(0, id=2, name="Wanjiku Kamau"),
+            upstream.hit(0, id=3, name="Achieng Wanjiku Jane"),
+        ]
+    )
+
+    response = admin_client.get("/customers/search/?q=wanjiku+jane", headers=htmx_headers)
+
+    call = upstream.only_call("GET", "customers/search")
+    assert upstream.params(call) == {"q": "wanjiku", "limit": "50"}
+    html = html_of(response)
+    hrefs = [o.attrs["data-href"] for o in html.find_all("li", role="option")]
+    assert hrefs == ["/customers/1/", "/customers/3/"]
+    assert "2 customers found." in html.html
+    assert "<mark>Jane</mark> <mark>Wanjiku</mark>" in html.html
+
+
+def test_a_full_wide_answer_says_matches_may_have_been_cut(
+    admin_client, upstream, htmx_headers, html_of
+):
+    upstream.search([upstream.hit(0, id=n, name=f"Jamii Ltd {n}") for n in range(1, 51)])
+
+    html = html_of(admin_client.get("/customers/search/?q=jamii+ltd", headers=htmx_headers))
+
+    options = html.find_all("li", role="option")
+    assert len(options) == 11
+    assert options[-1].attrs["data-href"] == "/customers/?search=jamii"
+    assert "10 shown" in html.html and "may have been cut" in html.html
+
+
+@pytest.mark.parametrize("typed", ["+254 720 337 647", "0720-337-647"])
+def test_a_phone_as_people_write_it_is_searched_as_stored(
+    admin_client, upstream, htmx_headers, typed
+):
+    upstream.search([upstream.hit(0, phone="+254720337647")])
+
+    admin_client.get("/customers/search/", {"q": typed}, headers=htmx_headers)
+
+    call = upstream.only_call("GET", "customers/search")
+    assert upstream.params(call) == {"q": "+254720337647", "limit": "10"}
+
+
+def test_a_user_of_two_branches_gets_one_call_per_branch(
+    client, django_user_model, upstream, htmx_headers
+):
+    from role_users import make_user
+
+    client.force_login(
+        make_user(django_user_model, "two", role="Office staff", branch_codes=("00", "01"))
+    )
+    upstream.search([upstream.hit(0, name="Jane Wanjiku")])
+
+    client.get("/customers/search/?q=jane+wanjiku", headers=htmx_headers)
+
+    calls = upstream.calls_to("GET", "customers/search")
+    assert sorted(upstream.params(c)["branch_id"] for c in calls) == ["00", "01"]
+    assert {upstream.params(c)["q"] for c in calls} == {"wanjiku"}
+
+
+def test_the_hint_says_what_the_upstream_searches(admin_client, upstream, html_of):
+    upstream.list()
+
+    html = html_of(admin_client.get("/customers/"))
+
+    box = html.label_for("Search customers")
+    assert box.attrs["data-min-chars"] == "2"
+    assert box.attrs["data-recent-url"] == "/customers/recent/"
+    assert "not the customer number" in html.by_id("quick-search-hint").text

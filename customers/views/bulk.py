@@ -1,0 +1,101 @@
+"""The list's actions on ticked customers (as Django admin's actions): confirm, then act."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .. import bulk, submissions
+from ..access import VIEW, branch_registry, requires
+from ..columns import RowContext, csv_header, csv_row, summary_of
+from ..rendering import render_page
+from ..reports import csvexport, months
+from .records import list_filters
+
+
+@require_POST
+@requires(VIEW)
+def list_action(request):
+    action = bulk.ACTIONS.get(request.POST.get("action", ""))
+    ids = bulk.parse_ids(request.POST.getlist("selected"))
+    back = _list_url(request)
+    if action is None:
+        messages.warning(request, "Pick an action in the “Action” list, then press Go.")
+        return redirect(back)
+    if not request.user.has_perm(action.perm):
+        raise PermissionDenied(f"You may not “{action.label.lower()}”.")
+    if not ids:
+        messages.warning(request, "Tick at least one customer, then press Go.")
+        return redirect(back)
+    if len(ids) > bulk.MAX_CUSTOMERS:
+        messages.warning(
+            request,
+            f"You ticked {len(ids)} customers: an action takes at most {bulk.MAX_CUSTOMERS}. "
+            "Nothing was done.",
+        )
+        return redirect(back)
+    if action.is_active is None:
+        return _export(request, ids)
+    if request.POST.get("confirmed") == "yes":
+        return _apply(request, action, ids, back)
+    return _confirm(request, action, ids)
+
+
+def _list_url(request) -> str:
+    filters = list_filters(request)
+    return reverse("customers:list") + (f"?{filters}" if filters else "")
+
+
+def _confirm(request, action, ids: list[int]):
+    found = bulk.read_customers(request.user, ids)
+    customers = [c for c in found if not isinstance(c, bulk.Outcome)]
+    context = {
+        "title": "Are you sure?",
+        "action": action,
+        "action_key": request.POST["action"],
+        "customers": customers,
+        "unavailable": [c for c in found if isinstance(c, bulk.Outcome)],
+        "seconds": bulk.seconds_at_most(len(customers)),
+        "at_once": bulk.AT_ONCE,
+        "submission_token": submissions.new_token(),
+        "changelist_filters": list_filters(request),
+        "back": _list_url(request),
+    }
+    return render_page(request, "customers/bulk_confirm.html", context)
+
+
+def _apply(request, action, ids: list[int], back: str):
+    token = submissions.parse_token(request.POST.get("submission_token"))
+    if token is None or submissions.claim(token) is not None:
+        messages.info(request, "These changes were already sent; they were made once.")
+        return redirect(back)
+    outcomes = bulk.apply_status(request.user, ids, is_active=action.is_active)
+    submissions.complete(token, None)
+    context = {
+        "title": f"{action.label}: what happened",
+        "action": action,
+        "outcomes": outcomes,
+        "done": sum(o.status == bulk.DONE for o in outcomes),
+        "back": back,
+        "changelist_filters": list_filters(request),
+    }
+    return render_page(request, "customers/bulk_done.html", context)
+
+
+def _export(request, ids: list[int]):
+    found = bulk.read_customers(request.user, ids)
+    ctx = RowContext(
+        detail_prefix=reverse("customers:list"), branch_names=branch_registry(request.user)
+    )
+    rows = [csv_row(summary_of(c), ctx) for c in found if not isinstance(c, bulk.Outcome)]
+    missing = [o for o in found if isinstance(o, bulk.Outcome)]
+    if missing:
+        numbers = ", ".join(str(o.customer_id) for o in missing)
+        rows.append(
+            [f"Not exported (not found, not yours or not answering): customer IDs {numbers}"]
+        )
+    name = csvexport.file_name("customers-selected", day=months.today())
+    return csvexport.response(csvexport.stream(csv_header(), [rows]), name)
