@@ -8,17 +8,21 @@ audits each write as the edit form does. It runs a few customers at a time throu
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import DatabaseError
 
-from . import audit, services
+from . import audit, services, writes
 from .access import CHANGE, EXPORT, may_see_branch
 from .models import AuditEntry
 from .upstream.errors import UpstreamError
+
+logger = logging.getLogger("customers.bulk")
 
 MAX_CUSTOMERS = 25  # per action
 AT_ONCE = 4  # customers written side by side
@@ -103,7 +107,11 @@ def read_customers(user, ids: list[int]) -> list:
 
 
 def apply_status(user, ids: list[int], *, is_active: bool) -> list[Outcome]:
-    """Set is_active on each customer the user may change; one PUT each; every write audited."""
+    """Set is_active on each customer the user may change; one PUT each.
+
+    As every write (see `writes`): each attempt is audited before it is sent (a customer
+    whose entry cannot be recorded is not written), and its entry completed after.
+    """
     outcomes: dict[int, Outcome] = {}
     to_write = []
     for item in read_customers(user, ids):
@@ -111,12 +119,16 @@ def apply_status(user, ids: list[int], *, is_active: bool) -> list[Outcome]:
             outcomes[item.customer_id] = item
         elif item.is_active == is_active:
             outcomes[item.id] = Outcome(item.id, ALREADY, item.name, item.customer_no)
+        elif (entry := _begin(user, item, is_active)) is None:
+            outcomes[item.id] = Outcome(
+                item.id, FAILED, item.name, item.customer_no, writes.NOT_RECORDED_MESSAGE
+            )
         else:
-            to_write.append(item)
-    answers = _fan_out([lambda c=c: _put(c.id, is_active) for c in to_write])
-    for customer, answer in zip(to_write, answers, strict=True):
-        _audit(user, customer, is_active, answer)
+            to_write.append((item, entry))
+    answers = _fan_out([lambda c=c: _put(c.id, is_active) for c, _entry in to_write])
+    for (customer, entry), answer in zip(to_write, answers, strict=True):
         failed = isinstance(answer, UpstreamError)
+        _finish(entry, answer)
         outcomes[customer.id] = Outcome(
             customer.id,
             FAILED if failed else DONE,
@@ -135,15 +147,26 @@ def _put(customer_id: int, is_active: bool):
         return exc
 
 
-def _audit(user, customer, is_active: bool, answer) -> None:
-    error = answer if isinstance(answer, UpstreamError) else None
-    audit.record(
-        user=user,
-        action=AuditEntry.UPDATE,
-        customer_id=customer.id,
-        customer_no=customer.customer_no,
-        branch_id=customer.branch_id,
-        changes={"is_active": [customer.is_active, is_active]},
-        error=error,
-        request_id=None if error else answer.request_id,
-    )
+def _begin(user, customer, is_active: bool) -> AuditEntry | None:
+    try:
+        return audit.begin(
+            user=user,
+            action=AuditEntry.UPDATE,
+            customer_id=customer.id,
+            customer_no=customer.customer_no,
+            branch_id=customer.branch_id,
+            changes={"is_active": [customer.is_active, is_active]},
+        )
+    except DatabaseError:
+        logger.exception("Audit entry could not be recorded; customer %s not written", customer.id)
+        return None
+
+
+def _finish(entry: AuditEntry, answer) -> None:
+    try:
+        if isinstance(answer, UpstreamError):
+            audit.finish(entry, error=answer)
+        else:
+            audit.finish(entry, request_id=answer.request_id)
+    except DatabaseError:
+        logger.exception("Audit entry %s could not be completed; it stays pending", entry.pk)

@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from test_browser_accessibility import _violations
+
+from tests.browser.test_browser_accessibility import _violations
 
 HISTORY_ROWS = "#history table.transactions tbody tr"
 

@@ -4,9 +4,9 @@ import logging
 
 import pytest
 from django.core.cache import cache
-from role_users import make_user
 
 from customers.models import AuditEntry
+from tests.role_users import make_user
 
 pytestmark = pytest.mark.usefixtures("branches")
 
@@ -14,7 +14,7 @@ LONG_NAME = "N" * 255
 
 
 @pytest.fixture(autouse=True)
-def _no_recently_viewed():
+def _no_recently_viewed(db):
     """Recently viewed lives in the shared cache, which outlives each test's transaction."""
     cache.clear()
     yield
@@ -247,7 +247,8 @@ def test_already_so_is_skipped_and_a_failure_shows_its_reason(
     assert rows[2][2].startswith("Failed: ")
     assert "not answering" in rows[2][2]
     (entry,) = AuditEntry.objects.all()
-    assert (entry.customer_id, entry.outcome) == (2, "failure")
+    # A 503 may have been applied before the answer was lost: "unknown", as every write.
+    assert (entry.customer_id, entry.outcome) == (2, "unknown")
 
 
 def test_another_branchs_customer_is_never_changed(client, django_user_model, upstream, html_of):

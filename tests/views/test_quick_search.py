@@ -206,7 +206,7 @@ def test_a_phone_as_people_write_it_is_searched_as_stored(
 def test_a_user_of_two_branches_gets_one_call_per_branch(
     client, django_user_model, upstream, htmx_headers
 ):
-    from role_users import make_user
+    from tests.role_users import make_user
 
     client.force_login(
         make_user(django_user_model, "two", role="Office staff", branch_codes=("00", "01"))
