@@ -74,8 +74,13 @@ def head_assets(context):
 
 
 @register.simple_tag(takes_context=True)
-def report_assets(context):
-    """The report pages' stylesheet and script (CSV progress, print): include with this tag."""
+def report_assets(context, scripts=True):
+    """The report pages' stylesheet and script (CSV progress, print): include with this tag.
+
+    `scripts=False` gives the stylesheet alone (pages whose user has no report to run).
+    """
+    if not scripts:
+        return _stylesheets(REPORT_STYLESHEETS)
     return format_html(
         "{}\n{}", _stylesheets(REPORT_STYLESHEETS), _scripts(REPORT_SCRIPTS, _nonce(context))
     )
