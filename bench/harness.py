@@ -310,22 +310,42 @@ class Stack:
         )
         return self.sandbox
 
-    def start_app(self, *, access_log: bool = False, workers: int = 2, threads: int = 4) -> Server:
+    def start_app(
+        self,
+        *,
+        access_log: bool = False,
+        workers: int = 2,
+        threads: int = 4,
+        keepalive: int | None = None,
+    ) -> Server:
         """The app in gunicorn (gthread), no access log; 2 workers x 4 threads by default.
 
         `access_log=True` adds one, for counting the requests each worker served.
         """
         self.app = self._start(
-            "app", self.app_port, workers=workers, threads=threads, access_log=access_log
+            "app",
+            self.app_port,
+            workers=workers,
+            threads=threads,
+            access_log=access_log,
+            keepalive=keepalive,
         )
         self.apps = [self.app]
         return self.app
 
-    def start_more_apps(self, count: int, *, workers: int, threads: int) -> list[Server]:
+    def start_more_apps(
+        self, count: int, *, workers: int, threads: int, keepalive: int | None = None
+    ) -> list[Server]:
         """More instances of the app on the same database (and sandbox), each on its port."""
         for n in range(count):
             self.apps.append(
-                self._start(f"app{n + 2}", free_port(), workers=workers, threads=threads)
+                self._start(
+                    f"app{n + 2}",
+                    free_port(),
+                    workers=workers,
+                    threads=threads,
+                    keepalive=keepalive,
+                )
             )
         return self.apps
 

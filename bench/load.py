@@ -262,6 +262,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sandbox-threads", type=int, default=8, help="per sandbox worker")
     parser.add_argument("--healthy-only", action="store_true", help="skip the faults phase")
     parser.add_argument(
+        "--app-keepalive",
+        type=int,
+        default=None,
+        help="gunicorn --keep-alive of the app (seconds; gunicorn's default is 2)",
+    )
+    parser.add_argument(
         "--slow-upstream",
         action="store_true",
         help="100 users, 1 s per upstream call, healthy phase only, 64 threads per "
@@ -276,6 +282,9 @@ def parse_args() -> argparse.Namespace:
         args.users, args.latency_ms, args.healthy_only = 100, 1000, True
         args.app_threads = 64 if args.instances == 1 else 32
         args.sandbox_threads = 64
+        # As behind a load balancer: keep idle connections open longer than the client
+        # does, so a connection is never closed by the app just as the client reuses it.
+        args.app_keepalive = args.app_keepalive or 75
     return args
 
 
@@ -283,14 +292,20 @@ def run(stack: Stack, args: argparse.Namespace) -> dict[str, Counter]:
     print_header("set-up")
     stack.prepare(customers=CUSTOMERS)
     stack.start_sandbox(threads=args.sandbox_threads)
-    stack.start_app(workers=args.app_workers, threads=args.app_threads)
+    stack.start_app(
+        workers=args.app_workers, threads=args.app_threads, keepalive=args.app_keepalive
+    )
     if args.instances > 1:
         stack.start_more_apps(
-            args.instances - 1, workers=args.app_workers, threads=args.app_threads
+            args.instances - 1,
+            workers=args.app_workers,
+            threads=args.app_threads,
+            keepalive=args.app_keepalive,
         )
     print(
         f"  {args.instances} app instance(s) x {args.app_workers} workers x "
-        f"{args.app_threads} threads; sandbox 2 workers x {args.sandbox_threads} threads"
+        f"{args.app_threads} threads, keep-alive {args.app_keepalive or 2} s; "
+        f"sandbox 2 workers x {args.sandbox_threads} threads"
     )
     work = workload(stack)
     sessions = logins(stack, args.users)
