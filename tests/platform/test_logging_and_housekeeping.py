@@ -67,10 +67,10 @@ def test_an_unhandled_exception_is_logged_with_its_traceback(client, monkeypatch
     from customers.views import health
 
     class Broken:
-        def cursor(self):
+        def exists(self):
             raise RuntimeError("database exploded")
 
-    monkeypatch.setattr(health, "connection", Broken())
+    monkeypatch.setattr(health.Branch, "objects", Broken())
     handler = next(h for h in logging.getLogger("django.request").handlers if h.name == "console")
     stream = io.StringIO()
     previous = handler.setStream(stream)

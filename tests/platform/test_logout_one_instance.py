@@ -7,7 +7,8 @@ customer list). Needs no PostgreSQL or Redis: it always runs.
 """
 
 import pytest
-from platform_servers import Cluster, csrf_token
+
+from tests.platform.platform_servers import Cluster, csrf_token
 
 REPLAYS = 40
 

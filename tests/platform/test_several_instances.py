@@ -9,14 +9,15 @@ import threading
 
 import pytest
 import requests
-from platform_servers import USERNAME, Cluster, csrf_token, hidden_value
+
+from tests.platform.platform_servers import USERNAME, Cluster, csrf_token, hidden_value
 
 REPLAYS = 40
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    from platform_servers import require_postgresql, require_redis
+    from tests.platform.platform_servers import require_postgresql, require_redis
 
     require_postgresql()
     require_redis()
