@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from .upstream.client import LAST_CALL, CustomersClient
+from .upstream.client import CustomersClient
 from .upstream.errors import (
     BadResponse,
     Conflict,
@@ -46,7 +46,6 @@ from .upstream.types import (
 )
 
 __all__ = [
-    "LAST_CALL",
     "BadResponse",
     "Conflict",
     "CustomerDetail",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django_htmx.jinja import htmx_script
 
-from .. import services
+from .. import readiness
 from ..people_search import QUICK_SEARCH_MIN
 
 register = template.Library()
@@ -115,26 +115,23 @@ def user_tools(context):
 
 @register.simple_tag(takes_context=True)
 def upstream_status(context):
-    """For administrators: how the last upstream call of this server process went."""
+    """For administrators: the upstream's last known answer, the same on every instance."""
     user = context.get("user")
     if not (user and user.is_superuser):
         return ""
-    last = services.LAST_CALL
-    if last["at"] is None:
-        text = format_html("{}", "no call yet since this server started.")
+    known = readiness.last_known()
+    if known is None:  # kept fresh by the load balancer's probes of /readyz
+        text = format_html('not checked lately (<a href="{}">check now</a>).', reverse("readyz"))
     else:
-        ago = max(int(time.time() - last["at"]), 0)
-        if last["ok"]:
+        ago = max(int(time.time() - known["at"]), 0)
+        if known["ready"]:
             text = format_html(
-                '<span class="status-active">answering</span> (last call {}, {} ms, {} s ago).',
-                last["status"],
-                round(last["ms"] or 0),
-                ago,
+                '<span class="status-active">answering</span> (checked {} s ago).', ago
             )
         else:
             text = format_html(
-                '<span class="outcome-failure">failing</span> (last call {}, {} s ago).',
-                last["status"] or last["outcome"],
+                '<span class="outcome-failure">failing</span>: {} (checked {} s ago).',
+                known["reason"],
                 ago,
             )
     return format_html('<p class="upstream-status">Upstream status: {}</p>', text)

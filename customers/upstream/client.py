@@ -53,9 +53,6 @@ logger = logging.getLogger("customers.upstream")
 MAX_PER_PAGE = 100
 MAX_SEARCH_LIMIT = 50
 
-# What the last upstream call of this process gave: shown to administrators.
-LAST_CALL: dict = {"ok": None, "status": None, "outcome": None, "at": None, "ms": None}
-
 
 class CustomersClient:
     """A client of the Customers API on one pooled, keep-alive `requests.Session`."""
@@ -328,7 +325,6 @@ def _log_call(method: str, path: str, response, started: float, outcome: str) ->
         "duration_ms": round(elapsed_ms, 1),
     }
     if response is None:
-        LAST_CALL.update(ok=False, status=None, outcome=outcome, at=time.time(), ms=elapsed_ms)
         logger.warning(
             "upstream %s /%s failed=%s ms=%.0f",
             method,
@@ -340,13 +336,6 @@ def _log_call(method: str, path: str, response, started: float, outcome: str) ->
         return
     retries = len(getattr(getattr(response.raw, "retries", None), "history", ()) or ())
     status = response.status_code
-    LAST_CALL.update(
-        ok=status < 500 and status not in (401, 403, 429),
-        status=status,
-        outcome=outcome,
-        at=time.time(),
-        ms=elapsed_ms,
-    )
     logger.info(
         "upstream %s /%s status=%s ms=%.0f retries=%d request_id=%s",
         method,

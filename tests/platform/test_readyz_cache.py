@@ -7,7 +7,7 @@ import responses
 from django.core.cache import cache
 from django.test import Client
 
-from customers.views import health
+from customers import readiness
 
 BASE = "https://upstream.test/api/v1"
 LIST = {
@@ -55,7 +55,7 @@ def test_while_another_process_refreshes_the_last_answer_is_given(client, _froze
     responses.get(f"{BASE}/customers", json=LIST)
     assert client.get("/readyz").status_code == 200
     _frozen_clock.shift(6)
-    assert cache.add(health.REFRESH_LOCK_KEY, True, 30)  # "another worker is refreshing"
+    assert cache.add(readiness.REFRESH_LOCK_KEY, True, 30)  # "another worker is refreshing"
     assert client.get("/readyz").json() == {"status": "ready", "upstream": "ok"}
     assert len(responses.calls) == 1
 
