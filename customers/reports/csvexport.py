@@ -20,6 +20,9 @@ from .months import NAIROBI
 
 logger = logging.getLogger("customers.reports")
 
+# Set once an export starts streaming; report.js (told its name) then says so.
+EXPORT_COOKIE = "ctax_export"
+
 BOM = "\ufeff"
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP's list,
 # with the line feed added): such text cells get a leading single quote.

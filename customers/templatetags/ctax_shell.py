@@ -14,6 +14,7 @@ from django_htmx.jinja import htmx_script
 
 from .. import readiness
 from ..people_search import QUICK_SEARCH_MIN
+from ..reports.csvexport import EXPORT_COOKIE
 
 register = template.Library()
 
@@ -26,22 +27,12 @@ STYLESHEETS = (
     "ctax/ctax.css",
 )
 REPORT_STYLESHEETS = ("ctax/report.css",)
-REPORT_SCRIPTS = ("ctax/report.js",)
+REPORT_SCRIPT = "ctax/report.js"
 
 
 def _nonce(context) -> str | None:
     nonce = context.get("csp_nonce")
     return None if nonce is None else str(nonce)
-
-
-def _scripts(paths, nonce: str | None):
-    if nonce is None:
-        return format_html_join(
-            "\n", '<script src="{}" defer></script>', ((static(p),) for p in paths)
-        )
-    return format_html_join(
-        "\n", '<script src="{}" defer nonce="{}"></script>', ((static(p), nonce) for p in paths)
-    )
 
 
 def _stylesheets(paths):
@@ -82,7 +73,11 @@ def report_assets(context, scripts=True):
     if not scripts:
         return _stylesheets(REPORT_STYLESHEETS)
     return format_html(
-        "{}\n{}", _stylesheets(REPORT_STYLESHEETS), _scripts(REPORT_SCRIPTS, _nonce(context))
+        '{}\n<script src="{}" defer nonce="{}" data-export-cookie="{}"></script>',
+        _stylesheets(REPORT_STYLESHEETS),
+        static(REPORT_SCRIPT),
+        _nonce(context) or "",
+        EXPORT_COOKIE,
     )
 
 

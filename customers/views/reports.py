@@ -41,7 +41,6 @@ from ..reports.statement import build_statement
 from ..reports.svgchart import build_chart
 
 logger = logging.getLogger("customers.reports")
-EXPORT_COOKIE = "ctax_export"
 _TOKEN = re.compile(r"^[A-Za-z0-9]{8,64}$")
 
 TRANSACTION_HEADER = [
@@ -189,7 +188,11 @@ def _csv_response(request, content, file_name: str) -> StreamingHttpResponse:
     token = request.GET.get("export_token", "")
     if _TOKEN.fullmatch(token):  # tells the page's script that the download has started
         response.set_cookie(
-            EXPORT_COOKIE, token, max_age=120, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
+            csvexport.EXPORT_COOKIE,
+            token,
+            max_age=120,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
         )
     return response
 

@@ -163,7 +163,12 @@ def test_report_assets_come_from_one_tag_with_the_nonce():
     shell = head_assets({"csp_nonce": "abc"})
 
     assertInHTML('<link rel="stylesheet" href="/static/ctax/report.css">', html)
-    assertInHTML('<script src="/static/ctax/report.js" defer nonce="n&lt;1&gt;"></script>', html)
+    assertInHTML(
+        '<script src="/static/ctax/report.js" defer nonce="n&lt;1&gt;"'
+        ' data-export-cookie="ctax_export"></script>',
+        html,
+    )
+    assert "ctax/report.js" not in report_assets({"csp_nonce": "n"}, scripts=False)
     assertInHTML('<script type="module" src="/static/ctax/ctax.js" nonce="abc"></script>', shell)
 
 
