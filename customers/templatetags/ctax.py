@@ -12,7 +12,7 @@ from django import template
 from django.urls import reverse
 from django.utils import numberformat
 from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from .. import columns as list_columns
 
@@ -104,15 +104,19 @@ def search_options(hits, query, start=1):
     )
 
 
+_OPTION = '<option value="{}">{}</option>'
+_SELECTED = '<option value="{}" selected>{}</option>'
+
+
 @register.simple_tag
 def filter_select(name, choices, current):
     """A filter <select> (id_<name>) of (value, label) choices, the current value selected."""
     current = str(current)
     options = format_html_join(
         "",
-        '<option value="{}"{}>{}</option>',
+        "{}",
         (
-            (value, mark_safe(" selected") if str(value) == current else "", label)
+            (format_html(_SELECTED if str(value) == current else _OPTION, value, label),)
             for value, label in choices
         ),
     )
