@@ -4,13 +4,16 @@ Same seed, same records; timestamps are relative to the moment of seeding.
 """
 
 import datetime
+import tempfile
 import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from random import Random
 
-from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.core import serializers
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from .models import SandboxBranch, SandboxCustomer, SandboxTransaction
@@ -254,6 +257,15 @@ def _amount(rng, tx_type, is_big):
     return _money(round(value / step) * step)
 
 
+def _load_with_ids(customers: list[SandboxCustomer]) -> None:
+    """Write customers under the ids given (the same after every reset) with `loaddata`,
+    which then moves the id sequence past them, so later customers get fresh ids."""
+    with tempfile.TemporaryDirectory() as folder:
+        fixture = Path(folder) / "sandbox_customers.json"
+        fixture.write_text(serializers.serialize("json", customers), encoding="utf-8")
+        call_command("loaddata", str(fixture), verbosity=0)
+
+
 @transaction.atomic
 def seed(*, seed_value=DEFAULT_SEED, customers=DEFAULT_CUSTOMERS):
     rng = Random(seed_value)
@@ -331,13 +343,8 @@ def seed(*, seed_value=DEFAULT_SEED, customers=DEFAULT_CUSTOMERS):
         counters[tx.type] += 1
         tx.invoice_no = f"{prefixes[tx.type]}-{counters[tx.type]:06d}"
 
-    SandboxCustomer.objects.bulk_create(customer_rows, batch_size=500)
+    _load_with_ids(customer_rows)
     SandboxTransaction.objects.bulk_create(tx_rows, batch_size=2000)
-    # Explicit ids were written: move the id sequence past them (PostgreSQL; nothing to
-    # do on SQLite). Django's own statements, run as `loaddata` runs them after a fixture.
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), [SandboxCustomer]):
-            cursor.execute(statement)
 
     return SeedResult(
         branches=len(branches),
