@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import phonenumbers
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from .forms import PHONE_REGION
+from . import phones
 from .upstream.types import CustomerSummary
 
 DASH = "—"
@@ -123,28 +122,13 @@ def _branch(customer, ctx: RowContext) -> tuple:
 # --- CSV values -----------------------------------------------------------------------
 
 
-def national_phone(value: str | None) -> str | None:
-    """'+254712345678' -> '0712 345678', as people write it (spreadsheets keep it as text)."""
-    if not value:
-        return value
-    try:
-        number = phonenumbers.parse(value, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return value
-    if not phonenumbers.is_possible_number(number):
-        return value
-    if number.country_code != phonenumbers.country_code_for_region(PHONE_REGION):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
 COLUMNS: list[Column] = [
     Column("customer_no", "Customer number", LINK,
            lambda c, x: (x.detail_url(c), c.customer_no), lambda c, x: c.customer_no),
     Column("name", "Name", NAME, _name, lambda c, x: c.name, row_header=True),
     Column("tin", "TIN", "{}", lambda c, x: (c.tin or DASH,), lambda c, x: c.tin),
     Column("phone", "Phone", "{}", lambda c, x: (c.phone or DASH,),
-           lambda c, x: national_phone(c.phone)),
+           lambda c, x: phones.as_written(c.phone)),
     Column("email", "Email", None, None, lambda c, x: c.email),
     Column("address", "Address", None, None, lambda c, x: c.address),
     Column("branch", "Branch", "{}{}", _branch, lambda c, x: c.branch_id),

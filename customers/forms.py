@@ -8,8 +8,9 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 
+from . import phones
+
 TIN_PATTERN = re.compile(r"^[AP]\d{9}[A-Z]$")
-PHONE_REGION = "KE"
 PER_PAGE_CHOICES = (25, 50, 100)
 STATUS_CHOICES = [("", "All"), ("active", "Active"), ("inactive", "Inactive")]
 TYPE_CHOICES = [("", "All types"), ("sales", "Sales"), ("purchases", "Purchases")]
@@ -27,15 +28,12 @@ STORED_NAMES = {
 
 def normalise_phone(value: str) -> str:
     """A phone number in E.164 (`+2547…`), Kenya the default region; raises ValidationError."""
-    try:
-        number = phonenumbers.parse(value, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        number = None
+    number = phones.parse(value)
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValidationError(
             "Enter a valid phone number, e.g. 0712 345678 or +254 712 345678.", code="phone"
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return phones.stored_form(number)
 
 
 def normalise_tin(value: str) -> str:

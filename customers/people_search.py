@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from .forms import PHONE_REGION
+from . import phones
 
 QUICK_SEARCH_MIN = 2  # characters before the quick search asks the upstream
 QUICK_SEARCH_SHOWN = 10  # options shown in the quick search
@@ -29,13 +29,10 @@ def normalise_phone_search(text: str) -> str:
     text = text.strip()
     if not _PHONE_LIKE.fullmatch(text) or sum(ch.isdigit() for ch in text) < _MIN_PHONE_DIGITS:
         return text
-    try:
-        number = phonenumbers.parse(text, PHONE_REGION)
-    except phonenumbers.NumberParseException:
+    number = phones.parse(text)
+    if number is None or not phonenumbers.is_possible_number(number):
         return text
-    if not phonenumbers.is_possible_number(number):
-        return text
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return phones.stored_form(number)
 
 
 @dataclass(frozen=True, slots=True)
