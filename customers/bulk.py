@@ -8,21 +8,17 @@ audits each write as the edit form does. It runs a few customers at a time throu
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError
 
 from . import audit, services, writes
 from .access import CHANGE, EXPORT, may_see_branch
 from .models import AuditEntry
 from .upstream.errors import UpstreamError
-
-logger = logging.getLogger("customers.bulk")
 
 MAX_CUSTOMERS = 25  # per action
 AT_ONCE = 4  # customers written side by side
@@ -119,7 +115,7 @@ def apply_status(user, ids: list[int], *, is_active: bool) -> list[Outcome]:
             outcomes[item.customer_id] = item
         elif item.is_active == is_active:
             outcomes[item.id] = Outcome(item.id, ALREADY, item.name, item.customer_no)
-        elif (entry := _begin(user, item, is_active)) is None:
+        elif (entry := writes.begin_attempt(user, None, _attempt(item, is_active))) is None:
             outcomes[item.id] = Outcome(
                 item.id, FAILED, item.name, item.customer_no, writes.NOT_RECORDED_MESSAGE
             )
@@ -128,7 +124,10 @@ def apply_status(user, ids: list[int], *, is_active: bool) -> list[Outcome]:
     answers = _fan_out([lambda c=c: _put(c.id, is_active) for c, _entry in to_write])
     for (customer, entry), answer in zip(to_write, answers, strict=True):
         failed = isinstance(answer, UpstreamError)
-        _finish(entry, answer)
+        if failed:
+            writes.finish_attempt(entry, error=answer)
+        else:
+            writes.finish_attempt(entry, request_id=answer.request_id)
         outcomes[customer.id] = Outcome(
             customer.id,
             FAILED if failed else DONE,
@@ -147,26 +146,8 @@ def _put(customer_id: int, is_active: bool):
         return exc
 
 
-def _begin(user, customer, is_active: bool) -> AuditEntry | None:
-    try:
-        return audit.begin(
-            user=user,
-            action=AuditEntry.UPDATE,
-            customer_id=customer.id,
-            customer_no=customer.customer_no,
-            branch_id=customer.branch_id,
-            changes={"is_active": [customer.is_active, is_active]},
-        )
-    except DatabaseError:
-        logger.exception("Audit entry could not be recorded; customer %s not written", customer.id)
-        return None
-
-
-def _finish(entry: AuditEntry, answer) -> None:
-    try:
-        if isinstance(answer, UpstreamError):
-            audit.finish(entry, error=answer)
-        else:
-            audit.finish(entry, request_id=answer.request_id)
-    except DatabaseError:
-        logger.exception("Audit entry %s could not be completed; it stays pending", entry.pk)
+def _attempt(customer, is_active: bool) -> writes.Attempt:
+    changes = audit.diff({"is_active": customer.is_active}, {"is_active": is_active})
+    return writes.Attempt(
+        AuditEntry.UPDATE, customer.id, customer.customer_no, customer.branch_id, changes
+    )

@@ -68,7 +68,7 @@ class WriteOutcome:
 
 
 @dataclass(frozen=True, slots=True)
-class _Attempt:
+class Attempt:
     action: str
     customer_id: int | None
     customer_no: str
@@ -84,7 +84,7 @@ def create_customer(
     branch_id = str(values.get("branch_id") or "")
     if not may_see_branch(user, branch_id):
         raise PermissionDenied(f"You may not add customers to branch {branch_id}.")
-    attempt = _Attempt(
+    attempt = Attempt(
         AuditEntry.CREATE, None, values.get("customer_no", ""), branch_id, audit.diff({}, values)
     )
     outcome = _write(user, token, attempt, lambda: services.create_customer(values=values))
@@ -107,7 +107,7 @@ def update_customer(
     if not changes:
         return WriteOutcome(Result.UNCHANGED, customer_id=customer.id)
     before = {name: getattr(customer, name, None) for name in changes}
-    attempt = _Attempt(
+    attempt = Attempt(
         AuditEntry.UPDATE,
         customer.id,
         customer.customer_no,
@@ -130,14 +130,14 @@ def delete_customer(*, user, customer, token: uuid.UUID | None = None) -> WriteO
     """Soft-delete `customer`; its audit entry keeps its branch for the not-found page."""
     _require(user, DELETE)
     _require_visible(user, customer)
-    attempt = _Attempt(AuditEntry.DELETE, customer.id, customer.customer_no, customer.branch_id, {})
+    attempt = Attempt(AuditEntry.DELETE, customer.id, customer.customer_no, customer.branch_id, {})
     return _write(user, token, attempt, lambda: services.delete_customer(customer_id=customer.id))
 
 
 # --- the one order of every write ------------------------------------------------------
 
 
-def _write(user, token, attempt: _Attempt, send: Callable) -> WriteOutcome:
+def _write(user, token, attempt: Attempt, send: Callable) -> WriteOutcome:
     try:
         earlier = submissions.claim(token)
     except DatabaseError:
@@ -147,20 +147,22 @@ def _write(user, token, attempt: _Attempt, send: Callable) -> WriteOutcome:
         return WriteOutcome(Result.ALREADY_SENT, customer_id=earlier.customer_id or None)
     saved_id = None
     try:
-        entry = _begin(user, token, attempt)
+        entry = begin_attempt(user, token, attempt)
         if entry is None:
             return WriteOutcome(Result.NOT_RECORDED)
         try:
             result = send()
         except services.UpstreamError as exc:
-            _finish(entry, error=exc)
+            finish_attempt(entry, error=exc)
             return _refused(entry, exc)
         except Exception:
-            _finish(entry, error=services.BadResponse("ctaxoffice failed during this write."))
+            finish_attempt(
+                entry, error=services.BadResponse("ctaxoffice failed during this write.")
+            )
             raise
         customer = result.customer
         saved_id = customer.id if customer else attempt.customer_id
-        _finish(
+        finish_attempt(
             entry,
             request_id=result.request_id,
             customer_id=saved_id,
@@ -173,7 +175,9 @@ def _write(user, token, attempt: _Attempt, send: Callable) -> WriteOutcome:
         _settle_token(token, saved_id)
 
 
-def _begin(user, token, attempt: _Attempt) -> AuditEntry | None:
+def begin_attempt(user, token, attempt: Attempt) -> AuditEntry | None:
+    """The attempt's audit entry (pending), or None when it cannot be recorded: then
+    nothing may be sent."""
     try:
         return audit.begin(
             user=user,
@@ -189,7 +193,7 @@ def _begin(user, token, attempt: _Attempt) -> AuditEntry | None:
         return None
 
 
-def _finish(entry: AuditEntry, **outcome) -> None:
+def finish_attempt(entry: AuditEntry, **outcome) -> None:
     """Complete the entry; if even that fails the write stands and the entry stays pending."""
     try:
         audit.finish(entry, **outcome)
