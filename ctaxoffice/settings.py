@@ -236,6 +236,9 @@ CTAX_API_BASE_URL = env.str(
 ).rstrip("/")
 CTAX_API_KEY = env.str("CTAX_API_KEY", default=CTAX_SANDBOX_API_KEY)
 CTAX_API_TIMEOUT = env.float("CTAX_API_TIMEOUT", default=5.0)
+# Seconds a page that fans out (history totals, chart, statement) waits for all its
+# calls; unset: CTAX_API_TIMEOUT (read when the page starts, so both stay in step).
+CTAX_PAGE_DEADLINE = env.float("CTAX_PAGE_DEADLINE", default=None)
 # An outbound proxy for the upstream calls, if the network needs one (e.g.
 # http://proxy.branch.local:3128); the usual *_PROXY variables are not read.
 CTAX_API_PROXY = env.str("CTAX_API_PROXY", default="")

@@ -47,7 +47,7 @@ NOT_LOADED = NotLoaded("deadline")
 
 
 def page_deadline_seconds() -> float:
-    configured = getattr(settings, "CTAX_PAGE_DEADLINE", None)
+    configured = settings.CTAX_PAGE_DEADLINE
     return float(configured if configured is not None else settings.CTAX_API_TIMEOUT)
 
 

@@ -6,6 +6,9 @@ an event that only the test's end sets.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -175,3 +178,21 @@ def test_the_deadline_defaults_to_the_api_timeout(settings):
     assert page_deadline_seconds() == 3.5
     settings.CTAX_PAGE_DEADLINE = 0.5
     assert page_deadline_seconds() == 0.5
+
+
+def _deadline_in_a_fresh_process(**env: str) -> str:
+    code = (
+        "import django; django.setup(); "
+        "from customers import fanout; print(fanout.page_deadline_seconds())"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CTAX_")}
+    environment.update(DJANGO_SETTINGS_MODULE="ctaxoffice.settings", DJANGO_DEBUG="1", **env)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_the_page_deadline_is_read_from_the_environment():
+    assert _deadline_in_a_fresh_process(CTAX_API_TIMEOUT="7") == "7.0"
+    assert _deadline_in_a_fresh_process(CTAX_API_TIMEOUT="7", CTAX_PAGE_DEADLINE="2.5") == "2.5"
