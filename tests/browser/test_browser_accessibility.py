@@ -6,36 +6,15 @@ Violations of impact "serious" or "critical" fail the test; all of them are list
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-BLOCKING = {"serious", "critical"}
-_axe = Axe()
+from tests.browser.axe_checks import blocking_violations
 
 
 @pytest.fixture(params=["light", "dark"])
 def browser_context_args(browser_context_args, request):
     """Every page of these tests in one colour scheme (the admin's theme follows it)."""
     return {**browser_context_args, "color_scheme": request.param}
-
-
-def _violations(page, label: str) -> list[str]:
-    # Let the sections htmx loads after the page arrive (no half-faded region is judged).
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
-    results = _axe.run(page)
-    found = []
-    for violation in results.response["violations"]:
-        if violation.get("impact") not in BLOCKING:
-            continue
-        targets = [
-            f"{' '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}"
-            for node in violation["nodes"][:5]
-        ]
-        found.append(
-            f"[{label}] {violation['impact']} {violation['id']}: {violation['help']}\n    "
-            + "\n    ".join(targets)
-        )
-    return found
 
 
 def test_axe_on_login_list_detail_and_form(app, browser_context_args):
@@ -45,21 +24,21 @@ def test_axe_on_login_list_detail_and_form(app, browser_context_args):
     violations = []
 
     app.goto("/accounts/login/")
-    violations += _violations(page, "login")
+    violations += blocking_violations(page, "login")
     app.login()
 
-    violations += _violations(page, "list")
+    violations += blocking_violations(page, "list")
 
     app.goto("/customers/1/")
     expect(page.locator("#history table.transactions")).to_be_visible()
-    violations += _violations(page, "detail")
+    violations += blocking_violations(page, "detail")
 
     app.goto("/customers/new/")
     # With a live-checked error shown, as users will see it.
     page.get_by_label("TIN", exact=True).fill("bad")
     page.keyboard.press("Tab")
     expect(page.locator("#errors-tin")).not_to_be_empty()
-    violations += _violations(page, "create form")
+    violations += blocking_violations(page, "create form")
 
     # The quick search's popup, open with an option highlighted.
     page.get_by_role("combobox", name="Search customers").click()
@@ -69,7 +48,7 @@ def test_axe_on_login_list_detail_and_form(app, browser_context_args):
     expect(page.get_by_role("combobox", name="Search customers")).to_have_attribute(
         "aria-activedescendant", "quick-search-option-1"
     )
-    violations += _violations(page, "quick search open")
+    violations += blocking_violations(page, "quick search open")
 
     assert not violations, f"axe ({scheme}): serious/critical violations:\n" + "\n".join(violations)
 
@@ -93,12 +72,12 @@ def test_axe_on_the_other_screens(app, browser_context_args):
         ("/accounts/password_change/", "password change"),
     ]:
         app.goto(path)
-        violations += _violations(page, label)
+        violations += blocking_violations(page, label)
     faults.set_faults(status=503)
     try:
         app.goto("/customers/")
         expect(page.get_by_text("not answering right now")).to_be_visible()
-        violations += _violations(page, "upstream failure")
+        violations += blocking_violations(page, "upstream failure")
     finally:
         faults.clear_faults()
 

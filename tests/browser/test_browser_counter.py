@@ -3,22 +3,11 @@ long values and axe in light and dark at 1280 and 768 px."""
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from sandbox.models import SandboxCustomer
 
 ROWS = "#result_list tbody tr"
-_axe = Axe()
-
-
-def _serious(page) -> list[str]:
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}"
-        for v in _axe.run(page).response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
 
 
 def test_mark_as_inactive_through_the_confirmation_page(ui):

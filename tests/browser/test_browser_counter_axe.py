@@ -1,21 +1,10 @@
 """Long values and axe on the list at the counter: light and dark, 1280 and 768 px."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from sandbox.models import SandboxCustomer
-
-_axe = Axe()
-
-
-def _serious(page) -> list[str]:
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}"
-        for v in _axe.run(page).response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
+from tests.browser.axe_checks import blocking_violations
 
 
 @pytest.fixture(params=["light", "dark"])
@@ -43,12 +32,12 @@ def test_long_values_stay_in_view_and_axe_is_clean(ui, width, browser_context_ar
         assert right <= holder + 1, f"a column is out of view: {right} > {holder}"
     expect(page.locator(f'.long-text[title="{long_name}"]').first).to_be_attached()
     page.get_by_label("Select every customer on this page").check()
-    violations = _serious(page)
+    violations = blocking_violations(page)
     page.locator("main").click(position={"x": 5, "y": 5})
     page.keyboard.press("?")
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
-    violations += _serious(page)
+    violations += blocking_violations(page)
     page.keyboard.press("Escape")
     ui.goto("/customers/1/")
-    violations += _serious(page)
+    violations += blocking_violations(page)
     assert not violations, violations

@@ -8,30 +8,17 @@ page, the 403 page. Violations of impact "serious" or "critical" fail the test.
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from sandbox.models import SandboxCustomer
+from tests.browser.axe_checks import blocking_violations
 from tests.browser.form_helpers import STALE_PHONE, accept_leaving, log_in_as, restore_roles
 from tests.role_users import make_user
-
-BLOCKING = {"serious", "critical"}
-_axe = Axe()
 
 
 @pytest.fixture(params=["light", "dark"])
 def browser_context_args(browser_context_args, request):
     return {**browser_context_args, "color_scheme": request.param}
-
-
-def violations_on(page, label: str) -> list[str]:
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
-    found = []
-    for violation in _axe.run(page).response["violations"]:
-        if violation.get("impact") in BLOCKING:
-            targets = "; ".join(" ".join(map(str, n["target"])) for n in violation["nodes"][:5])
-            found.append(f"[{label}] {violation['impact']} {violation['id']}: {targets}")
-    return found
 
 
 def test_axe_on_the_form_states(ui, browser_context_args):
@@ -48,11 +35,11 @@ def test_axe_on_the_form_states(ui, browser_context_args):
     page.reload()
     assert asked == ["beforeunload"]
     expect(page.locator("#draft-notice")).to_be_visible()
-    found += violations_on(page, "edit form, stale warning, restored draft")
+    found += blocking_violations(page, "edit form, stale warning, restored draft")
 
     page.get_by_role("link", name="Customers", exact=True).first.click()
     expect(page.get_by_role("dialog", name="Leave this form?")).to_be_visible()
-    found += violations_on(page, "leave dialog")
+    found += blocking_violations(page, "leave dialog")
     page.get_by_role("button", name="Stay on the form").click()
     page.get_by_role("button", name="Discard draft").click()
 
@@ -65,7 +52,7 @@ def test_axe_on_the_form_states(ui, browser_context_args):
     page.get_by_label("Customer name").fill(holder.name)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#errors-customer_no")).to_contain_text("is already taken by")
-    found += violations_on(page, "create form, held TIN and taken number")
+    found += blocking_violations(page, "create form, held TIN and taken number")
 
     assert not found, f"axe ({scheme}):\n" + "\n".join(found)
 
@@ -82,7 +69,7 @@ def test_axe_on_deleted_and_refused_pages(ui, browser_context_args, django_user_
     ui.goto("/customers/3/")
     expect(page.get_by_role("heading", name="Customer deleted", level=1)).to_be_visible()
     expect(page.locator(".deleted-customer")).to_contain_text("was deleted by root")
-    found += violations_on(page, "deleted customer")
+    found += blocking_violations(page, "deleted customer")
 
     restore_roles()
     page.context.clear_cookies()
@@ -91,6 +78,6 @@ def test_axe_on_deleted_and_refused_pages(ui, browser_context_args, django_user_
     expect(page.locator("#content")).to_contain_text(
         "You don't have permission to delete customers."
     )
-    found += violations_on(page, "403")
+    found += blocking_violations(page, "403")
 
     assert not found, f"axe ({scheme}):\n" + "\n".join(found)

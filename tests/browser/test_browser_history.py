@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_browser_accessibility import _violations
+from tests.browser.axe_checks import blocking_violations
 
 HISTORY_ROWS = "#history table.transactions tbody tr"
 
@@ -185,16 +185,16 @@ def test_axe_on_the_history_chart_and_statement(ui, scheme):
     expect(page.locator(".history-totals")).to_be_visible()
     page.locator("#sales-chart").scroll_into_view_if_needed()
     expect(page.locator("#sales-chart figure.report-chart")).to_be_visible()
-    violations += _violations(page, "detail with history filters and chart")
+    violations += blocking_violations(page, "detail with history filters and chart")
 
     ui.goto("/customers/1/transactions/?from_date=2026-05-01&to_date=2026-01-31")
     expect(page.locator("#to-date-errors")).to_be_visible()
-    violations += _violations(page, "history with reversed dates")
+    violations += blocking_violations(page, "history with reversed dates")
 
     ui.goto("/customers/1/statement/")
-    violations += _violations(page, "statement of the whole history")
+    violations += blocking_violations(page, "statement of the whole history")
 
     ui.goto("/customers/1/chart/")
-    violations += _violations(page, "chart page")
+    violations += blocking_violations(page, "chart page")
 
     assert not violations, f"axe ({scheme}): serious/critical violations:\n" + "\n".join(violations)

@@ -5,11 +5,11 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.axe_checks import blocking_violations
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-_axe = Axe()
 
 
 SCHEMES = pytest.mark.parametrize("browser_context_args", ["light", "dark"], indirect=True)
@@ -23,14 +23,6 @@ def browser_context_args(browser_context_args, request):
         "color_scheme": getattr(request, "param", "light"),
         "viewport": {"width": 1280, "height": 900},
     }
-
-
-def _serious_violations(page) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}"
-        for v in _axe.run(page).response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
 
 
 @SCHEMES
@@ -62,7 +54,7 @@ def test_report_chart(ui, browser_context_args):
     expect(table).to_be_visible()
     expect(table.locator("tbody tr")).to_have_count(12)
     section.screenshot(path=SCREENSHOTS / f"report-chart-table-{scheme}.png")
-    assert _serious_violations(page) == []
+    assert blocking_violations(page) == []
 
 
 @SCHEMES
@@ -74,7 +66,7 @@ def test_report_statement_print_preview(ui, browser_context_args):
     page.wait_for_url(re.compile(r"/customers/1/statement/$"))
     expect(page.get_by_role("heading", name="Customer statement")).to_be_visible()
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
-    assert _serious_violations(page) == []
+    assert blocking_violations(page) == []
     page.screenshot(path=SCREENSHOTS / f"report-statement-screen-{scheme}.png", full_page=True)
 
     page.emulate_media(media="print")
