@@ -74,7 +74,13 @@ def branch_name_of(user, customer) -> str:
 
 
 def may_see_branch(user, branch_id: str) -> bool:
-    allowed = allowed_branches(user)
+    return in_branches(allowed_branches(user), branch_id)
+
+
+def in_branches(allowed: list[str] | None, branch_id: str) -> bool:
+    """Is `branch_id` among `allowed` (as allowed_branches gives them; None: every branch)?
+
+    For checks in a loop: read allowed_branches once, then ask this for each row."""
     return allowed is None or branch_id in allowed
 
 

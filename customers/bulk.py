@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from . import audit, services, writes
-from .access import CHANGE, EXPORT, may_see_branch
+from .access import CHANGE, EXPORT, allowed_branches, in_branches
 from .models import AuditEntry
 from .upstream.errors import UpstreamError
 
@@ -94,9 +94,10 @@ def read_customers(user, ids: list[int]) -> list:
             return Outcome(customer_id, FAILED, reason=exc.message)
 
     found = _fan_out([lambda cid=cid: read(cid) for cid in ids[:MAX_CUSTOMERS]])
+    allowed = allowed_branches(user)
     return [
         item
-        if isinstance(item, Outcome) or may_see_branch(user, item.branch_id)
+        if isinstance(item, Outcome) or in_branches(allowed, item.branch_id)
         else Outcome(item.id, REFUSED)
         for item in found
     ]

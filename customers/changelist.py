@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import columns, services
-from .access import branch_registry
+from .access import branch_registry, in_branches
 from .forms import PER_PAGE_CHOICES, STATUS_CHOICES, parse_page_number
 from .people_search import SEARCH_MAX, normalise_phone_search
 from .upstream.types import CustomerSummary, Page, PageMeta
@@ -168,7 +168,7 @@ def _branch(raw: str | None, allowed: list[str] | None, notices: list[str]) -> s
     if not BRANCH_ID.fullmatch(code):
         notices.append("That branch ID is not valid (letters, digits, - and _; up to 20).")
         return ""
-    if allowed is None or code in allowed:
+    if in_branches(allowed, code):
         return code
     if allowed:
         own = ", ".join(allowed)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
-from .access import may_see_branch
+from .access import allowed_branches, in_branches
 
 SHOWN = 8  # offered in the quick search, latest first
 KEPT = 20  # kept, so that filtering by branch still leaves SHOWN
@@ -37,5 +37,6 @@ def record(user, customer) -> None:
 
 def viewed_by(user) -> list[dict]:
     """The last customers `user` opened, latest first, only of branches they may see."""
+    allowed = allowed_branches(user)
     entries = cache.get(_key(user), [])
-    return [e for e in entries if may_see_branch(user, e.get("branch_id", ""))][:SHOWN]
+    return [e for e in entries if in_branches(allowed, e.get("branch_id", ""))][:SHOWN]

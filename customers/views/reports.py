@@ -27,6 +27,7 @@ from ..access import (
     branch_options,
     branch_registry,
     ensure_visible,
+    in_branches,
     may_see_branch,
     requires,
 )
@@ -130,7 +131,7 @@ def _customer_rows(page, allowed: list[str] | None, names: dict[str, str]) -> li
     return [
         columns.csv_row(c, ctx)
         for c in page.items
-        if allowed is None or c.branch_id in allowed  # even if the upstream ignored the filter
+        if in_branches(allowed, c.branch_id)  # even if the upstream ignored the filter
     ]
 
 
