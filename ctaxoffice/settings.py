@@ -93,7 +93,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("CTAX_DB_POOL_MIN", default=2),
-        "max_size": env.int("CTAX_DB_POOL_MAX", default=20),
+        "max_size": env.int("CTAX_DB_POOL_MAX", default=8),
         "timeout": env.float("CTAX_DB_POOL_TIMEOUT", default=10.0),
     }
 else:

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.db import connection
 from django.dispatch import receiver
 
 from .upstream.client import CustomersClient
@@ -101,8 +102,22 @@ def get_client() -> CustomersClient:
                     api_key=settings.CTAX_API_KEY,
                     timeout=settings.CTAX_API_TIMEOUT,
                     proxy=settings.CTAX_API_PROXY or None,
+                    before_call=release_pooled_connection,
                 )
     return _client
+
+
+def release_pooled_connection() -> None:
+    """Give this thread's PostgreSQL connection back to the pool while the upstream answers.
+
+    A request waits on the upstream for most of its life (a second, on a slow link);
+    holding a database connection all that time would make PostgreSQL's connection
+    limit the limit of concurrent pages. The next query takes one from the pool again.
+    Not inside a transaction, and not without a pool (a SQLite file stays open).
+    """
+    if connection.in_atomic_block or not connection.settings_dict["OPTIONS"].get("pool"):
+        return
+    connection.close()
 
 
 def reset_client() -> None:

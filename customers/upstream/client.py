@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -65,8 +66,12 @@ class CustomersClient:
         timeout: float,
         session: requests.Session | None = None,
         proxy: str | None = None,
+        before_call: Callable[[], None] | None = None,
     ):
+        """`before_call` runs before each call goes out (e.g. to let go of what the
+        caller need not hold while the upstream answers)."""
         self.base_url = base_url.rstrip("/")
+        self.before_call = before_call
         self.timeout = float(timeout)
         self._auth_header = {"Authorization": f"Bearer {api_key}"}
         self._api_key = api_key
@@ -153,6 +158,8 @@ class CustomersClient:
         self, method: str, path: str, *, params: dict | None = None, json_body: dict | None = None
     ) -> dict:
         params = {k: v for k, v in (params or {}).items() if v is not None}
+        if self.before_call is not None:
+            self.before_call()
         started = time.monotonic()
         response, outcome = None, "error"
         try:

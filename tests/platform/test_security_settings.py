@@ -107,5 +107,5 @@ def test_a_shared_cache_url_gives_djangos_redis_backend_and_cached_sessions():
 def test_postgresql_uses_djangos_connection_pool():
     names = "DATABASES"
     (databases,) = setting_values(names, **PRODUCTION, DATABASE_URL="postgres:///ctaxoffice")
-    assert "'pool': {'min_size': 2, 'max_size': 20" in databases
+    assert "'pool': {'min_size': 2, 'max_size': 8" in databases
     assert "'CONN_MAX_AGE': 0" in databases

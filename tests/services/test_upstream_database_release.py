@@ -1,0 +1,68 @@
+"""While the upstream answers, a request holds no PostgreSQL connection from the pool."""
+
+from __future__ import annotations
+
+import pytest
+
+from customers import services
+from customers.services import CustomersClient
+
+BASE = "https://api.test/api/v1"
+
+
+def test_the_hook_runs_before_every_call_goes_out(mocked):
+    order = []
+    client = CustomersClient(
+        base_url=BASE, api_key="k", timeout=2, before_call=lambda: order.append("released")
+    )
+
+    def answer(request):
+        order.append("sent")
+        return 200, {}, '{"status": "success", "data": [], "meta": {"total": 0}}'
+
+    mocked.add_callback("GET", f"{BASE}/customers", callback=answer)
+
+    client.list_customers()
+    client.list_customers()
+
+    assert order == ["released", "sent", "released", "sent"]
+
+
+def test_the_process_client_gives_the_connection_back_before_each_call(settings):
+    assert services.get_client().before_call is services.release_pooled_connection
+
+
+class FakeConnection:
+    def __init__(self, *, pool: bool, in_atomic_block: bool):
+        self.settings_dict = {"OPTIONS": {"pool": {"max_size": 8}} if pool else {}}
+        self.in_atomic_block = in_atomic_block
+        self.closed = 0
+
+    def close(self):
+        self.closed += 1
+
+
+@pytest.mark.parametrize(
+    ("pool", "in_atomic_block", "closed"),
+    [
+        (True, False, 1),  # PostgreSQL's pool, no transaction: back to the pool
+        (True, True, 0),  # inside a transaction: kept, or the transaction would break
+        (False, False, 0),  # no pool (SQLite): the file stays open, nothing to give back
+    ],
+)
+def test_a_pooled_connection_goes_back_only_outside_a_transaction(
+    monkeypatch, pool, in_atomic_block, closed
+):
+    fake = FakeConnection(pool=pool, in_atomic_block=in_atomic_block)
+    monkeypatch.setattr(services, "connection", fake)
+
+    services.release_pooled_connection()
+
+    assert fake.closed == closed
+
+
+def test_a_query_after_the_release_takes_a_connection_again(db, django_user_model):
+    """The release is only ever a close(): Django reconnects on the next query."""
+    django_user_model.objects.create_user("counter", password="x")
+    services.release_pooled_connection()
+    assert django_user_model.objects.filter(username="counter").exists()
