@@ -168,8 +168,21 @@ class Server:
 class Stack:
     """A temporary database, the sandbox server and the app server, all on loopback."""
 
-    def __init__(self, *, refapp: bool = False, keep: bool = False, upstream_keepalive: int = 75):
+    def __init__(
+        self,
+        *,
+        refapp: bool = False,
+        keep: bool = False,
+        upstream_keepalive: int = 75,
+        postgres: bool = False,
+    ):
+        """`postgres=True`: a fresh PostgreSQL database (dropped at close) instead of a
+        SQLite file; the local server must let this user create databases. A CACHE_URL in
+        the environment (Redis) is passed on, with a key prefix of this run's own."""
         self.tmp = Path(tempfile.mkdtemp(prefix="ctax-bench-"))
+        self.database = f"ctax_bench_{secrets.token_hex(4)}" if postgres else None
+        if self.database:
+            subprocess.run(["createdb", self.database], check=True)
         self.keep = keep
         self.upstream_keepalive = upstream_keepalive
         self.password = secrets.token_urlsafe(18)
@@ -179,6 +192,7 @@ class Stack:
         self.app: Server | None = None
         self.apps: list[Server] = []  # every app instance; `app` is the first
         self.sandbox: Server | None = None
+        self.far_upstream: Server | None = None
 
     def _environment(self, refapp: bool) -> dict[str, str]:
         inherited = {
@@ -193,7 +207,12 @@ class Stack:
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_HTTPS": "0",
             "DJANGO_ALLOWED_HOSTS": HOST,
-            "DATABASE_URL": f"sqlite:///{self.tmp / 'bench.sqlite3'}",
+            "DATABASE_URL": (
+                f"postgres:///{self.database}"
+                if self.database
+                else f"sqlite:///{self.tmp / 'bench.sqlite3'}"
+            ),
+            "CTAX_CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
             "CTAX_SANDBOX_ENABLED": "1",
             "CTAX_SANDBOX_API_KEY": self.api_key,
             "CTAX_API_KEY": self.api_key,
@@ -310,6 +329,39 @@ class Stack:
         )
         return self.sandbox
 
+    def start_far_upstream(self, *, delay: float) -> Server:
+        """bench/far_upstream.py between the app and the sandbox; apps started after this
+        call it instead of the sandbox (start the sandbox first)."""
+        port = free_port()
+        log = self.tmp / "far-upstream.log"
+        command = [
+            sys.executable, "-m", "bench.far_upstream", "--port", str(port),
+            "--target", self.sandbox.url, "--delay", str(delay),
+        ]  # fmt: skip
+        with open(log, "ab") as out:
+            proc = subprocess.Popen(
+                command, cwd=BASE_DIR, env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
+        self.far_upstream = Server("far-upstream", port, proc, log, log)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                requests.get(self.far_upstream_stats_url, timeout=5).raise_for_status()
+                break
+            except requests.RequestException:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"far upstream died:\n{log.read_text()}") from None
+                time.sleep(0.2)
+        self.env["CTAX_API_BASE_URL"] = f"{self.far_upstream.url}{SANDBOX_API}"
+        return self.far_upstream
+
+    @property
+    def far_upstream_stats_url(self) -> str:
+        return f"{self.far_upstream.url}/__far_upstream/stats"
+
+    def far_upstream_stats(self) -> dict:
+        return requests.get(self.far_upstream_stats_url, timeout=10).json()
+
     def start_app(
         self,
         *,
@@ -356,9 +408,11 @@ class Stack:
         return self.start_app(access_log=access_log)
 
     def close(self) -> None:
-        for server in (*self.apps[1:], self.app, self.sandbox):
+        for server in (*self.apps[1:], self.app, self.far_upstream, self.sandbox):
             if server is not None:
                 server.stop()
+        if self.database:
+            subprocess.run(["dropdb", "--if-exists", self.database], check=False)
         if self.keep:
             print(f"(kept {self.tmp})")
         else:

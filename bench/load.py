@@ -177,13 +177,22 @@ def report_phase(stack: Stack, phase: Phase, logs: dict) -> dict:
         f"UNEXPECTED {outcomes['unexpected']:,}; other non-200 {outcomes['other']:,}"
         + (f"   by status {dict(sorted(statuses.items()))} (0 = no answer)" if statuses else "")
     )
-    upstream = [a for a in stack.sandbox.accesses(logs["sandbox"]) if a.from_app]
-    injected = sum(a.status >= 500 for a in upstream)
     pages = max(outcomes["ok"] + outcomes["expected"], 1)
-    print(
-        f"  upstream: {len(upstream):,} calls from the app ({len(upstream) / pages:.2f} per "
-        f"answered page), {injected:,} of them answered >= 500 by the sandbox"
-    )
+    if logs["far"] is not None:
+        now = stack.far_upstream_stats()
+        calls, relayed = (now[k] - logs["far"][k] for k in ("calls", "relayed"))
+        print(
+            f"  upstream: {calls:,} calls from the app ({calls / pages:.2f} per answered "
+            f"page), {relayed:,} of them relayed to the sandbox (the rest remembered), "
+            f"{now['connections'] - logs['far']['connections']:,} new connections"
+        )
+    else:
+        upstream = [a for a in stack.sandbox.accesses(logs["sandbox"]) if a.from_app]
+        injected = sum(a.status >= 500 for a in upstream)
+        print(
+            f"  upstream: {len(upstream):,} calls from the app ({len(upstream) / pages:.2f} "
+            f"per answered page), {injected:,} of them answered >= 500 by the sandbox"
+        )
     for s in [s for s in samples if s.error][:5]:
         print(f"    no answer {s.at - phase.started:5.1f} s into the phase: {s.error}")
     app_errors = "".join(
@@ -215,6 +224,7 @@ def exception_lines(log: str) -> Counter:
 def log_marks(stack: Stack) -> dict:
     return {
         "sandbox": stack.sandbox.log_offset(),
+        "far": stack.far_upstream_stats() if stack.far_upstream else None,
         "app_errors": {
             app.name: len(app.error_log.read_text(errors="replace")) for app in stack.apps
         },
@@ -231,6 +241,26 @@ def logins(stack: Stack, users: int) -> list[requests.Session]:
         sessions = list(pool.map(lambda _: stack.login(), range(users)))
     print(f"  {users} users logged in, {time.monotonic() - started:.1f} s")
     return sessions
+
+
+def warm_up(sessions: list[requests.Session], work: Workload) -> None:
+    """Every page of the workload once through the app, so that the far upstream has
+    every answer before the measured phase (a relayed call costs the sandbox's CPU)."""
+    started = time.monotonic()
+    base = work.bases[0]
+    urls = [(f"{base}/customers/?page={n}", {}) for n in range(1, work.last_page + 1)]
+    urls += [(f"{base}/customers/search/?q={term}", HTMX) for term in SEARCH_TERMS]
+    urls += [(f"{base}/customers/{pk}/", {}) for pk in work.ids]
+    turns = [(session, urls[n :: len(sessions)]) for n, session in enumerate(sessions)]
+
+    def walk(turn):  # one session per thread: a session is not shared between threads
+        session, mine = turn
+        for url, headers in mine:
+            fetch(session, "warm-up", url, headers)
+
+    with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
+        list(pool.map(walk, turns))
+    print(f"  warm-up: {len(urls)} pages once each, {time.monotonic() - started:.1f} s")
 
 
 def workload(stack: Stack) -> Workload:
@@ -273,6 +303,19 @@ def parse_args() -> argparse.Namespace:
         help="100 users, 1 s per upstream call, healthy phase only, 64 threads per "
         "instance's worker (32 with 2 instances)",
     )
+    parser.add_argument(
+        "--upstream",
+        choices=("sandbox", "far"),
+        default=None,
+        help="who holds each upstream answer --latency-ms: the sandbox itself, or "
+        "bench/far_upstream.py in front of it (the default with --slow-upstream)",
+    )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="a fresh PostgreSQL database instead of SQLite (with CACHE_URL=redis://… in "
+        "the environment, the shared cache and sessions are on Redis)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--max-seconds", type=int, default=900, help="stop the run after this")
     args = parser.parse_args()
@@ -280,11 +323,14 @@ def parse_args() -> argparse.Namespace:
         args.users, args.seconds = 10, 10
     if args.slow_upstream:
         args.users, args.latency_ms, args.healthy_only = 100, 1000, True
-        args.app_threads = 64 if args.instances == 1 else 32
+        if args.app_threads == 4:  # not given: 128 threads per instance in all
+            args.app_threads = 128 // args.app_workers
         args.sandbox_threads = 64
         # As behind a load balancer: keep idle connections open longer than the client
         # does, so a connection is never closed by the app just as the client reuses it.
         args.app_keepalive = args.app_keepalive or 75
+        args.upstream = args.upstream or "far"
+    args.upstream = args.upstream or "sandbox"
     return args
 
 
@@ -292,6 +338,9 @@ def run(stack: Stack, args: argparse.Namespace) -> dict[str, Counter]:
     print_header("set-up")
     stack.prepare(customers=CUSTOMERS)
     stack.start_sandbox(threads=args.sandbox_threads)
+    far = args.upstream == "far"
+    if far:
+        stack.start_far_upstream(delay=args.latency_ms / 1000)
     stack.start_app(
         workers=args.app_workers, threads=args.app_threads, keepalive=args.app_keepalive
     )
@@ -306,13 +355,21 @@ def run(stack: Stack, args: argparse.Namespace) -> dict[str, Counter]:
         f"  {args.instances} app instance(s) x {args.app_workers} workers x "
         f"{args.app_threads} threads, keep-alive {args.app_keepalive or 2} s; "
         f"sandbox 2 workers x {args.sandbox_threads} threads"
+        + (f", behind bench/far_upstream.py ({args.latency_ms} ms per answer)" if far else "")
+    )
+    print(
+        f"  database: {'PostgreSQL' if stack.database else 'SQLite'}; shared cache and "
+        f"sessions: {'Redis (CACHE_URL)' if stack.env.get('CACHE_URL') else 'the database'}"
     )
     work = workload(stack)
     sessions = logins(stack, args.users)
+    if far:
+        warm_up(sessions, work)
+    sandbox_latency = 0 if far else args.latency_ms  # far: the relay holds each answer
     phases = {
-        "healthy upstream": {"latency_ms": args.latency_ms},
+        "healthy upstream": {"latency_ms": sandbox_latency},
         f"upstream answering {args.fault_status} to {args.fault_fraction:.0%} of calls": {
-            "latency_ms": args.latency_ms,
+            "latency_ms": sandbox_latency,
             "status": args.fault_status,
             "fraction": args.fault_fraction,
         },
@@ -337,7 +394,7 @@ def main() -> int:
     print_header("machine")
     for line in machine_lines():
         print("  " + line)
-    stack = Stack(keep=args.keep)
+    stack = Stack(keep=args.keep, postgres=args.postgres)
     try:
         results = run(stack, args)
     finally:
