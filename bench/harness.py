@@ -344,13 +344,13 @@ class Stack:
             )
         self.far_upstream = Server("far-upstream", port, proc, log, log)
         deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
+        while True:
             try:
                 requests.get(self.far_upstream_stats_url, timeout=5).raise_for_status()
                 break
             except requests.RequestException:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"far upstream died:\n{log.read_text()}") from None
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"far upstream not ready:\n{log.read_text()}") from None
                 time.sleep(0.2)
         self.env["CTAX_API_BASE_URL"] = f"{self.far_upstream.url}{SANDBOX_API}"
         return self.far_upstream
