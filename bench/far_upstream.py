@@ -14,13 +14,15 @@ answers the sandbox gives, one second late, at the cost of a thread sleeping.
 
 (the app's CTAX_API_BASE_URL is then http://127.0.0.1:8765/sandbox/api/v1)
 
-GET /__far_upstream/stats gives {"calls", "relayed", "connections"} as JSON.
+With --nice 10 it takes only the CPU that the app leaves, as a server on another
+machine would. GET /__far_upstream/stats gives {"calls", "relayed", "connections"} as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -133,7 +135,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--target", required=True, help="the sandbox server, e.g. http://h:p")
     parser.add_argument("--delay", type=float, default=1.0, help="seconds per answer")
+    parser.add_argument(
+        "--nice", type=int, default=0, help="lower this process's CPU priority (os.nice)"
+    )
     args = parser.parse_args()
+    os.nice(args.nice)
     serve(args.port, args.target, args.delay)
 
 

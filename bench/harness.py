@@ -127,7 +127,8 @@ class Server:
     port: int
     proc: subprocess.Popen
     access_log: Path
-    error_log: Path
+    error_log: Path  # gunicorn's own
+    output_log: Path  # the process's stdout and stderr: the app's own log lines
 
     @property
     def url(self) -> str:
@@ -292,11 +293,12 @@ class Stack:
             command += ["--access-logformat", ACCESS_FORMAT]
         if keepalive is not None:
             command += ["--keep-alive", str(keepalive)]
-        with open(self.tmp / f"{name}-stdout.log", "ab") as out:
+        output_log = self.tmp / f"{name}-stdout.log"
+        with open(output_log, "ab") as out:
             proc = subprocess.Popen(
                 command, cwd=BASE_DIR, env=self.env, stdout=out, stderr=subprocess.STDOUT
             )
-        server = Server(name, port, proc, access_log_path, error_log)
+        server = Server(name, port, proc, access_log_path, error_log, output_log)
         try:
             self._wait_ready(server, workers)
         except BaseException:  # not yet known to close(): stop it here
@@ -329,20 +331,21 @@ class Stack:
         )
         return self.sandbox
 
-    def start_far_upstream(self, *, delay: float) -> Server:
+    def start_far_upstream(self, *, delay: float, nice: int = 0) -> Server:
         """bench/far_upstream.py between the app and the sandbox; apps started after this
-        call it instead of the sandbox (start the sandbox first)."""
+        call it instead of the sandbox (start the sandbox first). `nice`: its CPU priority
+        lowered by that much, so that it takes only the CPU the app leaves."""
         port = free_port()
         log = self.tmp / "far-upstream.log"
         command = [
             sys.executable, "-m", "bench.far_upstream", "--port", str(port),
-            "--target", self.sandbox.url, "--delay", str(delay),
+            "--target", self.sandbox.url, "--delay", str(delay), "--nice", str(nice),
         ]  # fmt: skip
         with open(log, "ab") as out:
             proc = subprocess.Popen(
                 command, cwd=BASE_DIR, env=self.env, stdout=out, stderr=subprocess.STDOUT
             )
-        self.far_upstream = Server("far-upstream", port, proc, log, log)
+        self.far_upstream = Server("far-upstream", port, proc, log, log, log)
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             try:

@@ -20,9 +20,10 @@ Slow upstream (issue 15): 100 users, every upstream call taking 1 s, each instan
 served as gunicorn.conf.py serves production (4 workers x 64 threads), one or two
 instances (each request goes to a random instance, as behind a load balancer without
 stickiness); one healthy phase after a warm-up; /healthz is probed every 0.5 s on each
-instance throughout. The 1 s is held by bench/far_upstream.py, in front of the sandbox,
-so that the upstream's own work is not done on the CPU measured (`--upstream sandbox`
-has the sandbox hold it instead). Targets: p95 <= 2.5 s, 0 unexpected, /healthz < 100 ms.
+instance throughout, from a process of its own (bench/probe.py), as a load balancer
+would. The 1 s is held by bench/far_upstream.py, in front of the sandbox, so that the
+upstream's own work is not done on the CPU measured (`--upstream sandbox` has the
+sandbox hold it instead). Targets: p95 <= 2.5 s, 0 unexpected, /healthz < 100 ms.
 
     .venv/bin/python bench/load.py --slow-upstream --instances 1
     CACHE_URL=redis://127.0.0.1:6379/1 .venv/bin/python bench/load.py --slow-upstream \
@@ -32,7 +33,10 @@ has the sandbox hold it instead). Targets: p95 <= 2.5 s, 0 unexpected, /healthz 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
+import subprocess
 import sys
 import threading
 import time
@@ -46,7 +50,7 @@ if __package__ in (None, ""):  # run as a script: make `bench.harness` importabl
 
 import requests
 
-from bench.harness import Stack, install_deadline, machine_lines, percentile, print_header
+from bench.harness import BASE_DIR, Stack, install_deadline, machine_lines, percentile, print_header
 
 CUSTOMERS = 300
 SEARCH_TERMS = ["ka", "wa", "ot", "mu", "ch", "ki", "om", "ng", "ltd", "07", "P0", "ent"]
@@ -112,12 +116,29 @@ def user(session, work: Workload, deadline: float, think_ms: int, seed: int, out
             time.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
 
 
-def probe_health(bases: list[str], deadline: float, out: list) -> None:
-    """/healthz on every instance every 0.5 s (its own connections), until the deadline."""
-    while time.monotonic() < deadline:
-        for base in bases:
-            out.append(fetch(requests, "healthz", f"{base}/healthz", {}))
-        time.sleep(0.5)
+def start_probes(bases: list[str], out: Path) -> subprocess.Popen:
+    """/healthz on every instance every 0.5 s until stopped, as a load balancer would: from
+    a process of its own (bench/probe.py), at the priority this script started with."""
+    command = [sys.executable, "-m", "bench.probe", *(f"{base}/healthz" for base in bases)]
+    with out.open("w") as sink:
+        return subprocess.Popen(command, cwd=BASE_DIR, stdout=sink)
+
+
+def probe_samples(out: Path, started: float, ended: float) -> list[Sample]:
+    """The probes (from start_probes) that started between two time.monotonic() marks."""
+    found = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
+    return [
+        Sample(
+            "healthz",
+            p["status"],
+            p["seconds"],
+            "ok" if p["status"] == 200 else "unexpected",
+            p["error"],
+            p["at"],
+        )
+        for p in found
+        if started <= p["at"] < ended
+    ]
 
 
 @dataclass
@@ -128,23 +149,21 @@ class Phase:
     health: list[Sample]
 
 
-def run_phase(sessions: list, work: Workload, seconds: int, think_ms: int) -> Phase:
+def run_phase(sessions: list, work: Workload, seconds: int, think_ms: int, probes: Path) -> Phase:
     samples: list[Sample] = []
-    health: list[Sample] = []
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(target=user, args=(s, work, deadline, think_ms, n, samples), daemon=True)
         for n, s in enumerate(sessions)
     ]
-    threads.append(
-        threading.Thread(target=probe_health, args=(work.bases, deadline, health), daemon=True)
-    )
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
-    return Phase(samples, started, time.monotonic() - started, health)
+    ended = time.monotonic()
+    time.sleep(0.6)  # the last probe of the phase written
+    return Phase(samples, started, ended - started, probe_samples(probes, started, ended))
 
 
 # --- reporting -------------------------------------------------------------------------
@@ -172,6 +191,11 @@ def report_phase(stack: Stack, phase: Phase, logs: dict) -> dict:
     slow_probes = sum(s.seconds >= 0.1 or s.status != 200 for s in phase.health)
     print(f"  /healthz: {slow_probes} of {len(phase.health)} probes took >= 100 ms or failed")
     outcomes["slow_probes"] = slow_probes
+    for probe in [s for s in phase.health if s.seconds >= 0.1 or s.status != 200][:5]:
+        print(
+            f"    {probe.seconds * 1000:6.1f} ms (HTTP {probe.status}) "
+            f"{probe.at - phase.started:5.1f} s into the phase"
+        )
     outcomes["p95_ms"] = (
         round(percentile([s.seconds * 1000 for s in samples], 95)) if samples else 0
     )
@@ -200,11 +224,10 @@ def report_phase(stack: Stack, phase: Phase, logs: dict) -> dict:
     for s in [s for s in samples if s.error][:5]:
         print(f"    no answer {s.at - phase.started:5.1f} s into the phase: {s.error}")
     app_errors = "".join(
-        app.error_log.read_text(errors="replace")[logs["app_errors"].get(app.name, 0) :]
-        for app in stack.apps
+        log.read_text(errors="replace")[logs["app_logs"].get(log, 0) :] for log in app_logs(stack)
     )
     print(
-        f"  app error log: {app_errors.count('Traceback'):,} tracebacks, "
+        f"  app logs: {app_errors.count('Traceback'):,} tracebacks, "
         f"{app_errors.count('WORKER TIMEOUT'):,} worker timeouts, "
         f"{app_errors.count('Booting worker'):,} workers (re)started"
     )
@@ -225,13 +248,18 @@ def exception_lines(log: str) -> Counter:
     return found
 
 
+def app_logs(stack: Stack) -> list[Path]:
+    """gunicorn's error log (worker timeouts, restarts) and the app's own output (the
+    tracebacks Django logs), of every instance."""
+    logs = [log for app in stack.apps for log in (app.error_log, app.output_log)]
+    return [log for log in logs if log.exists()]
+
+
 def log_marks(stack: Stack) -> dict:
     return {
         "sandbox": stack.sandbox.log_offset(),
         "far": stack.far_upstream_stats() if stack.far_upstream else None,
-        "app_errors": {
-            app.name: len(app.error_log.read_text(errors="replace")) for app in stack.apps
-        },
+        "app_logs": {log: len(log.read_text(errors="replace")) for log in app_logs(stack)},
     }
 
 
@@ -322,6 +350,13 @@ def parse_args() -> argparse.Namespace:
         help="a fresh PostgreSQL database instead of SQLite (with CACHE_URL=redis://… in "
         "the environment, the shared cache and sessions are on Redis)",
     )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=10,
+        help="lower the CPU priority of the simulated users and of the far upstream by "
+        "this much (they stand in for other machines); the app and the probes keep theirs",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--max-seconds", type=int, default=900, help="stop the run after this")
     args = parser.parse_args()
@@ -348,7 +383,7 @@ def run(stack: Stack, args: argparse.Namespace) -> dict[str, Counter]:
     stack.start_sandbox(threads=args.sandbox_threads)
     far = args.upstream == "far"
     if far:
-        stack.start_far_upstream(delay=args.latency_ms / 1000)
+        stack.start_far_upstream(delay=args.latency_ms / 1000, nice=args.nice)
     stack.start_app(
         workers=args.app_workers, threads=args.app_threads, keepalive=args.app_keepalive
     )
@@ -370,6 +405,22 @@ def run(stack: Stack, args: argparse.Namespace) -> dict[str, Counter]:
         f"sessions: {'Redis (CACHE_URL)' if stack.env.get('CACHE_URL') else 'the database'}"
     )
     work = workload(stack)
+    probes_out = stack.tmp / "probes.jsonl"
+    probes = start_probes(work.bases, probes_out)
+    try:
+        return run_phases(stack, args, work, probes_out)
+    finally:
+        probes.terminate()
+        probes.wait(timeout=10)
+
+
+def run_phases(
+    stack: Stack, args: argparse.Namespace, work: Workload, probes: Path
+) -> dict[str, Counter]:
+    # The simulated users stand in for other machines: from here on this process (and
+    # each thread it starts) yields the CPU to the app and the probes, which keep theirs.
+    os.nice(args.nice)
+    far = stack.far_upstream is not None
     sessions = logins(stack, args.users)
     if far:
         warm_up(sessions, work)
@@ -389,7 +440,7 @@ def run(stack: Stack, args: argparse.Namespace) -> dict[str, Counter]:
         print_header(f"{title}: {args.users} users, {args.seconds} s, think {args.think_ms} ms")
         print("  " + stack.set_faults(**faults))
         marks = log_marks(stack)
-        phase = run_phase(sessions, work, args.seconds, args.think_ms)
+        phase = run_phase(sessions, work, args.seconds, args.think_ms, probes)
         time.sleep(0.3)  # the servers' last access-log lines
         results[title] = report_phase(stack, phase, marks)
     stack.set_faults()
