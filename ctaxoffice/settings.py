@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "customers.views.health.HealthProbeMiddleware",  # first: /healthz answers at once
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ctaxoffice.middleware.PrivatePagesNotStoredMiddleware",

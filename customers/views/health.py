@@ -1,7 +1,11 @@
-"""Probes for load balancers: /healthz (the app is up), /readyz (the upstream answers).
+"""Probes for load balancers: /healthz (the process answers), /readyz (it can serve).
 
-/readyz needs no login: its answer comes from the shared cache (see `readiness`), so a
-flood of probes makes a handful of upstream calls.
+/healthz is answered by `HealthProbeMiddleware` before any other middleware: no session,
+no database, no host or HTTPS check, so that a probe stays fast when every thread is
+busy and the database's connections are all in use, and an instance is never restarted
+because a shared service is slow. /readyz needs no login and checks what serving
+needs: the database, then the upstream, whose answer comes from the shared cache (see
+`readiness`), so a flood of probes makes a handful of upstream calls.
 """
 
 from django.contrib.auth.decorators import login_not_required
@@ -12,12 +16,13 @@ from django.views.decorators.http import require_GET
 from ..models import Branch
 from ..readiness import readiness
 
+HEALTHZ_PATH = "healthz"  # the URL (ctaxoffice/urls.py) and the middleware's test
+
 
 @require_GET
 @never_cache
 @login_not_required
 def healthz(request):
-    Branch.objects.exists()  # the database answers (an error here is the 500 a probe wants)
     return JsonResponse({"status": "ok"})
 
 
@@ -25,8 +30,23 @@ def healthz(request):
 @never_cache
 @login_not_required
 def readyz(request):
+    Branch.objects.exists()  # the database answers (an error here is the 500 a probe wants)
     ready, reason = readiness()
     return JsonResponse(
         {"status": "ready" if ready else "unavailable", "upstream": reason},
         status=200 if ready else 503,
     )
+
+
+class HealthProbeMiddleware:
+    """Answers /healthz at once; first in MIDDLEWARE. A load balancer probes each
+    instance by its address, often over plain HTTP: ALLOWED_HOSTS and the HTTPS
+    redirect would refuse it, and the probe's answer holds nothing from the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == f"/{HEALTHZ_PATH}":
+            return healthz(request)
+        return self.get_response(request)

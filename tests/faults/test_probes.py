@@ -28,6 +28,29 @@ def test_healthz_needs_no_login_and_no_upstream(client):
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
+def test_healthz_reads_no_session_and_no_database(client, django_assert_num_queries):
+    client.cookies["sessionid"] = "a-session-that-would-be-read"
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_a_load_balancer_probing_by_address_over_plain_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["office.example.com"]
+    probe = client.get("/healthz", HTTP_HOST="10.0.3.7:8000")
+    assert probe.status_code == 200 and probe.json() == {"status": "ok"}
+    # Everything else still gets the redirect (and the host check).
+    redirected = client.get("/accounts/login/", HTTP_HOST="office.example.com")
+    assert redirected.status_code == 301
+    assert redirected["Location"].startswith("https://office.example.com/")
+
+
+def test_healthz_is_for_get_only(client):
+    assert client.post("/healthz").status_code == 405
+
+
 @responses.activate
 def test_readyz_is_ready_when_the_upstream_answers_with_our_key(client):
     responses.get(f"{BASE}/customers", json=LIST)

@@ -76,11 +76,11 @@ def test_an_unhandled_exception_is_logged_with_its_traceback(client, monkeypatch
     previous = handler.setStream(stream)
     try:
         client.raise_request_exception = False
-        assert client.get("/healthz").status_code == 500
+        assert client.get("/readyz").status_code == 500
     finally:
         handler.setStream(previous)
     logged = stream.getvalue()
-    assert "ERROR django.request Internal Server Error: /healthz" in logged
+    assert "ERROR django.request Internal Server Error: /readyz" in logged
     assert "Traceback (most recent call last)" in logged and "database exploded" in logged
 
 
