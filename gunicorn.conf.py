@@ -12,6 +12,7 @@ connection only while it reads or writes (it gives it back before each upstream 
 so CTAX_DB_POOL_MAX (8) per worker is enough.
 """
 
+import gc
 import os
 
 wsgi_app = "ctaxoffice.wsgi"
@@ -22,3 +23,10 @@ threads = int(os.environ.get("CTAX_THREADS", "64"))
 # Longer than a load balancer's idle timeout (60 s on most), so that the app never
 # closes a kept-alive connection just as the balancer sends the next request on it.
 keepalive = int(os.environ.get("CTAX_KEEPALIVE", "75"))
+
+
+def post_worker_init(worker):
+    """Take what the worker loaded at start (Django, the app, every module) out of the
+    garbage collector's scans: a full collection then walks only what requests left,
+    so it holds the worker's threads for less time."""
+    gc.freeze()

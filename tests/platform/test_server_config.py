@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import runpy
 from pathlib import Path
+
+from gunicorn.config import Config
 
 CONFIG = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 KEYS = ("wsgi_app", "bind", "worker_class", "workers", "threads", "keepalive")
@@ -39,3 +42,14 @@ def test_each_value_comes_from_the_environment_when_set(monkeypatch):
     )
     assert (config["workers"], config["threads"]) == (3, 16)
     assert (config["bind"], config["keepalive"]) == ("127.0.0.1:9000", 120)
+
+
+def test_each_worker_takes_what_it_loaded_at_start_out_of_the_collectors_scans():
+    hook = runpy.run_path(str(CONFIG))["post_worker_init"]
+    Config().set("post_worker_init", hook)  # gunicorn accepts it as that hook
+    gc.unfreeze()
+    try:
+        hook(worker=None)
+        assert gc.get_freeze_count() > 1000  # this test process's modules, at least
+    finally:
+        gc.unfreeze()
