@@ -43,6 +43,16 @@ def _frozen_clock(request):
 
 
 @pytest.fixture
+def fake_upstream_settings(settings):
+    """The app pointed at tests.fakes.BASE_URL with its key (answered by `responses`)."""
+    from tests.fakes import API_KEY, BASE_URL
+
+    settings.CTAX_API_BASE_URL = BASE_URL
+    settings.CTAX_API_KEY = API_KEY
+    return settings
+
+
+@pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.com", "pw-root-123")
 

@@ -35,6 +35,11 @@ from tests.doc_examples import (
 
 BASE_URL = "https://upstream.test/api/v1"
 API_KEY = "test-key"
+EMPTY_LIST = {  # a list answer with no rows: enough for a probe of the upstream
+    "status": "success",
+    "data": [],
+    "meta": {"total": 0, "per_page": 1, "current_page": 1, "last_page": 1},
+}
 
 
 # --- bodies from the documentation's examples ---------------------------------

@@ -4,21 +4,10 @@ import pytest
 import responses
 from django.contrib.auth.models import Group
 
+from tests.fakes import API_KEY, BASE_URL, EMPTY_LIST
+
 # /readyz keeps its answer in the shared cache (the database cache when CACHE_URL is unset).
-pytestmark = pytest.mark.django_db
-
-BASE = "https://upstream.test/api/v1"
-LIST = {
-    "status": "success",
-    "data": [],
-    "meta": {"total": 0, "per_page": 1, "current_page": 1, "last_page": 1},
-}
-
-
-@pytest.fixture(autouse=True)
-def _upstream(settings):
-    settings.CTAX_API_BASE_URL = BASE
-    settings.CTAX_API_KEY = "k-probe"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_upstream_settings")]
 
 
 def test_healthz_needs_no_login_and_no_upstream(client):
@@ -53,37 +42,37 @@ def test_healthz_is_for_get_only(client):
 
 @responses.activate
 def test_readyz_is_ready_when_the_upstream_answers_with_our_key(client):
-    responses.get(f"{BASE}/customers", json=LIST)
+    responses.get(f"{BASE_URL}/customers", json=EMPTY_LIST)
     response = client.get("/readyz")
     assert response.status_code == 200 and response.json()["status"] == "ready"
-    assert responses.calls[0].request.headers["Authorization"] == "Bearer k-probe"
+    assert responses.calls[0].request.headers["Authorization"] == f"Bearer {API_KEY}"
 
 
 @pytest.mark.parametrize(("status", "reason"), [(401, "Unauthorized"), (503, "Unavailable")])
 @responses.activate
 def test_readyz_says_why_it_is_not_ready(client, status, reason):
-    responses.get(f"{BASE}/customers", json={"status": "error", "message": "x"}, status=status)
+    responses.get(f"{BASE_URL}/customers", json={"status": "error", "message": "x"}, status=status)
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "upstream": reason}
-    assert "k-probe" not in response.content.decode()
+    assert API_KEY not in response.content.decode()
 
 
 @responses.activate
 def test_administrators_see_the_upstream_status(
     admin_client, client, django_user_model, _frozen_clock, settings
 ):
-    responses.get(f"{BASE}/customers", json=LIST)
+    responses.get(f"{BASE_URL}/customers", json=EMPTY_LIST)
     page = admin_client.get("/customers/").content.decode()
     assert "Upstream status: not checked lately" in page  # the page itself asks nothing more
     assert len(responses.calls) == 1
     responses.replace(
-        responses.GET, f"{BASE}/customers", json={"status": "error", "message": "x"}, status=500
+        responses.GET, f"{BASE_URL}/customers", json={"status": "error", "message": "x"}, status=500
     )
     client.get("/readyz")  # a load balancer's probe; its answer is shared by every instance
     page = admin_client.get("/customers/").content.decode()
     assert "failing" in page
-    responses.replace(responses.GET, f"{BASE}/customers", json=LIST)
+    responses.replace(responses.GET, f"{BASE_URL}/customers", json=EMPTY_LIST)
     _frozen_clock.shift(settings.CTAX_READYZ_CACHE_SECONDS + 1)
     client.get("/readyz")
     page = admin_client.get("/customers/").content.decode()

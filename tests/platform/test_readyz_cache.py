@@ -8,26 +8,18 @@ from django.core.cache import cache
 from django.test import Client
 
 from customers import readiness
-
-BASE = "https://upstream.test/api/v1"
-LIST = {
-    "status": "success",
-    "data": [],
-    "meta": {"total": 0, "per_page": 1, "current_page": 1, "last_page": 1},
-}
+from tests.fakes import BASE_URL, EMPTY_LIST
 
 
 @pytest.fixture(autouse=True)
-def _upstream(settings):
-    settings.CTAX_API_BASE_URL = BASE
-    settings.CTAX_API_KEY = "k-probe"
-    settings.CTAX_READYZ_CACHE_SECONDS = 5
+def _upstream(fake_upstream_settings):
+    fake_upstream_settings.CTAX_READYZ_CACHE_SECONDS = 5
 
 
 @pytest.mark.django_db
 @responses.activate
 def test_a_flood_of_probes_makes_one_upstream_call_per_period(client, _frozen_clock):
-    responses.get(f"{BASE}/customers", json=LIST)
+    responses.get(f"{BASE_URL}/customers", json=EMPTY_LIST)
     answers = [client.get("/readyz") for _ in range(50)]
     assert {a.status_code for a in answers} == {200}
     assert len(responses.calls) == 1
@@ -39,12 +31,12 @@ def test_a_flood_of_probes_makes_one_upstream_call_per_period(client, _frozen_cl
 @pytest.mark.django_db
 @responses.activate
 def test_a_failure_is_kept_too_and_then_refreshed(client, _frozen_clock):
-    responses.get(f"{BASE}/customers", json={"status": "error", "message": "x"}, status=503)
+    responses.get(f"{BASE_URL}/customers", json={"status": "error", "message": "x"}, status=503)
     assert client.get("/readyz").status_code == 503
     calls = len(responses.calls)  # one check (the client retries a 503 read)
     assert [client.get("/readyz").status_code for _ in range(10)] == [503] * 10
     assert len(responses.calls) == calls
-    responses.replace(responses.GET, f"{BASE}/customers", json=LIST)
+    responses.replace(responses.GET, f"{BASE_URL}/customers", json=EMPTY_LIST)
     _frozen_clock.shift(6)
     assert client.get("/readyz").json() == {"status": "ready", "upstream": "ok"}
 
@@ -52,7 +44,7 @@ def test_a_failure_is_kept_too_and_then_refreshed(client, _frozen_clock):
 @pytest.mark.django_db
 @responses.activate
 def test_while_another_process_refreshes_the_last_answer_is_given(client, _frozen_clock):
-    responses.get(f"{BASE}/customers", json=LIST)
+    responses.get(f"{BASE_URL}/customers", json=EMPTY_LIST)
     assert client.get("/readyz").status_code == 200
     _frozen_clock.shift(6)
     assert cache.add(readiness.REFRESH_LOCK_KEY, True, 30)  # "another worker is refreshing"
@@ -70,7 +62,7 @@ def test_concurrent_probes_share_one_refresh():
         started.wait(timeout=2)  # hold the refresh until every probe has been sent
         return 200, {}, '{"status": "success", "data": [], "meta": {"total": 0}}'
 
-    responses.add_callback(responses.GET, f"{BASE}/customers", callback=slow_upstream)
+    responses.add_callback(responses.GET, f"{BASE_URL}/customers", callback=slow_upstream)
     statuses = []
 
     def probe():
