@@ -5,8 +5,10 @@ gunicorn 2 workers x 4 threads, the sandbox in a second gunicorn, DEBUG off),
 logs in one session per simulated user, and has every user request the list
 (a random page), the quick search (a random term) and a customer's detail
 (a random customer) in turn, as fast as answers come (or with --think-ms),
-for --seconds. It does that twice: with a healthy upstream, then with the
-sandbox answering --fault-status (503) to --fault-fraction (0.2) of calls.
+for --seconds; each user's first request comes at a random moment of the first
+second (--ramp-seconds), as people arrive, rather than all in the same instant.
+It does that twice: with a healthy upstream, then with the sandbox answering
+--fault-status (503) to --fault-fraction (0.2) of calls.
 
 It prints requests per second, p50/p95/p99 and the errors: a 502/503/504 that
 is our own "customer service could not answer" page (or fragment) is an
@@ -104,16 +106,23 @@ def fetch(session: requests.Session, kind: str, url: str, headers: dict) -> Samp
     return Sample(kind, answer.status_code, time.perf_counter() - started, classify(answer), at=at)
 
 
-def user(session, work: Workload, deadline: float, think_ms: int, seed: int, out: list) -> None:
+@dataclass(frozen=True)
+class Pace:
+    think_ms: int  # mean pause between a user's requests
+    ramp_seconds: float  # users start spread over this long, as people arrive, not at once
+
+
+def user(session, work: Workload, deadline: float, pace: Pace, seed: int, out: list) -> None:
     rng = random.Random(seed)
     turn = rng.randrange(len(KINDS))
+    time.sleep(rng.uniform(0, pace.ramp_seconds))
     while time.monotonic() < deadline:
         kind = KINDS[turn % len(KINDS)]
         turn += 1
         url, headers = work.request(kind, rng)
         out.append(fetch(session, kind, url, headers))
-        if think_ms:
-            time.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
+        if pace.think_ms:
+            time.sleep(rng.uniform(0.5, 1.5) * pace.think_ms / 1000)
 
 
 def start_probes(bases: list[str], out: Path) -> subprocess.Popen:
@@ -149,11 +158,11 @@ class Phase:
     health: list[Sample]
 
 
-def run_phase(sessions: list, work: Workload, seconds: int, think_ms: int, probes: Path) -> Phase:
+def run_phase(sessions: list, work: Workload, seconds: int, pace: Pace, probes: Path) -> Phase:
     samples: list[Sample] = []
     deadline = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=user, args=(s, work, deadline, think_ms, n, samples), daemon=True)
+        threading.Thread(target=user, args=(s, work, deadline, pace, n, samples), daemon=True)
         for n, s in enumerate(sessions)
     ]
     started = time.monotonic()
@@ -317,6 +326,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--fault-fraction", type=float, default=0.2)
     parser.add_argument("--fault-status", type=int, default=503)
     parser.add_argument("--think-ms", type=int, default=0, help="mean pause between requests")
+    parser.add_argument(
+        "--ramp-seconds",
+        type=float,
+        default=1.0,
+        help="each user's first request comes at a random moment of this first stretch "
+        "(0: all at the same instant, which repeats as waves of the upstream's delay)",
+    )
     parser.add_argument("--quick", action="store_true", help="10 users, 10 s per phase")
     parser.add_argument("--instances", type=int, default=1, help="app instances (1 or 2)")
     parser.add_argument("--app-workers", type=int, default=None, help="2 (4 when slow)")
@@ -437,10 +453,14 @@ def run_phases(
         phases = dict(list(phases.items())[:1])
     results = {}
     for title, faults in phases.items():
-        print_header(f"{title}: {args.users} users, {args.seconds} s, think {args.think_ms} ms")
+        print_header(
+            f"{title}: {args.users} users starting within {args.ramp_seconds:g} s, "
+            f"{args.seconds} s, think {args.think_ms} ms"
+        )
         print("  " + stack.set_faults(**faults))
         marks = log_marks(stack)
-        phase = run_phase(sessions, work, args.seconds, args.think_ms, probes)
+        pace = Pace(args.think_ms, args.ramp_seconds)
+        phase = run_phase(sessions, work, args.seconds, pace, probes)
         time.sleep(0.3)  # the servers' last access-log lines
         results[title] = report_phase(stack, phase, marks)
     stack.set_faults()
