@@ -11,7 +11,7 @@ needs: the database, then the upstream, whose answer comes from the shared cache
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..models import Branch
 from ..readiness import readiness
@@ -19,14 +19,14 @@ from ..readiness import readiness
 HEALTHZ_PATH = "healthz"  # the URL (ctaxoffice/urls.py) and the middleware's test
 
 
-@require_GET
+@require_safe
 @never_cache
 @login_not_required
 def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 @never_cache
 @login_not_required
 def readyz(request):

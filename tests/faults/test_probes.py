@@ -36,8 +36,12 @@ def test_healthz_answers_a_load_balancer_probing_by_address_over_plain_http(clie
     assert redirected["Location"].startswith("https://office.example.com/")
 
 
-def test_healthz_is_for_get_only(client):
-    assert client.post("/healthz").status_code == 405
+@pytest.mark.parametrize("probe", ["/healthz", "/readyz"])
+def test_probes_answer_get_and_head_only(client, probe):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as upstream:
+        upstream.get(f"{BASE_URL}/customers", json=EMPTY_LIST)  # what /readyz asks
+        assert client.head(probe).status_code == 200  # some load balancers probe with HEAD
+        assert client.post(probe).status_code == 405
 
 
 @responses.activate
