@@ -4,8 +4,8 @@
 no database, no host or HTTPS check, so that a probe stays fast when every thread is
 busy and the database's connections are all in use, and an instance is never restarted
 because a shared service is slow. /readyz needs no login and checks what serving
-needs: the database, then the upstream, whose answer comes from the shared cache (see
-`readiness`), so a flood of probes makes a handful of upstream calls.
+needs: the upstream, whose answer comes from the shared cache (see `readiness`), so a
+flood of probes makes a handful of upstream calls, then the database.
 """
 
 from django.contrib.auth.decorators import login_not_required
@@ -30,8 +30,10 @@ def healthz(request):
 @never_cache
 @login_not_required
 def readyz(request):
-    Branch.objects.exists()  # the database answers (an error here is the 500 a probe wants)
     ready, reason = readiness()
+    # Then the database (an error here is the 500 a probe wants): asked after the wait
+    # for the upstream, so that a flood of probes does not hold pooled connections idle.
+    Branch.objects.exists()
     return JsonResponse(
         {"status": "ready" if ready else "unavailable", "upstream": reason},
         status=200 if ready else 503,

@@ -5,6 +5,7 @@ import threading
 import pytest
 import responses
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client
 
 from customers import readiness
@@ -66,7 +67,10 @@ def test_concurrent_probes_share_one_refresh():
     statuses = []
 
     def probe():
-        statuses.append(Client().get("/readyz").status_code)
+        try:
+            statuses.append(Client().get("/readyz").status_code)
+        finally:
+            connections.close_all()  # as a server's thread does at the end of a request
 
     threads = [threading.Thread(target=probe) for _ in range(20)]
     for thread in threads:
