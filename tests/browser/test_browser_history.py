@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe_checks import blocking_violations
+from tests.browser.htmx_waits import settled
 
 HISTORY_ROWS = "#history table.transactions tbody tr"
 
@@ -20,8 +21,10 @@ def _filter_to_sales_page_two(page):
     history = page.locator("#history")
     history.get_by_label("Type").select_option("sales")
     page.wait_for_url(re.compile(r"type=sales"))
+    settled(page)
     history.get_by_label("From", exact=True).fill("2000-01-01")
     page.wait_for_url(re.compile(r"from_date=2000-01-01"))
+    settled(page)
     expect(history.locator(".result-count")).to_contain_text("page 1 of")
     history.get_by_role("link", name="Next ›").click()
     page.wait_for_url(re.compile(r"page=2"))
@@ -100,6 +103,7 @@ def test_from_after_to_is_told_and_nothing_is_listed(ui):
 
     history.get_by_label("From", exact=True).fill("2026-05-01")
     page.wait_for_url(re.compile(r"from_date=2026-05-01"))
+    settled(page)
     history.get_by_label("To", exact=True).fill("2026-01-31")
 
     expect(page.locator("#to-date-errors")).to_have_text(
