@@ -135,19 +135,8 @@ def start_probes(bases: list[str], out: Path) -> subprocess.Popen:
 
 def probe_samples(out: Path, started: float, ended: float) -> list[Sample]:
     """The probes (from start_probes) that started between two time.monotonic() marks."""
-    found = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
-    return [
-        Sample(
-            "healthz",
-            p["status"],
-            p["seconds"],
-            "ok" if p["status"] == 200 else "unexpected",
-            p["error"],
-            p["at"],
-        )
-        for p in found
-        if started <= p["at"] < ended
-    ]
+    found = [Sample(**json.loads(line)) for line in out.read_text().splitlines() if line]
+    return [probe for probe in found if started <= probe.at < ended]
 
 
 @dataclass
@@ -197,10 +186,10 @@ def report_phase(stack: Stack, phase: Phase, logs: dict) -> dict:
     for kind in KINDS:
         print(latency_line(kind, [s for s in samples if s.kind == kind]))
     print(latency_line("healthz", phase.health))
-    slow_probes = sum(s.seconds >= 0.1 or s.status != 200 for s in phase.health)
-    print(f"  /healthz: {slow_probes} of {len(phase.health)} probes took >= 100 ms or failed")
-    outcomes["slow_probes"] = slow_probes
-    for probe in [s for s in phase.health if s.seconds >= 0.1 or s.status != 200][:5]:
+    slow = [s for s in phase.health if s.seconds >= 0.1 or s.status != 200]
+    print(f"  /healthz: {len(slow)} of {len(phase.health)} probes took >= 100 ms or failed")
+    outcomes["slow_probes"] = len(slow)
+    for probe in slow[:5]:
         print(
             f"    {probe.seconds * 1000:6.1f} ms (HTTP {probe.status}) "
             f"{probe.at - phase.started:5.1f} s into the phase"

@@ -15,17 +15,11 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import asdict
 
 import requests
 
-
-def probe(url: str) -> dict:
-    at, started = time.monotonic(), time.perf_counter()
-    try:
-        status, error = requests.get(url, timeout=30, allow_redirects=False).status_code, ""
-    except requests.RequestException as exc:
-        status, error = 0, f"{type(exc).__name__}: {exc}"[:160]
-    return {"at": at, "status": status, "seconds": time.perf_counter() - started, "error": error}
+from bench.load import fetch
 
 
 def main() -> int:
@@ -37,7 +31,8 @@ def main() -> int:
     deadline = time.monotonic() + args.seconds
     while time.monotonic() < deadline:
         for url in args.urls:
-            print(json.dumps(probe(url)), flush=True)
+            # requests itself, not a session: a new connection for every probe
+            print(json.dumps(asdict(fetch(requests, "healthz", url, {}))), flush=True)
         time.sleep(args.every)
     return 0
 
