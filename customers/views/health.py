@@ -16,12 +16,11 @@ from django.views.decorators.http import require_safe
 from ..models import Branch
 from ..readiness import readiness
 
-HEALTHZ_PATH = "healthz"  # the URL (ctaxoffice/urls.py) and the middleware's test
+HEALTHZ_PATH = "/healthz"
 
 
 @require_safe
 @never_cache
-@login_not_required
 def healthz(request):
     return JsonResponse({"status": "ok"})
 
@@ -41,14 +40,15 @@ def readyz(request):
 
 
 class HealthProbeMiddleware:
-    """Answers /healthz at once; first in MIDDLEWARE. A load balancer probes each
-    instance by its address, often over plain HTTP: ALLOWED_HOSTS and the HTTPS
-    redirect would refuse it, and the probe's answer holds nothing from the request."""
+    """Answers /healthz at once (it has no URL pattern); first in MIDDLEWARE. A load
+    balancer probes each instance by its address, often over plain HTTP: ALLOWED_HOSTS
+    and the HTTPS redirect would refuse it, and the answer holds nothing from the
+    request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == f"/{HEALTHZ_PATH}":
+        if request.path_info == HEALTHZ_PATH:
             return healthz(request)
         return self.get_response(request)
