@@ -2,6 +2,8 @@
 
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.htmx_waits import settled
+
 BLOCKING = {"serious", "critical"}
 _axe = Axe()
 
@@ -9,7 +11,7 @@ _axe = Axe()
 def blocking_violations(page, label: str = "") -> list[str]:
     """One line per serious or critical violation (with up to five targets), once the
     sections htmx is still loading have arrived (no half-faded region is judged)."""
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    settled(page)
     found = []
     for violation in _axe.run(page).response["violations"]:
         if violation.get("impact") not in BLOCKING:
