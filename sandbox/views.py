@@ -116,18 +116,8 @@ def _get_customer(customer_id, *, related=False):
 
 
 def _text_match(term):
-    """Name, TIN, phone or customer_no containing `term`, case-insensitively."""
-    condition = (
-        Q(name__icontains=term)
-        | Q(tin__icontains=term)
-        | Q(phone__icontains=term)
-        | Q(customer_no__icontains=term)
-    )
-    compact = term.replace(" ", "")
-    if len(compact) > 3 and compact.startswith("0") and compact[1:].isdigit():
-        # A local phone number (0712...) also finds +254712...
-        condition |= Q(phone__icontains="+254" + compact[1:])
-    return condition
+    """Name, TIN or phone containing `term`, case-insensitively: what the API documents."""
+    return Q(name__icontains=term) | Q(tin__icontains=term) | Q(phone__icontains=term)
 
 
 def _page(queryset, page, per_page):
