@@ -10,10 +10,10 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import columns, services
+from . import columns, phones, services
 from .access import branch_registry, in_branches
 from .forms import PER_PAGE_CHOICES, STATUS_CHOICES, parse_page_number
-from .people_search import SEARCH_MAX, normalise_phone_search
+from .people_search import SEARCH_MAX
 from .upstream.types import CustomerSummary, Page, PageMeta
 
 logger = logging.getLogger("customers.access")
@@ -84,8 +84,8 @@ class CustomerChangeList:
 
     @property
     def upstream_search(self) -> str | None:
-        """The search as sent: a phone number as people write it becomes what is stored."""
-        return normalise_phone_search(self.search) if self.search else None
+        """The search as sent: a phone-like one as the digits the stored number holds."""
+        return phones.search_text(self.search) if self.search else None
 
     @property
     def has_no_branch(self) -> bool:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 REGION = "KE"
+COUNTRY_PREFIXES = ("+254", "254", "0")  # how Kenyans start a number; longest first
+_PHONE_LIKE = re.compile(r"\+?[\d\s().\-/]*\d[\d\s().\-/]*")
+_MIN_LEFT = 3  # digits that must remain once a prefix is dropped
 
 
 def parse(text: str) -> phonenumbers.PhoneNumber | None:
@@ -28,3 +33,21 @@ def as_written(value: str | None) -> str | None:
     if number.country_code != phonenumbers.country_code_for_region(REGION):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def search_text(query: str) -> str:
+    """A query as searched upstream: a phone-like one as the digits the stored number holds.
+
+    The upstream stores '+254722345678' and matches substrings, so '0722 345', '722 345',
+    '+254 722 345' and '0722-345-678' are sent as '722345…'; a prefix is kept when fewer
+    than 3 digits would remain ('+254 7' -> '2547'). Anything else is sent as typed.
+    """
+    text = query.strip()
+    if not _PHONE_LIKE.fullmatch(text):
+        return text
+    compact = re.sub(r"[\s().\-/]", "", text)
+    for prefix in COUNTRY_PREFIXES:
+        rest = compact.removeprefix(prefix)
+        if rest != compact:
+            return rest if len(rest) >= _MIN_LEFT else compact.lstrip("+")
+    return compact.lstrip("+")

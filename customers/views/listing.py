@@ -50,12 +50,13 @@ def customer_list(request):
 class QuickSearchAnswer:
     hits: list = field(default_factory=list)
     full: bool = False  # more matches than shown: the last option opens the list
-    cut: bool = False  # the upstream's largest answer was filtered: matches may be missing
-    sent: str = ""  # the text sent upstream (what the list is searched for)
+    cut: bool = False  # an answer filtered here had reached the upstream's limit
+    query: str = ""  # what was typed: the list is opened with it, as it reads it the same way
+    marked: str = ""  # the terms highlighted in the hits
 
     @property
     def list_url(self) -> str:
-        return f"{reverse('customers:list')}?{urlencode({'search': self.sent})}"
+        return f"{reverse('customers:list')}?{urlencode({'search': self.query})}"
 
 
 def _empty() -> HttpResponse:
@@ -72,7 +73,7 @@ def quick_search(request):
         url = reverse("customers:list")
         return redirect(f"{url}?{urlencode({'search': query})}" if query else url)
     allowed = allowed_branches(request.user)
-    if len(query) < QUICK_SEARCH_MIN or allowed == []:
+    if len(query) < QUICK_SEARCH_MIN or allowed == [] or not plan(query).searchable:
         return _empty()
     answer = search_in_branches(query, allowed)
     context = {"answer": answer, "hits": answer.hits, "query": query}
@@ -90,8 +91,9 @@ def search_in_branches(query: str, allowed: list[str] | None) -> QuickSearchAnsw
     return QuickSearchAnswer(
         hits=hits[:QUICK_SEARCH_SHOWN],
         full=len(hits) >= QUICK_SEARCH_SHOWN,
-        cut=bool(wanted.words) and any(len(hits) >= wanted.limit for hits in per_branch),
-        sent=wanted.sent,
+        cut=bool(wanted.words) and any(len(answer) >= wanted.limit for answer in per_branch),
+        query=query,
+        marked=wanted.marked,
     )
 
 

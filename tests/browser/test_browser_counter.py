@@ -2,6 +2,7 @@
 long values and axe in light and dark at 1280 and 768 px."""
 
 import re
+from urllib.parse import urlencode
 
 from playwright.sync_api import expect
 
@@ -138,3 +139,29 @@ def test_typing_in_the_list_search_leaves_one_history_entry(ui):
     page.wait_for_url(re.compile(r"search=kamau"))
     page.go_back()
     page.wait_for_url(re.compile(r"/accounts/password_change/"))
+
+
+def test_both_search_boxes_find_a_phone_however_it_is_partly_typed(ui):
+    """Issue "A second day at the counter" #2: one rule for the header's box and the list's."""
+    page = ui.page
+    customer = SandboxCustomer.objects.order_by("id").first()
+    SandboxCustomer.objects.filter(pk=customer.pk).update(phone="+254722345678")
+    SandboxCustomer.objects.exclude(pk=customer.pk).filter(phone__contains="722345").update(
+        phone="+254799000000"
+    )
+    box = page.get_by_role("combobox", name="Search customers")
+    listbox = page.get_by_role("listbox")
+    for typed in ("0722 345", "722 345", "+254 722 345", "0722-345-678"):
+        box.fill(typed)
+        expect(listbox.get_by_role("option").first).to_contain_text(customer.name)
+        ui.goto("/customers/?" + urlencode({"search": typed}))
+        expect(page.locator(f"{ROWS} .field-name")).to_have_text([customer.name])
+        expect(page.get_by_label("Search", exact=True)).to_have_value(typed)
+
+    box = page.get_by_role("combobox", name="Search customers")
+    box.fill("+254 7")
+    every = page.get_by_role("option", name=re.compile("Show every match"))
+    expect(every).to_contain_text("Show every match for “+254 7”")
+    every.click()
+    page.wait_for_url(re.compile(r"/customers/\?search=%2B254\+7$"))
+    expect(page.get_by_label("Search", exact=True)).to_have_value("+254 7")

@@ -1,6 +1,7 @@
 """The header's quick search: an htmx fragment (a listbox), or the list for a plain submit."""
 
 import pytest
+from django.utils.http import urlencode
 
 pytestmark = pytest.mark.usefixtures("branches")
 
@@ -187,20 +188,91 @@ def test_a_full_wide_answer_says_matches_may_have_been_cut(
 
     options = html.find_all("li", role="option")
     assert len(options) == 11
-    assert options[-1].attrs["data-href"] == "/customers/?search=jamii"
+    assert options[-1].attrs["data-href"] == "/customers/?search=jamii+ltd"
     assert "10 shown" in html.html and "may have been cut" in html.html
 
 
-@pytest.mark.parametrize("typed", ["+254 720 337 647", "0720-337-647"])
-def test_a_phone_as_people_write_it_is_searched_as_stored(
-    admin_client, upstream, htmx_headers, typed
+def test_an_answer_under_the_limit_is_not_said_to_be_cut(
+    admin_client, upstream, htmx_headers, html_of
 ):
-    upstream.search([upstream.hit(0, phone="+254720337647")])
+    hits = [upstream.hit(0, id=n, name=f"Jamii {n}") for n in range(1, 50)]
+    upstream.search([*hits, upstream.hit(0, id=99, name="Jamii Ltd")])
 
-    admin_client.get("/customers/search/", {"q": typed}, headers=htmx_headers)
+    html = html_of(admin_client.get("/customers/search/?q=jamii+ltd", headers=htmx_headers))
+    assert "may have been cut" in html.html  # 50 asked, 50 back: more may exist
+
+    upstream.search([*hits[:48], upstream.hit(0, id=99, name="Jamii Ltd")])
+    html = html_of(admin_client.get("/customers/search/?q=jamii+ltd", headers=htmx_headers))
+
+    assert "1 customer found." in html.html
+    assert "cut" not in html.html and "shown" not in html.html
+
+
+def test_a_cut_answer_says_so_to_a_screen_reader_and_offers_the_list(
+    admin_client, upstream, htmx_headers, html_of
+):
+    hits = [upstream.hit(0, id=n, name=f"Jamii {n}") for n in range(1, 50)]
+    upstream.search([*hits, upstream.hit(0, id=99, name="Jamii Ltd")])
+
+    html = html_of(admin_client.get("/customers/search/?q=jamii+ltd", headers=htmx_headers))
+
+    status = html.find("p", role="status").text
+    assert "found" not in status and "may have been cut" in status
+    options = html.find_all("li", role="option")
+    assert [o.attrs["data-href"] for o in options] == [
+        "/customers/99/",
+        "/customers/?search=jamii+ltd",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("+254 720 337 647", "720337647"),
+        ("0720-337-647", "720337647"),
+        ("0722 345", "722345"),
+        ("722 345", "722345"),
+        ("+254 722 345", "722345"),
+        ("+254 7", "2547"),
+    ],
+)
+def test_a_phone_as_people_write_it_is_searched_as_its_digits(
+    admin_client, upstream, htmx_headers, html_of, typed, sent
+):
+    """The same rule as the list's (customers.phones.search_text), whole or partial."""
+    upstream.search([upstream.hit(0, id=n, phone=f"+2547{n:08d}") for n in range(1, 11)])
+
+    html = html_of(admin_client.get("/customers/search/", {"q": typed}, headers=htmx_headers))
 
     call = upstream.only_call("GET", "customers/search")
-    assert upstream.params(call) == {"q": "+254720337647", "limit": "10"}
+    assert upstream.params(call) == {"q": sent, "limit": "10"}
+    every = html.by_id("quick-search-option-all")
+    assert every.attrs["data-href"] == "/customers/?" + urlencode({"search": typed})
+    assert f"Show every match for “{typed}”" in every.text
+
+
+def test_a_phone_too_short_to_search_asks_nothing(admin_client, upstream, htmx_headers):
+    response = admin_client.get("/customers/search/", {"q": "+7"}, headers=htmx_headers)
+
+    assert response.content == b""
+    assert upstream.calls == []
+
+
+def test_a_phone_with_a_name_keeps_hits_holding_those_digits(
+    admin_client, upstream, htmx_headers, html_of
+):
+    upstream.search(
+        [
+            upstream.hit(0, id=1, name="Jane Wanjiku", phone="+254722345678"),
+            upstream.hit(0, id=2, name="Jane Achieng", phone="+254733000000"),
+        ]
+    )
+
+    html = html_of(admin_client.get("/customers/search/?q=jane+0722", headers=htmx_headers))
+
+    hrefs = [o.attrs["data-href"] for o in html.find_all("li", role="option")]
+    assert hrefs == ["/customers/1/"]
+    assert "+254<mark>722</mark>345678" in html.html
 
 
 def test_a_user_of_two_branches_gets_one_call_per_branch(
