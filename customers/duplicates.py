@@ -3,15 +3,19 @@
 The upstream cannot search by customer number: the holder of a taken number is
 looked for among the customers found by the TIN or name typed. A TIN or phone
 already held is named only in the user's own branches; a match in a branch the
-user may not see is reported without any detail of it.
+user may not see is reported without any detail of it. What was found as a field
+was left is remembered (Django's cache, shared by every worker) so that the form,
+when it comes back refused, shows the same warnings without asking again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -21,6 +25,7 @@ from .access import allowed_branches, may_see_branch
 SEARCH_LIMIT = 50
 MIN_QUERY = 2  # the upstream's own minimum for `q`
 CHECKED_FIELDS = ("tin", "phone")
+REMEMBERED_SECONDS = 3600  # a warning given as a field was left is shown again this long
 
 
 def holder_of_number(
@@ -68,6 +73,29 @@ def holders_of(*, user, field: str, value: str) -> Holders:
     # Only whether one exists is used from this search: nothing of it is shown.
     others = _matching(_search(value, None) or [], field, value)
     return Holders(named, any(hit.id not in seen for hit in others))
+
+
+def check_field(*, user, field: str, value: str) -> list[str]:
+    """The warnings for a field just left (`value` as cleaned), remembered for the form."""
+    holders = holders_of(user=user, field=field, value=value)
+    cache.set(_memory_key(user, field, value), holders, REMEMBERED_SECONDS)
+    return warnings_for(holders, field)
+
+
+def warnings_given(*, user, values: dict) -> dict[str, list[str]]:
+    """{field: warnings} given as each field was left with the value it still holds."""
+    given = {}
+    for field in CHECKED_FIELDS:
+        value = values.get(field)
+        holders = cache.get(_memory_key(user, field, value)) if value else None
+        if holders is not None:
+            given[field] = warnings_for(holders, field)
+    return given
+
+
+def _memory_key(user, field: str, value: str) -> str:
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    return f"ctax:duplicates:{user.pk}:{field}:{digest}"
 
 
 def warnings_for(holders: Holders, field: str) -> list[str]:

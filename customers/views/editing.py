@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import duplicates, services, submissions, writes
+from .. import duplicates, numbering, services, submissions, writes
 from ..access import ADD, CHANGE, DELETE, branch_options, get_customer_for
 from ..forms import LIVE_FIELDS, CustomerEditForm, CustomerForm
 from ..rendering import render_page
@@ -57,9 +57,12 @@ class LocalProblem:
 def create(request):
     branches = branch_options(request.user)
     token = submissions.parse_token(request.POST.get("submission_token"))
-    initial = {"branch_id": _preselected_branch(request, branches)}
+    branch_id = _preselected_branch(request, branches)
+    suggestion = numbering.next_number(branch_id) if branch_id else None
+    initial = {"branch_id": branch_id, "customer_no": suggestion.number if suggestion else None}
     form = CustomerForm(request.POST or None, branches=branches, initial=initial)
     context = {"title": "Add customer", "is_create": True}
+    _suggest_numbers(form, branches, context)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         outcome = writes.create_customer(user=request.user, token=token, values=values)
@@ -73,6 +76,10 @@ def create(request):
                 return redirect(_create_url(values["branch_id"]))
             return redirect("customers:detail", customer_id=outcome.customer_id)
         _show_on_form(form, outcome)
+    if form.is_bound:  # refused: the warnings given as fields were left stay in view
+        given = duplicates.warnings_given(user=request.user, values=form.cleaned_data)
+        for name, warnings in given.items():
+            form[name].warnings = warnings
     return _render_form(request, form, context, token)
 
 
@@ -156,8 +163,7 @@ def validate_field(request, field: str):
     value, errors = form.clean_field(field)
     warnings = []
     if not errors and value and request.POST.get("check_duplicates") and field in ("tin", "phone"):
-        holders = duplicates.holders_of(user=request.user, field=field, value=value)
-        warnings = duplicates.warnings_for(holders, field)
+        warnings = duplicates.check_field(user=request.user, field=field, value=value)
     context = {"field": {"name": field, "errors": errors, "warnings": warnings}}
     return render_page(request, "customers/form.html", context, partial="field_errors")
 
@@ -237,6 +243,17 @@ def _preselected_branch(request, branches) -> str | None:
     if asked and (asked in codes or branches is None):
         return asked
     return codes[0] if len(codes) == 1 else None
+
+
+def _suggest_numbers(form, branches, context) -> None:
+    """The hint under "Customer number": the chosen branch's pattern, the next number
+    suggested; the page's script swaps both when another branch is chosen."""
+    if branches is None:  # branch IDs typed by hand: no branch known to suggest for
+        return
+    suggestions = numbering.suggestions_for(code for code, _label in branches)
+    chosen = form["branch_id"].value() or ""
+    form.fields["customer_no"].help_text = suggestions.get(chosen, suggestions[""])["hint"]
+    context["number_suggestions"] = suggestions
 
 
 def _list_url(request) -> str:

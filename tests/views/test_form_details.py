@@ -195,7 +195,8 @@ def test_add_another_keeps_the_chosen_branch(admin_client, upstream, html_of):
 
     assert response["Location"] == "/customers/new/?branch_id=01"
     assert html.form_data("customer-form")["branch_id"] == "01"
-    assert html.form_data("customer-form")["customer_no"] == ""
+    # the branch's next number: after the one the (fake) upstream answered, CUST003
+    assert html.form_data("customer-form")["customer_no"] == "CUST004"
 
 
 def test_a_branch_asked_for_in_the_address_must_be_the_users(login, html_of):
