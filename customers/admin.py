@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.models import Group
 
 from .models import AuditEntry, Branch, BranchMembership
 
@@ -22,14 +25,55 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class UserCreationWithRoleForm(AdminUserCreationForm):
+    """Django's add-user form, with the role (a group, see migration 0002) given at once."""
+
+    role = forms.ModelChoiceField(
+        label="Role",
+        queryset=Group.objects.order_by("name"),
+        required=False,
+        empty_label="No role (sees no customers)",
+        help_text="Office staff view, add and change customers; branch managers also "
+        "delete, export and read the audit trail. More groups can be given later.",
+    )
+
+
 @admin.register(User)
 class CtaxUserAdmin(UserAdmin):
+    """A user is set up on one page: password, role and branches together."""
+
     inlines = [BranchMembershipInline]
-    list_display = [*UserAdmin.list_display, "branch_list"]
+    add_form = UserCreationWithRoleForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2", "role"),
+            },
+        ),
+    )
+    list_display = [*UserAdmin.list_display, "role_list", "branch_list"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).prefetch_related("groups", "branch_memberships__branch")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        role = None if change else form.cleaned_data.get("role")
+        if role is not None:
+            form.instance.groups.add(role)
+
+    @admin.display(description="Role")
+    def role_list(self, user):
+        roles = sorted(group.name for group in user.groups.all())
+        return ", ".join(["Superuser", *roles] if user.is_superuser else roles) or "—"
 
     @admin.display(description="Branches")
     def branch_list(self, user):
-        return ", ".join(m.branch.code for m in user.branch_memberships.select_related("branch"))
+        return ", ".join(m.branch.code for m in user.branch_memberships.all())
 
 
 @admin.register(AuditEntry)
