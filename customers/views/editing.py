@@ -317,7 +317,8 @@ def _focus_first_field(form) -> None:
     if form.is_bound and form.errors:
         first = next((name for name in names if name in form.errors), None)
     elif not form.is_bound and form.initial.get("branch_id") and "is_active" not in names:
-        first = "customer_no"  # on a new form with its branch chosen already
+        # on a new form with its branch chosen already (and maybe its number suggested)
+        first = "name" if form.initial.get("customer_no") else "customer_no"
     else:
         first = names[0]
     if first:

@@ -58,8 +58,9 @@ def test_a_clerk_adds_two_customers_in_a_row_in_their_branch(clerk):
     page.wait_for_url(re.compile(r"/customers/new/\?branch_id=00$"))
     expect(page.locator(".messagelist")).to_contain_text("“Kamau Hardware” was added")
     expect(page.get_by_label("Branch")).to_have_value("00")
-    expect(page.get_by_label("Customer number")).to_be_focused()
-    expect(page.get_by_label("Customer number")).to_have_value("")
+    # the branch's next number is suggested, so the name is the first thing to fill in
+    expect(page.get_by_label("Customer number")).to_have_value("NEW-002")
+    expect(page.get_by_label("Customer name")).to_be_focused()
     assert SandboxCustomer.objects.get(customer_no="NEW-001").branch_id == "00"
 
 

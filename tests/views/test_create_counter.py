@@ -138,3 +138,12 @@ def test_every_branch_has_its_suggestion_for_the_script(admin_client, html_of):
     assert data["00"]["number"] == "CUST0322"
     assert data["02"]["number"] == "K-100"
     assert "01" not in data and data[""]["number"] == ""
+
+
+def test_with_the_number_suggested_the_name_has_the_cursor(clerk, html_of):
+    created("CUST0321")
+
+    html = html_of(clerk.get(URL))
+
+    assert "autofocus" in html.label_for("Customer name").attrs
+    assert "autofocus" not in html.label_for("Customer number").attrs
