@@ -58,11 +58,11 @@ def create(request):
     branches = branch_options(request.user)
     token = submissions.parse_token(request.POST.get("submission_token"))
     branch_id = _preselected_branch(request, branches)
-    suggestion = numbering.next_number(branch_id) if branch_id else None
-    initial = {"branch_id": branch_id, "customer_no": suggestion.number if suggestion else None}
+    numbers = numbering.suggestions_for(code for code, _label in branches or [])
+    initial = {"branch_id": branch_id, "customer_no": numbers.get(branch_id, {}).get("number")}
     form = CustomerForm(request.POST or None, branches=branches, initial=initial)
     context = {"title": "Add customer", "is_create": True}
-    _suggest_numbers(form, branches, context)
+    _suggest_numbers(form, numbers, context)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         outcome = writes.create_customer(user=request.user, token=token, values=values)
@@ -245,15 +245,12 @@ def _preselected_branch(request, branches) -> str | None:
     return codes[0] if len(codes) == 1 else None
 
 
-def _suggest_numbers(form, branches, context) -> None:
-    """The hint under "Customer number": the chosen branch's pattern, the next number
-    suggested; the page's script swaps both when another branch is chosen."""
-    if branches is None:  # branch IDs typed by hand: no branch known to suggest for
-        return
-    suggestions = numbering.suggestions_for(code for code, _label in branches)
+def _suggest_numbers(form, numbers: dict, context) -> None:
+    """The hint under "Customer number": the chosen branch's pattern and next number;
+    the page's script (customer_number.js) swaps both when another branch is chosen."""
     chosen = form["branch_id"].value() or ""
-    form.fields["customer_no"].help_text = suggestions.get(chosen, suggestions[""])["hint"]
-    context["number_suggestions"] = suggestions
+    form.fields["customer_no"].help_text = numbers.get(chosen, numbers[""])["hint"]
+    context["number_suggestions"] = numbers
 
 
 def _list_url(request) -> str:
