@@ -265,15 +265,27 @@ LOGGING = {
         },
         "json": {"()": "ctaxoffice.logging.JsonFormatter"},
     },
+    "filters": {"without_traceback": {"()": "ctaxoffice.logging.WithoutTraceback"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env.str("CTAX_LOG_FORMAT", default="plain"),  # or "json"
+        },
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("CTAX_LOG_FORMAT", default="plain"),
+            "filters": ["without_traceback"],
         },
     },
     "loggers": {
         "customers": {"handlers": ["console"], "level": env.str("CTAX_LOG_LEVEL", default="INFO")},
         # Unhandled exceptions (500s), with their traceback, whatever DEBUG says.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # A client's bad request (wrong Host, ...): one line each, no traceback.
+        "django.security": {
+            "handlers": ["console_one_line"],
+            "level": "WARNING",
+            "propagate": False,
+        },
     },
 }
