@@ -6,6 +6,7 @@ that must be one truth for every worker and instance (sessions, login throttling
 tokens, probe caches) lives in the database or the shared cache, never in one process.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -147,6 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "customers.login_lockouts.UsernameLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -155,16 +157,29 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("CTAX_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("CTAX_LOGIN_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures per username from any address: customers/login_lockouts.py (20 an hour, then
+# an escalating wait; unlocked in the admin). Both refusals show one page with the time.
+AXES_LOCKOUT_CALLABLE = "customers.login_lockouts.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Attempts are counted in the database (one truth for every worker and instance).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CACHE = "default"
-# Behind a TLS proxy, the client's address is in X-Forwarded-For: CTAX_TRUSTED_PROXIES
-# says how many proxies in front of the app append to it (0: the socket's address). A
-# client cannot choose the address it is counted under (ctaxoffice/client_ip.py).
-CTAX_TRUSTED_PROXIES = env.int("CTAX_TRUSTED_PROXIES", default=0)
+# Behind a TLS proxy, the client's address is in X-Forwarded-For, believed only from the
+# proxies in CTAX_TRUSTED_PROXY_NETWORKS (CIDRs, e.g. 10.0.0.0/8); from anyone else the
+# socket's address counts (ctaxoffice/client_ip.py).
+if "CTAX_TRUSTED_PROXIES" in env.ENVIRON:
+    raise ImproperlyConfigured(
+        "CTAX_TRUSTED_PROXIES is gone: set CTAX_TRUSTED_PROXY_NETWORKS to your proxies' "
+        "addresses (CIDRs, e.g. 10.0.0.0/8) instead."
+    )
+try:
+    CTAX_TRUSTED_PROXY_NETWORKS = [
+        ipaddress.ip_network(cidr, strict=False)
+        for cidr in env.list("CTAX_TRUSTED_PROXY_NETWORKS", default=[])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"CTAX_TRUSTED_PROXY_NETWORKS: {exc}") from exc
 AXES_CLIENT_IP_CALLABLE = "ctaxoffice.client_ip.client_ip"
 
 LOGIN_URL = "login"
