@@ -1,9 +1,10 @@
 """The login form with "Remember me": without it the session ends when the browser closes."""
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+
+from customers.login_lifetime import login_ends
 
 
 class LoginForm(AuthenticationForm):
@@ -20,6 +21,6 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         if form.cleaned_data.get("remember"):
-            # A cookie kept across browser restarts, for CTAX_SESSION_HOURS at most.
-            self.request.session.set_expiry(settings.SESSION_COOKIE_AGE)
+            # A cookie kept across browser restarts, until the login's fixed end.
+            self.request.session.set_expiry(login_ends(self.request))
         return response

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ctaxoffice.middleware.PrivatePagesNotStoredMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "customers.login_lifetime.LoginLifetimeMiddleware",  # before CSRF reads the session
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,8 +134,9 @@ else:
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CTAX_CACHE_KEY_PREFIX", default="ctax"))
 # Every page is behind a login, so flash messages ride in the session (no signed cookie).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-# A login lasts a working day at most, and ends when the browser closes unless the user
-# ticks "Remember me" (then the cookie, too, lasts CTAX_SESSION_HOURS).
+# A login lasts CTAX_SESSION_HOURS from the login, never extended (customers/login_lifetime),
+# and ends when the browser closes unless the user ticks "Remember me" (then the cookie
+# lasts until the same end).
 CTAX_SESSION_HOURS = env.float("CTAX_SESSION_HOURS", default=10)
 SESSION_COOKIE_AGE = int(CTAX_SESSION_HOURS * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -5,4 +5,4 @@ class CustomersConfig(AppConfig):
     name = "customers"
 
     def ready(self):
-        from . import login_lockouts  # noqa: F401  (connects its signal receiver)
+        from . import login_lifetime, login_lockouts  # noqa: F401  (signal receivers)
