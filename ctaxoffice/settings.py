@@ -216,6 +216,8 @@ CSRF_COOKIE_SECURE = HTTPS
 # The CSRF secret lives in the session (read on every request anyway), not in a cookie
 # that Django re-sends with every page that shows a form; pages carry the token itself.
 CSRF_USE_SESSIONS = True
+# A form sent after its login ended goes to the login page and back, draft kept.
+CSRF_FAILURE_VIEW = "ctaxoffice.error_views.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000) if HTTPS else 0
