@@ -44,6 +44,10 @@ def refuse_while_locked(username: str, now: dt.datetime) -> dt.datetime | None:
 
 
 def record_failure(username: str, now: dt.datetime) -> None:
+    # Rows that the next failure would start afresh anyway: no table of every name tried.
+    LoginLockout.objects.filter(window_started_at__lte=now - WINDOW).exclude(
+        locked_until__gt=now
+    ).delete()
     LoginLockout.objects.get_or_create(username=_key(username), defaults={"window_started_at": now})
     with transaction.atomic():
         row = LoginLockout.objects.select_for_update().get(username=_key(username))
@@ -59,7 +63,7 @@ def record_failure(username: str, now: dt.datetime) -> None:
 
 
 class UsernameLockoutBackend:
-    """First of the authentication backends: refuses a locked username before any
+    """Before ModelBackend (after axes's): refuses a locked username before any
     password is checked. AxesMiddleware then answers with `lockout_response`. (No
     get_user: it never logs anyone in, so it must not be a session's backend.)"""
 
