@@ -55,3 +55,12 @@ class JsonFormatter(logging.Formatter):
             data["exc_info"] = self.formatException(record.exc_info)
         # ensure_ascii: every control character and line separator becomes \\uXXXX.
         return json.dumps(data, default=str, ensure_ascii=True)
+
+
+class WithoutTraceback(logging.Filter):
+    """Drops a record's traceback: for errors that are the client's, not the code's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True

@@ -6,6 +6,7 @@ that must be one truth for every worker and instance (sessions, login throttling
 tokens, probe caches) lives in the database or the shared cache, never in one process.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ctaxoffice.middleware.PrivatePagesNotStoredMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "customers.login_lifetime.LoginLifetimeMiddleware",  # before CSRF reads the session
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,8 +134,9 @@ else:
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CTAX_CACHE_KEY_PREFIX", default="ctax"))
 # Every page is behind a login, so flash messages ride in the session (no signed cookie).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-# A login lasts a working day at most, and ends when the browser closes unless the user
-# ticks "Remember me" (then the cookie, too, lasts CTAX_SESSION_HOURS).
+# A login lasts CTAX_SESSION_HOURS from the login, never extended (customers/login_lifetime),
+# and ends when the browser closes unless the user ticks "Remember me" (then the cookie
+# lasts until the same end).
 CTAX_SESSION_HOURS = env.float("CTAX_SESSION_HOURS", default=10)
 SESSION_COOKIE_AGE = int(CTAX_SESSION_HOURS * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -147,6 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "customers.login_lockouts.UsernameLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -155,16 +159,29 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("CTAX_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("CTAX_LOGIN_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures per username from any address: customers/login_lockouts.py (20 an hour, then
+# an escalating wait; unlocked in the admin). Both refusals show one page with the time.
+AXES_LOCKOUT_CALLABLE = "customers.login_lockouts.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Attempts are counted in the database (one truth for every worker and instance).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CACHE = "default"
-# Behind a TLS proxy, the client's address is in X-Forwarded-For: CTAX_TRUSTED_PROXIES
-# says how many proxies in front of the app append to it (0: the socket's address). A
-# client cannot choose the address it is counted under (ctaxoffice/client_ip.py).
-CTAX_TRUSTED_PROXIES = env.int("CTAX_TRUSTED_PROXIES", default=0)
+# Behind a TLS proxy, the client's address is in X-Forwarded-For, believed only from the
+# proxies in CTAX_TRUSTED_PROXY_NETWORKS (CIDRs, e.g. 10.0.0.0/8); from anyone else the
+# socket's address counts (ctaxoffice/client_ip.py).
+if "CTAX_TRUSTED_PROXIES" in env.ENVIRON:
+    raise ImproperlyConfigured(
+        "CTAX_TRUSTED_PROXIES is gone: set CTAX_TRUSTED_PROXY_NETWORKS to your proxies' "
+        "addresses (CIDRs, e.g. 10.0.0.0/8) instead."
+    )
+try:
+    CTAX_TRUSTED_PROXY_NETWORKS = [
+        ipaddress.ip_network(cidr, strict=False)
+        for cidr in env.list("CTAX_TRUSTED_PROXY_NETWORKS", default=[])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"CTAX_TRUSTED_PROXY_NETWORKS: {exc}") from exc
 AXES_CLIENT_IP_CALLABLE = "ctaxoffice.client_ip.client_ip"
 
 LOGIN_URL = "login"
@@ -199,6 +216,8 @@ CSRF_COOKIE_SECURE = HTTPS
 # The CSRF secret lives in the session (read on every request anyway), not in a cookie
 # that Django re-sends with every page that shows a form; pages carry the token itself.
 CSRF_USE_SESSIONS = True
+# A form sent after its login ended goes to the login page and back, draft kept.
+CSRF_FAILURE_VIEW = "ctaxoffice.error_views.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000) if HTTPS else 0
@@ -265,15 +284,27 @@ LOGGING = {
         },
         "json": {"()": "ctaxoffice.logging.JsonFormatter"},
     },
+    "filters": {"without_traceback": {"()": "ctaxoffice.logging.WithoutTraceback"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env.str("CTAX_LOG_FORMAT", default="plain"),  # or "json"
+        },
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("CTAX_LOG_FORMAT", default="plain"),
+            "filters": ["without_traceback"],
         },
     },
     "loggers": {
         "customers": {"handlers": ["console"], "level": env.str("CTAX_LOG_LEVEL", default="INFO")},
         # Unhandled exceptions (500s), with their traceback, whatever DEBUG says.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # A client's bad request (wrong Host, ...): one line each, no traceback.
+        "django.security": {
+            "handlers": ["console_one_line"],
+            "level": "WARNING",
+            "propagate": False,
+        },
     },
 }

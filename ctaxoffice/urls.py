@@ -7,6 +7,9 @@ from ctaxoffice.auth_views import LoginView
 from customers.views import home
 from customers.views.health import readyz
 
+# Static pages: a request refused before the session exists must not need one.
+handler400 = "ctaxoffice.error_views.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Only these: password reset pages (and the rest of django.contrib.auth.urls) are 404.

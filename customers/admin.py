@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group
 
-from .models import AuditEntry, Branch, BranchMembership
+from .models import AuditEntry, Branch, BranchMembership, LoginLockout
 
 
 class BranchMembershipInline(admin.TabularInline):
@@ -101,4 +101,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(admin.ModelAdmin):
+    """Failed logins per username (customers.login_lockouts): "Unlock" forgets them."""
+
+    list_display = ["username", "failures", "window_started_at", "locked_until", "wait"]
+    search_fields = ["username"]
+    actions = ["unlock"]
+
+    @admin.action(description="Unlock selected usernames", permissions=["delete"])
+    def unlock(self, request, queryset):
+        count, _ = queryset.delete()
+        self.message_user(request, f"Unlocked {count} username(s).")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

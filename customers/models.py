@@ -103,3 +103,21 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class LoginLockout(models.Model):
+    """Failed logins for one username from any address (see `customers.login_lockouts`)."""
+
+    username = models.CharField(max_length=150, unique=True)
+    window_started_at = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    wait = models.DurationField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-locked_until", "username"]
+        verbose_name = "login lockout"
+
+    def __str__(self) -> str:
+        return self.username

@@ -5,12 +5,15 @@ process at a time, so /readyz probes and the administrators' status line, on eve
 worker and instance, make a handful of upstream calls, not one each.
 """
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 READY_KEY = "ctax:readyz:answer"
 REFRESH_LOCK_KEY = "ctax:readyz:refreshing"
@@ -30,6 +33,8 @@ def readiness() -> tuple[bool, str]:
             if _fresh(known):
                 return known["ready"], known["reason"]
             ready, reason = services.check_ready()
+            if not ready:  # once per refresh, not once per probe
+                logger.warning("Not ready: the upstream said %s", reason)
             cache.set(
                 READY_KEY, {"ready": ready, "reason": reason, "at": time.time()}, KEEP_STALE_SECONDS
             )

@@ -98,12 +98,13 @@ def user_tools(context):
         links.append((reverse("password_change"), "Change password"))
     return format_html(
         "Welcome, <strong>{}</strong>.\n        {}"
-        '\n        <form id="logout-form" method="post" action="{}">'
+        '\n        <form id="logout-form" method="post" action="{}" data-user="{}">'
         '\n          <input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '\n          <button type="submit">Log out</button>\n        </form>',
         user.get_short_name() or user.get_username(),
         format_html_join("\n        ", '<a href="{}">{}</a> /', links),
         reverse("logout"),
+        user.pk,  # form.js keeps only this user's drafts in the tab
         context.get("csrf_token", ""),
     )
 

@@ -5,7 +5,9 @@
 // - What was changed is kept as a draft in this tab's sessionStorage, per user and per
 //   form URL, and put back on reload with a notice and a "Discard draft" button.
 // - The draft is dropped after a successful save (the next page's message says so:
-//   class "saved"), and every ctax draft at logout or on the login page.
+//   class "saved"), and every ctax draft at logout. A login that ended by itself keeps
+//   them (a form sent then leads to the login page and back to the form): the same user
+//   logging in again gets the draft back; another user's first page drops them.
 
 const PREFIX = "ctax-draft:";
 const SENT = "ctax-draft-sent:";
@@ -34,6 +36,13 @@ function storedKeys() {
 
 function dropAllDrafts() {
   storedKeys().forEach((key) => store.removeItem(key));
+}
+
+// Drafts and sent-markers are keyed "<prefix><user id>:<path>".
+function dropOtherUsersDrafts(user) {
+  storedKeys()
+    .filter((key) => !key.startsWith(`${PREFIX}${user}:`) && !key.startsWith(`${SENT}${user}:`))
+    .forEach((key) => store.removeItem(key));
 }
 
 function draftKey(form) {
@@ -105,11 +114,6 @@ function settleSentDrafts(form) {
 function setupDraft(form, initial) {
   const key = draftKey(form);
   const notice = document.getElementById("draft-notice");
-  const userPart = `${PREFIX}${form.dataset.draftUser}:`;
-  // Another user's drafts in this tab are never shown to this one.
-  storedKeys()
-    .filter((k) => k.startsWith(PREFIX) && !k.startsWith(userPart))
-    .forEach((k) => store.removeItem(k));
 
   const raw = store.getItem(key);
   if (raw && form.dataset.formRefused !== "true") {
@@ -194,12 +198,9 @@ function setupLeaveGuard(form, initial) {
 }
 
 function init() {
-  if (document.body.classList.contains("login")) {
-    dropAllDrafts(); // the login page: whoever logs in next must not find them
-    return;
-  }
   const logout = document.getElementById("logout-form");
-  if (!logout) return;
+  if (!logout) return; // e.g. the login page: the drafts wait for whoever logs in
+  dropOtherUsersDrafts(logout.dataset.user); // never shown, nor kept, for another user
   logout.addEventListener("submit", dropAllDrafts);
   const form = document.querySelector("form[data-draft-user]");
   settleSentDrafts(form);

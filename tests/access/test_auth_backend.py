@@ -21,8 +21,12 @@ def clerk(django_user_model):
     return user
 
 
-def test_django_model_backend_checks_passwords_after_the_lockout_backend():
-    assert settings.AUTHENTICATION_BACKENDS == ["axes.backends.AxesStandaloneBackend", BACKEND]
+def test_django_model_backend_checks_passwords_after_the_lockout_backends():
+    assert settings.AUTHENTICATION_BACKENDS == [
+        "axes.backends.AxesStandaloneBackend",
+        "customers.login_lockouts.UsernameLockoutBackend",
+        BACKEND,
+    ]
 
 
 def test_a_logged_in_request_sees_the_user_as_stored(client, clerk):

@@ -54,12 +54,15 @@ def test_readyz_is_ready_when_the_upstream_answers_with_our_key(client):
 
 @pytest.mark.parametrize(("status", "reason"), [(401, "Unauthorized"), (503, "Unavailable")])
 @responses.activate
-def test_readyz_says_why_it_is_not_ready(client, status, reason):
+def test_readyz_says_not_ready_in_general_words_and_logs_why(client, caplog, status, reason):
     responses.get(f"{BASE_URL}/customers", json={"status": "error", "message": "x"}, status=status)
-    response = client.get("/readyz")
+    with caplog.at_level("WARNING", logger="customers.readiness"):
+        response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "upstream": reason}
-    assert API_KEY not in response.content.decode()
+    assert response.json() == {"status": "not ready"}  # nothing about the upstream's error
+    assert reason not in response.content.decode() and API_KEY not in response.content.decode()
+    logged = [r.getMessage() for r in caplog.records if r.name == "customers.readiness"]
+    assert logged == [f"Not ready: the upstream said {reason}"]
 
 
 @responses.activate

@@ -51,6 +51,18 @@ def test_debug_is_off_unless_set_and_then_a_real_secret_is_required():
     assert setting_values("DEBUG CTAX_SANDBOX_ENABLED", **PRODUCTION) == ["False", "False"]
 
 
+def test_trusted_proxies_are_networks_and_the_old_setting_stops_the_app():
+    networks = setting_values(
+        "CTAX_TRUSTED_PROXY_NETWORKS",
+        **PRODUCTION,
+        CTAX_TRUSTED_PROXY_NETWORKS="10.0.0.0/8,fd00::/8",
+    )
+    assert networks == ["[IPv4Network('10.0.0.0/8'), IPv6Network('fd00::/8')]"]
+    assert setting_values("CTAX_TRUSTED_PROXY_NETWORKS", **PRODUCTION) == ["[]"]
+    done = manage("check", **PRODUCTION, CTAX_TRUSTED_PROXIES="1")
+    assert done.returncode != 0 and "CTAX_TRUSTED_PROXIES is gone" in done.stderr
+
+
 def test_the_sandbox_is_installed_only_when_enabled():
     off = setting_values("INSTALLED_APPS", **PRODUCTION)[0]
     on = setting_values("INSTALLED_APPS", **PRODUCTION, CTAX_SANDBOX_ENABLED="1")[0]
