@@ -237,6 +237,9 @@ CTAX_API_BASE_URL = env.str(
 ).rstrip("/")
 CTAX_API_KEY = env.str("CTAX_API_KEY", default=CTAX_SANDBOX_API_KEY)
 CTAX_API_TIMEOUT = env.float("CTAX_API_TIMEOUT", default=5.0)
+# The largest upstream answer read, in bytes (5 MB = 5,000,000); a larger one is
+# "could not read" (502), and is never read whole into memory.
+CTAX_API_MAX_BYTES = env.int("CTAX_API_MAX_BYTES", default=5_000_000)
 # Seconds a page that fans out (history totals, chart, statement) waits for all its
 # calls; unset: CTAX_API_TIMEOUT (read when the page starts, so both stay in step).
 CTAX_PAGE_DEADLINE = env.float("CTAX_PAGE_DEADLINE", default=None)

@@ -103,6 +103,7 @@ def get_client() -> CustomersClient:
                     timeout=settings.CTAX_API_TIMEOUT,
                     proxy=settings.CTAX_API_PROXY or None,
                     before_call=release_pooled_connection,
+                    max_bytes=settings.CTAX_API_MAX_BYTES,
                 )
     return _client
 
