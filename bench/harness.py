@@ -220,6 +220,8 @@ class Stack:
             "CTAX_API_BASE_URL": f"http://{HOST}:{self.sandbox_port}{SANDBOX_API}",
             "CTAX_BENCH_STATIC_ROOT": str(self.tmp / "static"),
             "CTAX_BENCH_REFAPP": "1" if refapp else "0",
+            # The simulated users share one account: no per-user share of upstream calls.
+            "CTAX_USER_CALLS_PER_MINUTE": "0",
             "DJANGO_SUPERUSER_PASSWORD": self.password,
         }
 

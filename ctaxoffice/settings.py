@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "customers.middleware.UpstreamPayerMiddleware",
     "customers.middleware.UpstreamErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -256,9 +257,16 @@ CTAX_API_BASE_URL = env.str(
 ).rstrip("/")
 CTAX_API_KEY = env.str("CTAX_API_KEY", default=CTAX_SANDBOX_API_KEY)
 CTAX_API_TIMEOUT = env.float("CTAX_API_TIMEOUT", default=5.0)
+# The largest upstream answer read, in bytes (5 MB = 5,000,000); a larger one is
+# "could not read" (502), and is never read whole into memory.
+CTAX_API_MAX_BYTES = env.int("CTAX_API_MAX_BYTES", default=5_000_000)
 # Seconds a page that fans out (history totals, chart, statement) waits for all its
 # calls; unset: CTAX_API_TIMEOUT (read when the page starts, so both stay in step).
 CTAX_PAGE_DEADLINE = env.float("CTAX_PAGE_DEADLINE", default=None)
+# Upstream calls one user's requests may cause in a minute (every worker and instance
+# counted together); past it a 429 page and nothing is sent. Calls made outside a
+# user's request (background jobs) are not charged to anybody. 0: no limit.
+CTAX_USER_CALLS_PER_MINUTE = env.int("CTAX_USER_CALLS_PER_MINUTE", default=300)
 # An outbound proxy for the upstream calls, if the network needs one (e.g.
 # http://proxy.branch.local:3128); the usual *_PROXY variables are not read.
 CTAX_API_PROXY = env.str("CTAX_API_PROXY", default="")

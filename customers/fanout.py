@@ -11,7 +11,10 @@ of the fan-out) is given up: calls not yet started never start, and the caller
 finds `NOT_LOADED` in their place instead of an exception.
 
 Worker threads only do HTTP through `services`; checks that read the database
-stay on the request's own thread.
+stay on the request's own thread. So does paying for the calls: the user's call
+budget (`call_budget`) is charged for all of a gather's calls before the first is
+sent (all, or none and the 429 `TooManyCalls`, never tolerated), and each call runs
+in a copy of the request's context, so its payer is known on the worker thread.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from typing import Any
 
 from django.conf import settings
 
-from .upstream.errors import UpstreamError, UpstreamTimeout
+from . import call_budget
+from .upstream.errors import TooManyCalls, UpstreamError, UpstreamTimeout
 
 MAX_PARALLEL = 4  # upstream calls of one page in flight at once
 
@@ -71,21 +75,23 @@ class Budget:
         """Run the calls side by side; their results in order, NOT_LOADED for the late ones.
 
         The first error raised (in call order) is raised here and the calls not yet
-        started are dropped; with `tolerate`, an upstream error is a `NotLoaded` instead.
+        started are dropped; with `tolerate`, an upstream error is a `NotLoaded` instead
+        (but not TooManyCalls: the user is told to wait, not shown part of a page).
         """
         if not calls:
             return []
         if self.expired:
             return [NOT_LOADED for _ in calls]
-        executor = ThreadPoolExecutor(
-            max_workers=min(self.parallel, len(calls)), thread_name_prefix="upstream"
-        )
-        try:
-            futures = [executor.submit(call) for call in calls]
-            wait(futures, timeout=self.left, return_when=_when(tolerate))
-        finally:
-            # Late calls are abandoned, not awaited: each ends at its own HTTP timeout.
-            executor.shutdown(wait=False, cancel_futures=True)
+        with call_budget.prepaid(len(calls)):
+            executor = ThreadPoolExecutor(
+                max_workers=min(self.parallel, len(calls)), thread_name_prefix="upstream"
+            )
+            try:
+                futures = [executor.submit(call_budget.carried(call)) for call in calls]
+                wait(futures, timeout=self.left, return_when=_when(tolerate))
+            finally:
+                # Late calls are abandoned, not awaited: each ends at its own HTTP timeout.
+                executor.shutdown(wait=False, cancel_futures=True)
         return [_outcome(future, tolerate) for future in _raise_first_error(futures, tolerate)]
 
     def require(self, *calls: Callable[[], Any]) -> list[Any]:
@@ -105,11 +111,15 @@ def _raise_first_error(futures: list[Future], tolerate: bool) -> list[Future]:
         if not future.done() or future.cancelled():
             continue
         error = future.exception()
-        if error is not None and not (tolerate and isinstance(error, UpstreamError)):
+        if error is not None and not (tolerate and _tolerable(error)):
             for other in futures:
                 other.cancel()
             raise error
     return futures
+
+
+def _tolerable(error: BaseException) -> bool:
+    return isinstance(error, UpstreamError) and not isinstance(error, TooManyCalls)
 
 
 def _outcome(future: Future, tolerate: bool) -> Any:

@@ -121,3 +121,23 @@ class LoginLockout(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class UpstreamCallCount(models.Model):
+    """Upstream calls a user's requests caused in one minute (see `customers.call_budget`).
+
+    Used when the shared cache cannot count atomically (Django's database cache); with
+    Redis the count lives there. A user keeps a row for their latest minute only.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    minute = models.BigIntegerField()  # minutes since the epoch (UTC)
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "minute"], name="one_call_count_per_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.calls} calls in minute {self.minute}"

@@ -6,6 +6,9 @@ Results are the dataclasses of `customers.upstream.types`; failures the errors
 of `customers.upstream.errors`, both re-exported here (`services.NotFound`).
 The client itself, its session and retry policy live in `customers.upstream`.
 
+Call budget: every call is first charged to the user whose request it serves
+(`call_budget`); past their CTAX_USER_CALLS_PER_MINUTE it is not sent (TooManyCalls).
+
 Time budget: every call gives up after CTAX_API_TIMEOUT seconds of waiting for
 an answer. Reads (GET) are retried on refused connections, 502/503/504 and 429,
 but only while a retry can start within the first half of that budget; a read
@@ -24,6 +27,7 @@ from django.core.signals import setting_changed
 from django.db import connection
 from django.dispatch import receiver
 
+from . import call_budget
 from .upstream.client import CustomersClient
 from .upstream.errors import (
     BadResponse,
@@ -31,6 +35,7 @@ from .upstream.errors import (
     Forbidden,
     NotFound,
     RateLimited,
+    TooManyCalls,
     Unauthorized,
     Unavailable,
     UpstreamError,
@@ -57,6 +62,7 @@ __all__ = [
     "Page",
     "RateLimited",
     "SearchHit",
+    "TooManyCalls",
     "Transaction",
     "Unauthorized",
     "Unavailable",
@@ -102,9 +108,16 @@ def get_client() -> CustomersClient:
                     api_key=settings.CTAX_API_KEY,
                     timeout=settings.CTAX_API_TIMEOUT,
                     proxy=settings.CTAX_API_PROXY or None,
-                    before_call=release_pooled_connection,
+                    before_call=before_each_call,
+                    max_bytes=settings.CTAX_API_MAX_BYTES,
                 )
     return _client
+
+
+def before_each_call() -> None:
+    """Charge the call to whoever pays (TooManyCalls: not sent), then free the connection."""
+    call_budget.before_call()
+    release_pooled_connection()
 
 
 def release_pooled_connection() -> None:

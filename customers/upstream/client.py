@@ -1,9 +1,10 @@
 """`CustomersClient`: the Customers API's documented calls, answered with typed results.
 
 Each call goes through `requests.Session.request` on the pooled session of
-`transport`, gives up after the client's timeout, and turns every failure into
-one of the errors of `errors` (never with the API key in it). Results are the
-dataclasses of `types`.
+`transport`, is over (retries and the whole answer read included) within one
+deadline, 1.5 x the client's timeout, reads no answer larger than `max_bytes`,
+and turns every failure into one of the errors of `errors` (never with the API
+key in it). Results are the dataclasses of `types`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from .errors import (
     UpstreamTimeout,
     ValidationFailed,
 )
-from .transport import new_session, retry_deadline
+from .transport import AnswerTooLarge, AnswerTooSlow, new_session, read_body, retry_deadline
 from .types import (
     CustomerDetail,
     CustomerSummary,
@@ -53,6 +54,10 @@ logger = logging.getLogger("customers.upstream")
 
 MAX_PER_PAGE = 100
 MAX_SEARCH_LIMIT = 50
+# Retries may start within the first half of the timeout, and each waits up to the
+# timeout: every call, its answer read whole, is over by 1.5 x the timeout.
+CALL_DEADLINE_FACTOR = 1.5
+DEFAULT_MAX_BYTES = 5_000_000
 
 
 class CustomersClient:
@@ -67,12 +72,17 @@ class CustomersClient:
         session: requests.Session | None = None,
         proxy: str | None = None,
         before_call: Callable[[], None] | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        clock: Callable[[], float] = time.monotonic,
     ):
         """`before_call` runs before each call goes out (e.g. to let go of what the
-        caller need not hold while the upstream answers)."""
+        caller need not hold while the upstream answers); an error it raises is the
+        call's, and nothing is sent. `max_bytes`: the largest answer read."""
         self.base_url = base_url.rstrip("/")
         self.before_call = before_call
         self.timeout = float(timeout)
+        self.max_bytes = int(max_bytes)
+        self.clock = clock
         self._auth_header = {"Authorization": f"Bearer {api_key}"}
         self._api_key = api_key
         self.session = session or new_session(proxy=proxy)
@@ -160,10 +170,9 @@ class CustomersClient:
         params = {k: v for k, v in (params or {}).items() if v is not None}
         if self.before_call is not None:
             self.before_call()
-        started = time.monotonic()
+        started = self.clock()
         response, outcome = None, "error"
         try:
-            # Retries may start within the first half of the budget: at most ~1.5 x timeout.
             with retry_deadline(self.timeout / 2):
                 response = self.session.request(
                     method,
@@ -173,12 +182,24 @@ class CustomersClient:
                     headers=self._auth_header,
                     timeout=(min(self.timeout, 3.05), self.timeout),
                     allow_redirects=False,
+                    stream=True,  # the body is read by read_body, in time and size
                 )
-            envelope = _decode(response)
+            try:
+                body = self._read(response, deadline=started + self.timeout * CALL_DEADLINE_FACTOR)
+            except Exception:
+                response = None  # its answer was not read: the call is logged as failed
+                raise
+            envelope = _decode(body)
             if response.status_code >= 300:  # error texts reach users: never with our key
                 envelope = _redacted(envelope, self._api_key)
             outcome = _request_id(envelope, response.headers) or "-"
-            return _checked(method, response, envelope)
+            return _checked(method, response, envelope, body)
+        except AnswerTooLarge:
+            outcome = "answer-too-large"
+            raise BadResponse() from None
+        except AnswerTooSlow:
+            outcome = "answer-too-slow"
+            raise UpstreamTimeout() from None
         # `from None`: requests' exceptions hold the prepared request, key included.
         except requests.exceptions.ConnectTimeout:
             outcome = "connect-timeout"
@@ -192,13 +213,25 @@ class CustomersClient:
             outcome = type(exc).__name__
             raise Unavailable() from None
         finally:
-            _log_call(method, path, response, started, outcome)
+            _log_call(method, path, response, self.clock() - started, outcome)
+
+    def _read(self, response: requests.Response, *, deadline: float) -> bytes:
+        try:
+            return read_body(
+                response,
+                deadline=deadline,
+                max_bytes=self.max_bytes,
+                read_timeout=self.timeout,
+                clock=self.clock,
+            )
+        finally:
+            response.close()  # read whole: back to the pool; given up: the connection closed
 
 
-def _checked(method: str, response: requests.Response, envelope: dict | None) -> dict:
+def _checked(method: str, response: requests.Response, envelope: dict | None, body: bytes) -> dict:
     status = response.status_code
     request_id = _request_id(envelope, response.headers)
-    if status == 204 or (method == "DELETE" and 200 <= status < 300 and not response.content):
+    if status == 204 or (method == "DELETE" and 200 <= status < 300 and not body):
         return {}  # a delete answered "204 No Content" (or 200 and no body): done
     if 200 <= status < 300:
         if envelope is None or envelope.get("status", "success") != "success":
@@ -236,14 +269,14 @@ def _redacted(value, secret: str):
     return value
 
 
-def _decode(response: requests.Response) -> dict | None:
-    if not response.content:
+def _decode(body: bytes) -> dict | None:
+    if not body:
         return None
     try:
-        body = json.loads(response.content, parse_float=Decimal, parse_constant=_no_constant)
+        decoded = json.loads(body, parse_float=Decimal, parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
-    return body if isinstance(body, dict) else None
+    return decoded if isinstance(decoded, dict) else None
 
 
 def _no_constant(name: str):
@@ -323,9 +356,9 @@ def _parse(build):
         raise BadResponse() from exc
 
 
-def _log_call(method: str, path: str, response, started: float, outcome: str) -> None:
+def _log_call(method: str, path: str, response, elapsed: float, outcome: str) -> None:
     """One line per call: never the key, the query string or the body (personal data)."""
-    elapsed_ms = (time.monotonic() - started) * 1000
+    elapsed_ms = elapsed * 1000
     fields = {
         "upstream_method": method,
         "upstream_path": f"/{path}",

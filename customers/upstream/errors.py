@@ -71,6 +71,22 @@ class RateLimited(UpstreamError):
         super().__init__(message, **kwargs)
 
 
+class TooManyCalls(RateLimited):
+    """The user's requests have used their upstream calls for this minute
+    (CTAX_USER_CALLS_PER_MINUTE): this call was not sent."""
+
+    http_status = 429
+
+    def __init__(self, message: str | None = None, *, retry_after: int, **kwargs):
+        if message is None:
+            unit = "second" if retry_after == 1 else "seconds"
+            message = (
+                "Too many requests: you have used this minute's share of calls to the "
+                f"customer service. Please try again in {retry_after} {unit}."
+            )
+        super().__init__(message, retry_after=retry_after, **kwargs)
+
+
 class Unavailable(UpstreamError):
     """Timeouts, refused connections and 5xx answers."""
 

@@ -6,12 +6,16 @@ time budget); a read that timed out is never retried (`read=False`), and writes
 are never retried at all. Everything here is urllib3's documented `Retry`:
 its parameters, plus `increment` and `get_retry_after` overridden through
 their public signatures.
+
+An answer's body is read by `read_body` as it arrives, within the call's one
+deadline and up to a size limit: a slow-dripping or oversized answer is given
+up, never held on to nor read whole into memory.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from http.cookiejar import DefaultCookiePolicy
@@ -19,6 +23,8 @@ from http.cookiejar import DefaultCookiePolicy
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import (
+    DecodeError,
+    HTTPError,
     InvalidHeader,
     MaxRetryError,
     ProtocolError,
@@ -114,3 +120,75 @@ def new_session(*, pool_size: int = 32, proxy: str | None = None) -> requests.Se
     session.mount("https://", adapter)
     session.headers.update({"Accept": "application/json", "User-Agent": "ctaxoffice/0.1"})
     return session
+
+
+# --- reading an answer ---------------------------------------------------------
+
+CHUNK_BYTES = 64 * 1024
+
+
+class AnswerTooLarge(Exception):
+    """The answer is (or says it is) larger than the client reads."""
+
+
+class AnswerTooSlow(Exception):
+    """The answer was not all in by the call's deadline."""
+
+
+def read_body(
+    response: requests.Response,
+    *,
+    deadline: float,
+    max_bytes: int,
+    read_timeout: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> bytes:
+    """The body of a response requested with `stream=True`, all in by `deadline` (`clock()`).
+
+    A Content-Length above `max_bytes` is refused before anything is read; otherwise the
+    body is read one network read at a time (urllib3's `read1`: a dripping answer cannot
+    hold one read open for a whole chunk), each read waiting no longer than what is left,
+    and given up as soon as it passes `max_bytes` (decoded) or the deadline.
+    Failures of the connection are requests' own exceptions, as for any other read.
+    """
+    if _declared_length(response) > max_bytes:
+        raise AnswerTooLarge()
+    parts, size = [], 0
+    while True:
+        left = deadline - clock()
+        if left <= 0:
+            raise AnswerTooSlow()
+        _wait_at_most(response, min(left, read_timeout))
+        part = _read_some(response)
+        if not part:
+            return b"".join(parts)
+        size += len(part)
+        if size > max_bytes:
+            raise AnswerTooLarge()
+        parts.append(part)
+
+
+def _declared_length(response: requests.Response) -> int:
+    try:
+        return int(response.headers.get("Content-Length") or 0)
+    except ValueError:
+        return 0
+
+
+def _wait_at_most(response: requests.Response, seconds: float) -> None:
+    """The next read of the body waits at most `seconds` for data (real sockets only)."""
+    sock = getattr(response.raw.connection, "sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
+
+
+def _read_some(response: requests.Response) -> bytes:
+    # As requests' iter_content does, urllib3's errors become requests' own.
+    try:
+        return response.raw.read1(CHUNK_BYTES, decode_content=True) or b""
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ReadTimeout(str(exc)) from None
+    except DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(str(exc)) from None
+    except HTTPError as exc:
+        raise requests.exceptions.ChunkedEncodingError(str(exc)) from None

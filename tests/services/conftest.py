@@ -77,6 +77,8 @@ def connect_attempts(monkeypatch):
 
 # --- a real loopback server ---------------------------------------------------
 
+DRIP_BYTES = 16  # a dripping answer's body is sent this much at a time
+
 
 @dataclass
 class Reply:
@@ -84,6 +86,8 @@ class Reply:
     body: object = field(default_factory=lambda: {"status": "success", "data": []})
     headers: dict = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
+    drip: float = 0.0  # seconds between pieces of the body (DRIP_BYTES each), after the headers
+    length: bool = True  # False: no Content-Length, the body ends when the connection closes
 
 
 @dataclass
@@ -122,11 +126,25 @@ class LoopbackUpstream:
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(raw)))
+                    if reply.length:
+                        self.send_header("Content-Length", str(len(raw)))
+                    else:
+                        self.send_header("Connection", "close")
+                        self.close_connection = True
                     self.end_headers()
-                    self.wfile.write(raw)
+                    self._send_body(raw, reply.drip)
                 except OSError:  # the client gave up (read timeout)
                     pass
+
+            def _send_body(self, raw: bytes, drip: float):
+                if not drip:
+                    self.wfile.write(raw)
+                    return
+                for start in range(0, len(raw), DRIP_BYTES):
+                    self.wfile.write(raw[start : start + DRIP_BYTES])
+                    self.wfile.flush()
+                    if upstream.stop.wait(drip):
+                        return
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle
 
@@ -143,9 +161,9 @@ class LoopbackUpstream:
     def client(self, timeout: float = 2) -> CustomersClient:
         return CustomersClient(base_url=self.base_url, api_key=API_KEY, timeout=timeout)
 
-    def queue(self, *replies: tuple) -> None:
-        """Queue answers, each (status, body[, headers[, delay]]), served in order."""
-        self.replies.extend(Reply(*reply) for reply in replies)
+    def queue(self, *replies: tuple | Reply) -> None:
+        """Queue answers, each a Reply or (status, body[, headers[, delay]]), served in order."""
+        self.replies.extend(r if isinstance(r, Reply) else Reply(*r) for r in replies)
 
 
 @pytest.fixture

@@ -28,8 +28,12 @@ def test_the_hook_runs_before_every_call_goes_out(mocked):
     assert order == ["released", "sent", "released", "sent"]
 
 
-def test_the_process_client_gives_the_connection_back_before_each_call():
-    assert services.get_client().before_call is services.release_pooled_connection
+def test_the_process_client_gives_the_connection_back_before_each_call(monkeypatch):
+    assert services.get_client().before_call is services.before_each_call
+    released = []
+    monkeypatch.setattr(services, "release_pooled_connection", lambda: released.append(1))
+    services.before_each_call()  # nobody pays here: nothing charged, the connection let go
+    assert released == [1]
 
 
 class FakeConnection:

@@ -1,0 +1,114 @@
+"""A user past their share of upstream calls (CTAX_USER_CALLS_PER_MINUTE): a 429 page, or
+the htmx notice the page shows, saying when to try again; and nothing is sent upstream."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+pytestmark = pytest.mark.usefixtures("branches")
+
+DETAIL = "/customers/1/"
+HISTORY = "/customers/1/transactions/"
+
+
+@pytest.fixture
+def share(settings):
+    def set_share(calls: int) -> None:
+        settings.CTAX_USER_CALLS_PER_MINUTE = calls
+
+    return set_share
+
+
+def test_past_the_share_a_429_page_says_when_to_try_again(
+    admin_client, upstream, share, html_of, assert_safe
+):
+    share(2)
+    upstream.detail(1)
+    at = dt.datetime(2026, 6, 15, 6, 30, 20, tzinfo=dt.UTC)
+    with time_machine.travel(at, tick=False):
+        assert admin_client.get(DETAIL).status_code == 200
+        assert admin_client.get(DETAIL).status_code == 200
+        response = admin_client.get(DETAIL)
+
+    assert len(upstream.calls) == 2  # the third page's call was never sent
+    assert response.status_code == 429
+    assert response["Retry-After"] == "40"
+    assert "<html" in assert_safe(response)
+    html = html_of(response)
+    assert html.find("h1").text == "Too many requests"
+    notice = html.find("div", class_="upstream-error", role="alert", within=html.find("main"))
+    message = " ".join(notice.text.split())
+    assert "Too many requests" in message
+    assert "try again in 40 seconds" in message
+    assert html.find("a", class_="retry-link").attrs["href"] == DETAIL
+
+
+def test_an_htmx_request_past_the_share_gets_the_notice_for_its_page(
+    admin_client, upstream, share, html_of, htmx_headers
+):
+    share(1)
+    upstream.list()
+    assert admin_client.get("/customers/?search=abc", headers=htmx_headers).status_code == 200
+
+    response = admin_client.get("/customers/?search=abd", headers=htmx_headers)
+
+    assert len(upstream.calls) == 1
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "<html" not in body and "<h1" not in body
+    notice = html_of(response).find("div", class_="upstream-error", role="alert")
+    assert "Too many requests" in notice.text
+    assert "try again in" in notice.text
+
+
+def test_a_fan_out_past_the_share_is_refused_before_its_first_call(
+    admin_client, upstream, share, html_of
+):
+    # The customer and the first history page (2 calls) fit; the totals need 2 more
+    # pages at once (100 a page), 1 is left: refused whole, neither sent.
+    share(3)
+    upstream.detail(1)
+    upstream.transactions(1, total=120, per_page=25)
+
+    response = admin_client.get(HISTORY)
+
+    assert response.status_code == 429
+    assert len(upstream.calls_to("GET", "customers/1")) == 1
+    assert len(upstream.calls_to("GET", "customers/1/transactions")) == 1
+    assert "Too many requests" in html_of(response).find("h1").text
+
+
+def test_fan_out_calls_on_worker_threads_are_charged(admin_client, upstream, share):
+    share(4)
+    upstream.detail(1)
+    upstream.transactions(1, total=120, per_page=25)
+
+    assert admin_client.get(HISTORY).status_code == 200  # 1 + 1 + 2 pages for the totals
+    assert len(upstream.calls) == 4
+    assert admin_client.get(DETAIL).status_code == 429
+    assert len(upstream.calls) == 4
+
+
+def test_each_user_has_a_share_of_their_own(client, admin_client, superuser, upstream, share):
+    share(1)
+    upstream.detail(1)
+    assert admin_client.get(DETAIL).status_code == 200
+    assert admin_client.get(DETAIL).status_code == 429
+
+    other = type(superuser).objects.create_superuser("other", "o@example.com", "pw-other-123")
+    client.force_login(other)
+    assert client.get(DETAIL).status_code == 200
+    assert len(upstream.calls) == 2
+
+
+def test_a_form_past_the_share_keeps_what_was_typed(admin_client, upstream, share, html_of):
+    share(1)
+    upstream.detail(1)
+    assert admin_client.get(f"{DETAIL}edit/").status_code == 200
+
+    response = admin_client.post(f"{DETAIL}edit/", {"name": "Typed Name Ltd"})
+
+    assert len(upstream.calls) == 1
+    assert response.status_code == 429
+    assert "Typed Name Ltd" in response.content.decode()
