@@ -18,6 +18,7 @@ from django.conf import settings
 from . import audit, services, writes
 from .access import CHANGE, EXPORT, allowed_branches, in_branches
 from .models import AuditEntry
+from .request_numbers import ascii_int
 from .upstream.errors import UpstreamError
 
 MAX_CUSTOMERS = 25  # per action
@@ -62,8 +63,9 @@ def parse_ids(raw: list[str]) -> list[int]:
     """The ticked customer IDs, each once, in the order given; anything else is dropped."""
     ids = []
     for value in raw:
-        if value.isdigit() and 0 < int(value) < 2**63 and int(value) not in ids:
-            ids.append(int(value))
+        number = ascii_int(value)
+        if number is not None and number not in ids:
+            ids.append(number)
     return ids
 
 
