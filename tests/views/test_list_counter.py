@@ -267,7 +267,8 @@ def test_another_branchs_customer_is_never_changed(client, django_user_model, up
     assert "customer ID 2" in page.html
     assert upstream.calls_to("PUT", "customers/2") == []
     assert len(upstream.calls_to("PUT", "customers/1")) == 1
-    assert "Not changed: not one of your branches" in html.html
+    rows = html.rows(html.by_id("bulk-outcomes"))
+    assert rows[2][2] == "Not found: nothing sent"
 
 
 def test_more_than_25_customers_is_refused(admin_client, upstream, messages_of):
