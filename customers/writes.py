@@ -172,7 +172,7 @@ def _write_all(
         return refusal, [refusal] * len(jobs)
     saved: list[int | None] = []
     try:
-        entries = [begin_attempt(user, key, attempt) for attempt, _send in jobs]
+        entries = [_begin_attempt(user, key, attempt) for attempt, _send in jobs]
         sends = [send for (_attempt, send), entry in zip(jobs, entries, strict=True) if entry]
         answers = iter((run or _in_turn)([_answering(send) for send in sends]))
         outcomes, crash = [], None
@@ -228,14 +228,14 @@ def _answering(send: Callable) -> Callable:
 def _settle_attempt(entry: AuditEntry, attempt: Attempt, answer):
     """(the outcome, an exception to re-raise once every attempt is settled)."""
     if isinstance(answer, services.UpstreamError):
-        finish_attempt(entry, error=answer)
+        _finish_attempt(entry, error=answer)
         return _refused(entry, answer), None
     if isinstance(answer, Exception):
-        finish_attempt(entry, error=services.BadResponse("ctaxoffice failed during this write."))
+        _finish_attempt(entry, error=services.BadResponse("ctaxoffice failed during this write."))
         return WriteOutcome(Result.REFUSED, customer_id=attempt.customer_id), answer
     customer = answer.customer
     saved_id = customer.id if customer else attempt.customer_id
-    finish_attempt(
+    _finish_attempt(
         entry,
         request_id=answer.request_id,
         customer_id=saved_id,
@@ -247,7 +247,7 @@ def _settle_attempt(entry: AuditEntry, attempt: Attempt, answer):
     return outcome, None
 
 
-def begin_attempt(user, token, attempt: Attempt) -> AuditEntry | None:
+def _begin_attempt(user, token, attempt: Attempt) -> AuditEntry | None:
     """The attempt's audit entry (pending), or None when it cannot be recorded: then
     nothing may be sent."""
     try:
@@ -265,7 +265,7 @@ def begin_attempt(user, token, attempt: Attempt) -> AuditEntry | None:
         return None
 
 
-def finish_attempt(entry: AuditEntry, **outcome) -> None:
+def _finish_attempt(entry: AuditEntry, **outcome) -> None:
     """Complete the entry; if even that fails the write stands and the entry stays pending."""
     try:
         audit.finish(entry, **outcome)
