@@ -117,13 +117,7 @@ def recently_viewed(request):
     if not entries:
         return _empty()
     hits = [
-        SearchHit(
-            id=e["id"],
-            customer_no=e["customer_no"],
-            name=e["name"],
-            tin=e.get("tin"),
-            phone=e.get("phone"),
-        )
+        SearchHit(id=e["id"], customer_no=e["customer_no"], name=e["name"], tin=None, phone=None)
         for e in entries
     ]
     return render_fragment("customers/search_results.html#recent", {"hits": hits})
