@@ -363,3 +363,28 @@ def test_the_admin_finds_the_attempts_of_one_form(admin_client, clerk, upstream)
 
     assert found.status_code == odd.status_code == 200
     assert "CUST003" in found.content.decode()
+
+
+# --- many writes under one form token (the list's bulk action) -----------------------------
+
+
+def test_update_each_writes_each_visible_customer_under_one_token(clerk, upstream, row):
+    upstream.update(1, is_active=False)
+    other = dataclasses.replace(row, id=2, branch_id="01")
+    token = submissions.new_token()
+
+    refusal, outcomes = writes.update_each(
+        user=clerk,
+        changes_of=[(row, {"is_active": False}), (other, {"is_active": False})],
+        token=token,
+    )
+
+    assert refusal is None
+    assert outcomes[0].result is Result.SAVED
+    assert outcomes[1].result is Result.REFUSED  # another branch: as if it did not exist
+    assert isinstance(outcomes[1].error, services.NotFound)
+    assert upstream.calls_to("PUT", "customers/2") == []
+    assert list(AuditEntry.objects.values_list("customer_id", flat=True)) == [1]
+    assert FormSubmission.objects.get(token=key(token)).customer_id == 1
+    again, _ = writes.update_each(user=clerk, changes_of=[(row, {"is_active": False})], token=token)
+    assert again.result is Result.ALREADY_SENT
