@@ -272,8 +272,14 @@ CTAX_USER_CALLS_PER_MINUTE = env.int("CTAX_USER_CALLS_PER_MINUTE", default=300)
 CTAX_API_PROXY = env.str("CTAX_API_PROXY", default="")
 # /readyz keeps its answer this long in the shared cache (anyone may call it).
 CTAX_READYZ_CACHE_SECONDS = env.float("CTAX_READYZ_CACHE_SECONDS", default=5.0)
-# `manage.py ctax_housekeeping` removes form tokens older than this.
-CTAX_FORM_TOKEN_HOURS = env.float("CTAX_FORM_TOKEN_HOURS", default=24.0)
+# A write form's token (issued by the server, signed with its issue time) is good this
+# long; `manage.py ctax_housekeeping` keeps claimed tokens at least as long.
+if "CTAX_FORM_TOKEN_HOURS" in env:
+    raise ImproperlyConfigured(
+        "CTAX_FORM_TOKEN_HOURS was replaced by CTAX_FORM_HOURS (how long a form's token "
+        "stays good; default 12): rename the setting."
+    )
+CTAX_FORM_HOURS = env.float("CTAX_FORM_HOURS", default=12.0)
 CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="ctaxoffice")
 # The statement's letterhead: the business's KRA PIN, postal address, and a logo given as
 # a static file path (e.g. "ctax/logo.png") or a URL (the CSP's img-src must allow it).

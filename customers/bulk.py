@@ -1,9 +1,13 @@
 """The list's actions on ticked customers: mark active or inactive, export as CSV.
 
-`apply_status` is the one place that writes: it reads each customer (for its branch
-and current state), sends `PUT /customers/{id}` with only `{"is_active": …}`, and
-audits each write as the edit form does. It runs a few customers at a time through
-`_fan_out`, the one call site to swap for a shared, budgeted fan-out.
+`apply_status` reads each customer (for its branch and current state), then writes
+through `writes.update_each` (the one write protocol: form token, audit, one
+`PUT /customers/{id}` with only `{"is_active": …}` each, outcome). It runs a few
+customers at a time through `_fan_out`, the one call site to swap for a shared,
+budgeted fan-out.
+
+A customer of another branch and one that does not exist read the same on every page
+of an action ("not found"), whatever the request carries.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import audit, services, writes
+from . import services, writes
 from .access import CHANGE, EXPORT, allowed_branches, in_branches
-from .models import AuditEntry
-from .upstream.errors import UpstreamError
+from .request_numbers import ascii_int
+from .upstream.errors import NotFound, UpstreamError
 
 MAX_CUSTOMERS = 25  # per action
 AT_ONCE = 4  # customers written side by side
@@ -37,13 +41,13 @@ ACTIONS = {
     "export_csv": Action("Export selected as CSV", EXPORT),
 }
 
-DONE, FAILED, ALREADY, REFUSED = "done", "failed", "already", "refused"
+DONE, FAILED, ALREADY, MISSING = "done", "failed", "already", "missing"
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     customer_id: int
-    status: str  # DONE, FAILED, ALREADY or REFUSED
+    status: str  # DONE, FAILED, ALREADY or MISSING (not found, or not of the user's branches)
     name: str = ""
     customer_no: str = ""
     reason: str = ""
@@ -53,7 +57,7 @@ class Outcome:
         return {
             DONE: "Done",
             ALREADY: "Already so: nothing sent",
-            REFUSED: "Not changed: not one of your branches",
+            MISSING: "Not found: nothing sent",
             FAILED: f"Failed: {self.reason}",
         }[self.status]
 
@@ -62,8 +66,9 @@ def parse_ids(raw: list[str]) -> list[int]:
     """The ticked customer IDs, each once, in the order given; anything else is dropped."""
     ids = []
     for value in raw:
-        if value.isdigit() and 0 < int(value) < 2**63 and int(value) not in ids:
-            ids.append(int(value))
+        number = ascii_int(value)
+        if number is not None and number not in ids:
+            ids.append(number)
     return ids
 
 
@@ -90,6 +95,8 @@ def read_customers(user, ids: list[int]) -> list:
     def read(customer_id: int):
         try:
             return services.get_customer(customer_id=customer_id)
+        except NotFound:
+            return Outcome(customer_id, MISSING)
         except UpstreamError as exc:
             return Outcome(customer_id, FAILED, reason=exc.message)
 
@@ -98,17 +105,19 @@ def read_customers(user, ids: list[int]) -> list:
     return [
         item
         if isinstance(item, Outcome) or in_branches(allowed, item.branch_id)
-        else Outcome(item.id, REFUSED)
+        else Outcome(item.id, MISSING)
         for item in found
     ]
 
 
-def apply_status(user, ids: list[int], *, is_active: bool) -> list[Outcome]:
-    """Set is_active on each customer the user may change; one PUT each.
+@dataclass(frozen=True, slots=True)
+class Applied:
+    outcomes: list[Outcome]
+    refusal: writes.WriteOutcome | None = None  # the form was not accepted: nothing sent
 
-    As every write (see `writes`): each attempt is audited before it is sent (a customer
-    whose entry cannot be recorded is not written), and its entry completed after.
-    """
+
+def apply_status(user, ids: list[int], *, is_active: bool, token: str | None) -> Applied:
+    """Set is_active on each customer the user may change, under the form's token."""
     outcomes: dict[int, Outcome] = {}
     to_write = []
     for item in read_customers(user, ids):
@@ -116,39 +125,44 @@ def apply_status(user, ids: list[int], *, is_active: bool) -> list[Outcome]:
             outcomes[item.customer_id] = item
         elif item.is_active == is_active:
             outcomes[item.id] = Outcome(item.id, ALREADY, item.name, item.customer_no)
-        elif (entry := writes.begin_attempt(user, None, _attempt(item, is_active))) is None:
-            outcomes[item.id] = Outcome(
-                item.id, FAILED, item.name, item.customer_no, writes.NOT_RECORDED_MESSAGE
-            )
         else:
-            to_write.append((item, entry))
-    answers = _fan_out([lambda c=c: _put(c.id, is_active) for c, _entry in to_write])
-    for (customer, entry), answer in zip(to_write, answers, strict=True):
-        failed = isinstance(answer, UpstreamError)
-        if failed:
-            writes.finish_attempt(entry, error=answer)
-        else:
-            writes.finish_attempt(entry, request_id=answer.request_id)
-        outcomes[customer.id] = Outcome(
-            customer.id,
-            FAILED if failed else DONE,
-            customer.name,
-            customer.customer_no,
-            answer.message if failed else "",
-        )
-    return [outcomes[customer_id] for customer_id in ids[:MAX_CUSTOMERS]]
-
-
-def _put(customer_id: int, is_active: bool):
-    """The write: the upstream's answer, or the error it gave (returned, not raised)."""
-    try:
-        return services.update_customer(customer_id=customer_id, changes={"is_active": is_active})
-    except UpstreamError as exc:
-        return exc
-
-
-def _attempt(customer, is_active: bool) -> writes.Attempt:
-    changes = audit.diff({"is_active": customer.is_active}, {"is_active": is_active})
-    return writes.Attempt(
-        AuditEntry.UPDATE, customer.id, customer.customer_no, customer.branch_id, changes
+            to_write.append(item)
+    refusal, written = writes.update_each(
+        user=user,
+        changes_of=[(customer, {"is_active": is_active}) for customer in to_write],
+        token=token,
+        run=_fan_out,
     )
+    if refusal is not None:
+        return Applied([], refusal)
+    for customer, outcome in zip(to_write, written, strict=True):
+        outcomes[customer.id] = _outcome_of(customer, outcome)
+    return Applied([outcomes[customer_id] for customer_id in ids[:MAX_CUSTOMERS]])
+
+
+def _outcome_of(customer, outcome: writes.WriteOutcome) -> Outcome:
+    if outcome.ok:
+        return Outcome(customer.id, DONE, customer.name, customer.customer_no)
+    if isinstance(outcome.error, NotFound):  # gone since it was read
+        return Outcome(customer.id, MISSING)
+    reason = outcome.error.message if outcome.error else writes.NOT_RECORDED_MESSAGE
+    return Outcome(customer.id, FAILED, customer.name, customer.customer_no, reason)
+
+
+# --- ticks kept for the list's next full page -------------------------------------------
+
+_TICKED = "ctax:ticked"
+TICKS_KEPT = 100  # the longest page of the list
+
+
+def keep_ticked(session, ids: list[int]) -> None:
+    """The list shown next (a full page) starts with these customers ticked."""
+    if ids:
+        session[_TICKED] = [int(i) for i in ids[:TICKS_KEPT]]
+    else:
+        session.pop(_TICKED, None)
+
+
+def take_ticked(session) -> frozenset[int]:
+    """The customers to show ticked, once."""
+    return frozenset(session.pop(_TICKED, None) or [])

@@ -36,6 +36,7 @@ class CustomerChangeList:
     preserved_filters: str = ""
     notices: list[str] = field(default_factory=list)
     dropped_rows: int = 0
+    ticked: frozenset[int] = frozenset()  # rows whose checkbox starts ticked
 
     status_choices = STATUS_CHOICES
     per_page_choices = PER_PAGE_OPTIONS
@@ -152,6 +153,7 @@ class CustomerChangeList:
             detail_prefix=reverse("customers:list"),
             filters_suffix=self.preserved_filters,
             branch_names=self.branch_names,
+            ticked=self.ticked,
         )
 
 

@@ -31,6 +31,7 @@ class RowContext:
     detail_prefix: str  # "/customers/", reversed once per request
     filters_suffix: str = ""  # "?_changelist_filters=…" or ""
     branch_names: dict[str, str] | None = None
+    ticked: frozenset[int] = frozenset()  # ids whose checkbox starts ticked
 
     def detail_url(self, customer) -> str:
         return f"{self.detail_prefix}{customer.id}/{self.filters_suffix}"
@@ -160,7 +161,7 @@ def csv_row(customer, ctx: RowContext, columns: list[Column] = COLUMNS) -> list:
 
 SELECT_CELL = (
     '<td class="action-checkbox"><input type="checkbox" name="selected" value="{}" '
-    'class="action-select" aria-label="Select {}"></td>'
+    'class="action-select" aria-label="Select {}"{}></td>'
 )
 ROW_START = '<tr id="customer-row-{}" data-href="{}">'
 
@@ -178,7 +179,7 @@ def row(customer, ctx: RowContext, *, selectable: bool = False) -> SafeString:
     """One <tr>; its data-href is what the list's keys open (Enter; e adds "edit/")."""
     args = [customer.id, ctx.detail_url(customer)]
     if selectable:
-        args += [customer.id, customer.name]
+        args += [customer.id, customer.name, " checked" if customer.id in ctx.ticked else ""]
     for column in LIST_COLUMNS:
         args += column.args(customer, ctx)
     return format_html(ROW[selectable], *args)

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from . import phones
+from .request_numbers import MAX_PAGE, ascii_int
 
 TIN_PATTERN = re.compile(r"^[AP]\d{9}[A-Z]$")
 PER_PAGE_CHOICES = (25, 50, 100)
@@ -229,7 +230,5 @@ class TransactionFilterForm(forms.Form):
 
 
 def parse_page_number(raw: str | None) -> int:
-    try:
-        return max(int(raw or 1), 1)
-    except (TypeError, ValueError):
-        return 1
+    """A page number of ASCII digits; anything else (empty, "²", "-1", huge) is page 1."""
+    return ascii_int(raw, high=MAX_PAGE) or 1

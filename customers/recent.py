@@ -1,22 +1,39 @@
 """Recently viewed customers, per user, in Django's shared cache (the same on every instance).
 
 Recorded when a customer's detail page is shown; read back filtered by the branches
-the user may see today, so a customer of a branch taken away never shows.
+the user may see today, so a customer of a branch taken away never shows. An entry
+holds the id, number and name shown, and the branch (for that filter, never shown):
+no TIN, no phone. The list is emptied at logout, an entry lasts no longer than a
+login (CTAX_SESSION_HOURS), and one that answers "not found" when opened is dropped.
 """
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_out
 from django.core.cache import cache
+from django.dispatch import receiver
 
 from .access import allowed_branches, in_branches
 
 SHOWN = 8  # offered in the quick search, latest first
 KEPT = 20  # kept, so that filtering by branch still leaves SHOWN
-KEEP_SECONDS = 60 * 60 * 24 * 30
 
 
 def _key(user) -> str:
     return f"ctax:recently-viewed:{user.pk}"
+
+
+def _lifetime() -> float:
+    return float(settings.CTAX_SESSION_HOURS) * 3600
+
+
+def _entries(user) -> list[dict]:
+    """The stored entries still within a login's length (older ones are never shown)."""
+    oldest = time.time() - _lifetime()
+    return [e for e in cache.get(_key(user), []) if e.get("at", 0) >= oldest]
 
 
 def record(user, customer) -> None:
@@ -27,16 +44,30 @@ def record(user, customer) -> None:
         "id": customer.id,
         "customer_no": customer.customer_no,
         "name": customer.name,
-        "tin": customer.tin,
-        "phone": customer.phone,
         "branch_id": customer.branch_id,
+        "at": time.time(),
     }
-    earlier = [e for e in cache.get(_key(user), []) if e.get("id") != customer.id]
-    cache.set(_key(user), [entry, *earlier][:KEPT], KEEP_SECONDS)
+    earlier = [e for e in _entries(user) if e.get("id") != customer.id]
+    cache.set(_key(user), [entry, *earlier][:KEPT], int(_lifetime()) or 1)
+
+
+def forget(user, customer_id: int) -> None:
+    """Drop a customer that answered "not found" (deleted, moved to another branch)."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    entries = cache.get(_key(user), [])
+    kept = [e for e in entries if e.get("id") != customer_id]
+    if len(kept) != len(entries):
+        cache.set(_key(user), kept, int(_lifetime()) or 1)
 
 
 def viewed_by(user) -> list[dict]:
     """The last customers `user` opened, latest first, only of branches they may see."""
     allowed = allowed_branches(user)
-    entries = cache.get(_key(user), [])
-    return [e for e in entries if in_branches(allowed, e.get("branch_id", ""))][:SHOWN]
+    return [e for e in _entries(user) if in_branches(allowed, e.get("branch_id", ""))][:SHOWN]
+
+
+@receiver(user_logged_out, dispatch_uid="customers.recent.clear_at_logout")
+def clear_at_logout(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        cache.delete(_key(user))

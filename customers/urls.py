@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .request_numbers import CustomerIdConverter
+
+register_converter(CustomerIdConverter, "customer_id")
 
 app_name = "customers"
 
@@ -12,15 +15,17 @@ urlpatterns = [
     path("customers/export.csv", views.customers_csv, name="export_csv"),
     path("customers/new/", views.create, name="create"),
     path("customers/validate/<slug:field>/", views.validate_field, name="validate_field"),
-    path("customers/<int:customer_id>/", views.detail, name="detail"),
-    path("customers/<int:customer_id>/transactions/", views.transactions, name="transactions"),
-    path("customers/<int:customer_id>/edit/", views.edit, name="edit"),
-    path("customers/<int:customer_id>/delete/", views.delete, name="delete"),
-    path("customers/<int:customer_id>/chart/", views.chart, name="chart"),
+    path("customers/<customer_id:customer_id>/", views.detail, name="detail"),
     path(
-        "customers/<int:customer_id>/transactions.csv",
+        "customers/<customer_id:customer_id>/transactions/", views.transactions, name="transactions"
+    ),
+    path("customers/<customer_id:customer_id>/edit/", views.edit, name="edit"),
+    path("customers/<customer_id:customer_id>/delete/", views.delete, name="delete"),
+    path("customers/<customer_id:customer_id>/chart/", views.chart, name="chart"),
+    path(
+        "customers/<customer_id:customer_id>/transactions.csv",
         views.transactions_csv,
         name="transactions_csv",
     ),
-    path("customers/<int:customer_id>/statement/", views.statement, name="statement"),
+    path("customers/<customer_id:customer_id>/statement/", views.statement, name="statement"),
 ]

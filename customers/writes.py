@@ -1,14 +1,16 @@
 """Writes to the upstream, always in one order: form token → audit → upstream write → outcome.
 
-Views (the forms, the list's bulk actions) call `create_customer`, `update_customer`
-and `delete_customer` and read the `WriteOutcome`; they never claim tokens, audit
-or call the upstream's write functions themselves.
+Views (the forms, the list's bulk actions) call `create_customer`, `update_customer`,
+`update_each` and `delete_customer` and read the `WriteOutcome`s; they never claim
+tokens, audit or call the upstream's write functions themselves.
 
-- The form token (optional) is claimed first: a repeat of the same form is answered
-  `ALREADY_SENT` and nothing is written twice. It is completed after a successful
-  write and released in every other path, so the same form can be sent again.
-- The attempt is recorded in the audit trail ("pending") before the upstream write;
-  if it cannot be recorded, nothing is sent (`NOT_RECORDED`). It is completed after.
+- The form token (the signed string the form sent; None: not a form) is checked and
+  claimed first: one the server did not issue, or issued too long ago, is answered
+  `FORM_TOO_OLD`; a repeat of the same form `ALREADY_SENT`; nothing is written twice.
+  It is completed once something was written and released otherwise, so the same
+  form can be sent again; a database error on it is `NOT_RECORDED`, nothing sent.
+- Each attempt is recorded in the audit trail ("pending") before its upstream write;
+  if it cannot be recorded, it is not sent (`NOT_RECORDED`). It is completed after.
 - Each function checks the user's permission (PermissionDenied, with what was
   refused) and branch (`services.NotFound`, as for a customer that does not exist).
 """
@@ -18,8 +20,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import logging
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,7 @@ class Result(enum.StrEnum):
     REFUSED = "refused"  # the upstream said no or failed: see `error`
     NOT_RECORDED = "not_recorded"  # the attempt could not be audited: nothing sent
     ALREADY_SENT = "already_sent"  # this form token was used before: nothing sent
+    FORM_TOO_OLD = "form_too_old"  # a token not issued here, or expired: nothing sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +78,7 @@ class Attempt:
     changes: dict
 
 
-def create_customer(
-    *, user, values: dict[str, Any], token: uuid.UUID | None = None
-) -> WriteOutcome:
+def create_customer(*, user, values: dict[str, Any], token: str | None = None) -> WriteOutcome:
     """POST a new customer (`values` under the form's field names)."""
     _require(user, ADD)
     branch_id = str(values.get("branch_id") or "")
@@ -92,13 +92,9 @@ def create_customer(
 
 
 def update_customer(
-    *, user, customer, changes: dict[str, Any], token: uuid.UUID | None = None
+    *, user, customer, changes: dict[str, Any], token: str | None = None
 ) -> WriteOutcome:
-    """PUT only `changes` ({field: new value}) to `customer` (a detail or a list row).
-
-    E.g. the list's bulk action: update_customer(user=u, customer=row,
-    changes={"is_active": False}).
-    """
+    """PUT only `changes` ({field: new value}) to `customer` (a detail or a list row)."""
     _require(user, CHANGE)
     _require_visible(user, customer)
     new_branch = changes.get("branch_id")
@@ -106,6 +102,36 @@ def update_customer(
         raise PermissionDenied(f"You may not move customers to branch {new_branch}.")
     if not changes:
         return WriteOutcome(Result.UNCHANGED, customer_id=customer.id)
+    outcome = _write(user, token, *_update_job(customer, changes))
+    values = {"customer_no": customer.customer_no, "name": customer.name, "tin": customer.tin}
+    values.update(changes)
+    branch_id = str(new_branch or customer.branch_id)
+    return _with_holder(user, outcome, values=values, branch_id=branch_id, own_id=customer.id)
+
+
+def update_each(
+    *, user, changes_of: Sequence[tuple[Any, dict[str, Any]]], token: str | None = None, run=None
+) -> tuple[WriteOutcome | None, list[WriteOutcome]]:
+    """PUT each customer's changes under one form token (the list's bulk action).
+
+    (the form's refusal or None, one outcome per customer in order). A customer of a
+    branch the user may not see is refused as not found, and never sent. `run` calls
+    the writes, e.g. a few side by side (see `_write_all`).
+    """
+    _require(user, CHANGE)
+    jobs, hidden = [], {}
+    for index, (customer, changes) in enumerate(changes_of):
+        if not may_see_branch(user, customer.branch_id):
+            hidden[index] = WriteOutcome(Result.REFUSED, error=services.NotFound())
+        else:
+            jobs.append(_update_job(customer, changes))
+    refusal, written = _write_all(user, token, jobs, run)
+    written = iter(written)
+    outcomes = [hidden.get(index) or next(written) for index in range(len(changes_of))]
+    return refusal, outcomes
+
+
+def _update_job(customer, changes: dict[str, Any]) -> tuple[Attempt, Callable]:
     before = {name: getattr(customer, name, None) for name in changes}
     attempt = Attempt(
         AuditEntry.UPDATE,
@@ -114,19 +140,10 @@ def update_customer(
         customer.branch_id,
         audit.diff(before, changes),
     )
-    outcome = _write(
-        user,
-        token,
-        attempt,
-        lambda: services.update_customer(customer_id=customer.id, changes=changes),
-    )
-    values = {"customer_no": customer.customer_no, "name": customer.name, "tin": customer.tin}
-    values.update(changes)
-    branch_id = str(new_branch or customer.branch_id)
-    return _with_holder(user, outcome, values=values, branch_id=branch_id, own_id=customer.id)
+    return attempt, lambda: services.update_customer(customer_id=customer.id, changes=changes)
 
 
-def delete_customer(*, user, customer, token: uuid.UUID | None = None) -> WriteOutcome:
+def delete_customer(*, user, customer, token: str | None = None) -> WriteOutcome:
     """Soft-delete `customer`; its audit entry keeps its branch for the not-found page."""
     _require(user, DELETE)
     _require_visible(user, customer)
@@ -138,44 +155,99 @@ def delete_customer(*, user, customer, token: uuid.UUID | None = None) -> WriteO
 
 
 def _write(user, token, attempt: Attempt, send: Callable) -> WriteOutcome:
+    refusal, (outcome,) = _write_all(user, token, [(attempt, send)])
+    return refusal or outcome
+
+
+def _write_all(
+    user, token: str | None, jobs: Sequence[tuple[Attempt, Callable]], run=None
+) -> tuple[WriteOutcome | None, list[WriteOutcome]]:
+    """(the form's refusal, one outcome per job): the order of every write, for one or many.
+
+    `run` calls the sends (a list of no-argument callables) and returns their answers in
+    order, e.g. a few side by side; only the HTTP runs there, the database stays here.
+    """
+    key, refusal = _claim(token)
+    if refusal is not None:
+        return refusal, [refusal] * len(jobs)
+    saved: list[int | None] = []
     try:
-        earlier = submissions.claim(token)
+        entries = [_begin_attempt(user, key, attempt) for attempt, _send in jobs]
+        sends = [send for (_attempt, send), entry in zip(jobs, entries, strict=True) if entry]
+        answers = iter((run or _in_turn)([_answering(send) for send in sends]))
+        outcomes, crash = [], None
+        for (attempt, _send), entry in zip(jobs, entries, strict=True):
+            if entry is None:
+                outcome = WriteOutcome(Result.NOT_RECORDED, customer_id=attempt.customer_id)
+            else:
+                outcome, crashed = _settle_attempt(entry, attempt, next(answers))
+                crash = crash or crashed
+            if outcome.result is Result.SAVED:
+                saved.append(outcome.customer_id)
+            outcomes.append(outcome)
+        if crash is not None:
+            raise crash
+        return None, outcomes
+    finally:
+        _settle_token(key, saved)
+
+
+def _claim(token: str | None):
+    """(the token's key, None) when the form may be written; (None, why not) otherwise."""
+    if token is None:
+        return None, None
+    key = submissions.parse_token(token)
+    if key is None:
+        return None, WriteOutcome(Result.FORM_TOO_OLD)
+    try:
+        earlier = submissions.claim(key)
     except DatabaseError:
         logger.exception("Form token could not be claimed; nothing was sent upstream")
-        return WriteOutcome(Result.NOT_RECORDED)
+        return None, WriteOutcome(Result.NOT_RECORDED)
     if earlier is not None:
-        return WriteOutcome(Result.ALREADY_SENT, customer_id=earlier.customer_id or None)
-    saved_id = None
-    try:
-        entry = begin_attempt(user, token, attempt)
-        if entry is None:
-            return WriteOutcome(Result.NOT_RECORDED)
+        return None, WriteOutcome(Result.ALREADY_SENT, customer_id=earlier.customer_id or None)
+    return key, None
+
+
+def _in_turn(calls: list[Callable]) -> list:
+    return [call() for call in calls]
+
+
+def _answering(send: Callable) -> Callable:
+    """`send`, returning (not raising) whatever it ends with, so every attempt is settled."""
+
+    def call():
         try:
-            result = send()
-        except services.UpstreamError as exc:
-            finish_attempt(entry, error=exc)
-            return _refused(entry, exc)
-        except Exception:
-            finish_attempt(
-                entry, error=services.BadResponse("ctaxoffice failed during this write.")
-            )
-            raise
-        customer = result.customer
-        saved_id = customer.id if customer else attempt.customer_id
-        finish_attempt(
-            entry,
-            request_id=result.request_id,
-            customer_id=saved_id,
-            customer_no=customer.customer_no if customer else None,
-        )
-        return WriteOutcome(
-            Result.SAVED, customer_id=saved_id, customer=customer, request_id=result.request_id
-        )
-    finally:
-        _settle_token(token, saved_id)
+            return send()
+        except Exception as exc:  # noqa: BLE001 - settled below, then re-raised if not upstream
+            return exc
+
+    return call
 
 
-def begin_attempt(user, token, attempt: Attempt) -> AuditEntry | None:
+def _settle_attempt(entry: AuditEntry, attempt: Attempt, answer):
+    """(the outcome, an exception to re-raise once every attempt is settled)."""
+    if isinstance(answer, services.UpstreamError):
+        _finish_attempt(entry, error=answer)
+        return _refused(entry, answer), None
+    if isinstance(answer, Exception):
+        _finish_attempt(entry, error=services.BadResponse("ctaxoffice failed during this write."))
+        return WriteOutcome(Result.REFUSED, customer_id=attempt.customer_id), answer
+    customer = answer.customer
+    saved_id = customer.id if customer else attempt.customer_id
+    _finish_attempt(
+        entry,
+        request_id=answer.request_id,
+        customer_id=saved_id,
+        customer_no=customer.customer_no if customer else None,
+    )
+    outcome = WriteOutcome(
+        Result.SAVED, customer_id=saved_id, customer=customer, request_id=answer.request_id
+    )
+    return outcome, None
+
+
+def _begin_attempt(user, token, attempt: Attempt) -> AuditEntry | None:
     """The attempt's audit entry (pending), or None when it cannot be recorded: then
     nothing may be sent."""
     try:
@@ -193,7 +265,7 @@ def begin_attempt(user, token, attempt: Attempt) -> AuditEntry | None:
         return None
 
 
-def finish_attempt(entry: AuditEntry, **outcome) -> None:
+def _finish_attempt(entry: AuditEntry, **outcome) -> None:
     """Complete the entry; if even that fails the write stands and the entry stays pending."""
     try:
         audit.finish(entry, **outcome)
@@ -201,12 +273,13 @@ def finish_attempt(entry: AuditEntry, **outcome) -> None:
         logger.exception("Audit entry %s could not be completed; it stays pending", entry.pk)
 
 
-def _settle_token(token, saved_id: int | None) -> None:
+def _settle_token(key, saved: list[int | None]) -> None:
+    """Completed once something was written; released when nothing was."""
     try:
-        if saved_id is not None:
-            submissions.complete(token, saved_id)
+        if saved:
+            submissions.complete(key, saved[0])
         else:
-            submissions.release(token)
+            submissions.release(key)
     except DatabaseError:
         logger.exception("Form token could not be settled")
 

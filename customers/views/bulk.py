@@ -1,4 +1,9 @@
-"""The list's actions on ticked customers (as Django admin's actions): confirm, then act."""
+"""The list's actions on ticked customers (as Django admin's actions): confirm, then act.
+
+Whenever an action sends the user back to the list without having done what was
+ticked (no action picked, too many ticked, "No, take me back", customers that
+failed), the list comes back with those customers still ticked (`bulk.keep_ticked`).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import bulk, submissions
+from .. import bulk, submissions, writes
 from ..access import VIEW, branch_registry, requires
 from ..columns import RowContext, csv_header, csv_row, summary_of
 from ..rendering import render_page
 from ..reports import csvexport, months
+from ..writes import Result
 from .records import list_filters
 
 
@@ -24,7 +30,7 @@ def list_action(request):
     back = _list_url(request)
     if action is None:
         messages.warning(request, "Pick an action in the “Action” list, then press Go.")
-        return redirect(back)
+        return _back_to_list(request, back, ids)
     if not request.user.has_perm(action.perm):
         raise PermissionDenied(f"You may not “{action.label.lower()}”.")
     if not ids:
@@ -36,7 +42,7 @@ def list_action(request):
             f"You ticked {len(ids)} customers: an action takes at most {bulk.MAX_CUSTOMERS}. "
             "Nothing was done.",
         )
-        return redirect(back)
+        return _back_to_list(request, back, ids)
     if action.is_active is None:
         return _export(request, ids)
     if request.POST.get("confirmed") == "yes":
@@ -49,18 +55,27 @@ def _list_url(request) -> str:
     return reverse("customers:list") + (f"?{filters}" if filters else "")
 
 
-def _confirm(request, action, ids: list[int]):
+def _back_to_list(request, back: str, ids: list[int]):
+    bulk.keep_ticked(request.session, ids)
+    return redirect(back)
+
+
+def _confirm(request, action, ids: list[int], *, problem: str = "", token: str = ""):
     found = bulk.read_customers(request.user, ids)
     customers = [c for c in found if not isinstance(c, bulk.Outcome)]
+    left_out = [c for c in found if isinstance(c, bulk.Outcome)]
+    bulk.keep_ticked(request.session, ids)  # for "No, take me back"
     context = {
         "title": "Are you sure?",
         "action": action,
         "action_key": request.POST["action"],
         "customers": customers,
-        "unavailable": [c for c in found if isinstance(c, bulk.Outcome)],
+        "to_change": sum(c.is_active != action.is_active for c in customers),
+        "missing": [o for o in left_out if o.status == bulk.MISSING],
+        "unreadable": [o for o in left_out if o.status != bulk.MISSING],
         "seconds": bulk.seconds_at_most(len(customers)),
-        "at_once": bulk.AT_ONCE,
-        "submission_token": submissions.new_token(),
+        "problem": problem,
+        "submission_token": submissions.reissued(token),
         "changelist_filters": list_filters(request),
         "back": _list_url(request),
     }
@@ -68,12 +83,21 @@ def _confirm(request, action, ids: list[int]):
 
 
 def _apply(request, action, ids: list[int], back: str):
-    token = submissions.parse_token(request.POST.get("submission_token"))
-    if token is None or submissions.claim(token) is not None:
+    token = submissions.posted(request)
+    applied = bulk.apply_status(request.user, ids, is_active=action.is_active, token=token)
+    refusal = applied.refusal
+    if refusal is not None and refusal.result is Result.ALREADY_SENT:
         messages.info(request, "These changes were already sent; they were made once.")
         return redirect(back)
-    outcomes = bulk.apply_status(request.user, ids, is_active=action.is_active)
-    submissions.complete(token, None)
+    if refusal is not None:  # nothing was sent: the same page, saying why
+        problem = (
+            submissions.TOO_OLD_MESSAGE
+            if refusal.result is Result.FORM_TOO_OLD
+            else writes.NOT_RECORDED_MESSAGE
+        )
+        return _confirm(request, action, ids, problem=problem, token=token)
+    outcomes = applied.outcomes
+    bulk.keep_ticked(request.session, [o.customer_id for o in outcomes if o.status == bulk.FAILED])
     context = {
         "title": f"{action.label}: what happened",
         "action": action,
@@ -94,8 +118,6 @@ def _export(request, ids: list[int]):
     missing = [o for o in found if isinstance(o, bulk.Outcome)]
     if missing:
         numbers = ", ".join(str(o.customer_id) for o in missing)
-        rows.append(
-            [f"Not exported (not found, not yours or not answering): customer IDs {numbers}"]
-        )
+        rows.append([f"Not exported (not found or not answering): customer IDs {numbers}"])
     name = csvexport.file_name("customers-selected", day=months.today())
     return csvexport.response(csvexport.stream(csv_header(), [rows]), name)

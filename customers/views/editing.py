@@ -56,7 +56,7 @@ class LocalProblem:
 @requires(ADD)
 def create(request):
     branches = branch_options(request.user)
-    token = submissions.parse_token(request.POST.get("submission_token"))
+    token = submissions.posted(request)
     branch_id = _preselected_branch(request, branches)
     numbers = numbering.suggestions_for(code for code, _label in branches or [])
     initial = {"branch_id": branch_id, "customer_no": numbers.get(branch_id, {}).get("number")}
@@ -92,7 +92,7 @@ def edit(request, customer_id: int):
         if request.method != "POST" or isinstance(exc, services.NotFound):
             raise
         return _edit_kept_on_failure(request, customer_id, exc)
-    token = submissions.parse_token(request.POST.get("submission_token"))
+    token = submissions.posted(request)
     stored = customer.form_values()
     branches = _with_branch(branch_options(request.user), customer.branch_id)
     form = CustomerEditForm(request.POST or None, initial=stored, stored=stored, branches=branches)
@@ -127,12 +127,12 @@ def edit(request, customer_id: int):
 @requires(DELETE)
 def delete(request, customer_id: int):
     customer = get_customer_for(request.user, customer_id)
-    token = submissions.parse_token(request.POST.get("submission_token"))
+    token = submissions.posted(request)
     context = {
         "title": f"Delete {customer.name}?",
         "customer": customer,
         "changelist_filters": list_filters(request),
-        "submission_token": str(token) if token else submissions.new_token(),
+        "submission_token": submissions.reissued(token),
     }
     if request.method == "POST":
         outcome = writes.delete_customer(user=request.user, customer=customer, token=token)
@@ -142,12 +142,12 @@ def delete(request, customer_id: int):
         if outcome.ok:
             messages.success(
                 request,
-                f"The customer “{customer.name}” was deleted. Their transaction records are kept.",
+                f"The customer “{customer.name}” was deleted. Their past sales stay on record.",
             )
             return redirect(_list_url(request))
         if isinstance(outcome.error, services.NotFound):
             raise outcome.error
-        context["error"] = outcome.error or LocalProblem(writes.NOT_RECORDED_MESSAGE)
+        context["error"] = outcome.error or _local_problem(outcome)
         status = context["error"].http_status
         return render_page(request, "customers/delete.html", context, status=status)
     return render_page(request, "customers/delete.html", context)
@@ -173,8 +173,8 @@ def validate_field(request, field: str):
 
 def _show_on_form(form, outcome: writes.WriteOutcome) -> None:
     exc = outcome.error
-    if outcome.result is Result.NOT_RECORDED:
-        form.upstream_error = LocalProblem(writes.NOT_RECORDED_MESSAGE)
+    if outcome.result in (Result.NOT_RECORDED, Result.FORM_TOO_OLD):
+        form.upstream_error = _local_problem(outcome)
     elif outcome.number_taken:
         form.add_error("customer_no", _number_taken_message(form, outcome))
         if isinstance(exc, services.ValidationFailed):
@@ -185,6 +185,13 @@ def _show_on_form(form, outcome: writes.WriteOutcome) -> None:
         form.upstream_error = LocalProblem("Customer not found.", http_status=404)
     else:
         form.upstream_error = exc
+
+
+def _local_problem(outcome: writes.WriteOutcome) -> LocalProblem:
+    """Why nothing was sent, when the upstream was never asked."""
+    if outcome.result is Result.FORM_TOO_OLD:
+        return LocalProblem(submissions.TOO_OLD_MESSAGE, http_status=409)
+    return LocalProblem(writes.NOT_RECORDED_MESSAGE)
 
 
 def _number_taken_message(form, outcome: writes.WriteOutcome):
@@ -283,7 +290,7 @@ def _edit_kept_on_failure(request, customer_id: int, exc: services.UpstreamError
         "customer": stand_in,
         "changelist_filters": list_filters(request),
     }
-    token = submissions.parse_token(request.POST.get("submission_token"))
+    token = submissions.posted(request)
     return _render_form(request, form, context, token)
 
 
@@ -301,7 +308,7 @@ def _render_form(request, form, context, token):
         {
             "form": form,
             "upstream_error": error,
-            "submission_token": str(token) if token else submissions.new_token(),
+            "submission_token": submissions.reissued(token),
         }
     )
     status = error.http_status if error else 200

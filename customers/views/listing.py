@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from .. import recent, services
 from ..access import ADD, CHANGE, EXPORT, VIEW, allowed_branches, branch_options, requires
-from ..bulk import ACTIONS, MAX_CUSTOMERS
+from ..bulk import ACTIONS, MAX_CUSTOMERS, take_ticked
 from ..changelist import CustomerChangeList
 from ..fanout import Budget
 from ..people_search import QUICK_SEARCH_MIN, QUICK_SEARCH_SHOWN, SEARCH_MAX, SearchPlan, plan
@@ -29,7 +29,10 @@ def customer_list(request):
     user = request.user
     changelist = CustomerChangeList.from_request(
         request, branches=branch_options(user), allowed_branches=allowed_branches(user)
-    ).load()
+    )
+    if not request.htmx:  # a full page: what an action sent back still ticked
+        changelist.ticked = take_ticked(request.session)
+    changelist.load()
     actions = [(key, action.label) for key, action in ACTIONS.items() if user.has_perm(action.perm)]
     context = {
         "cl": changelist,
@@ -116,13 +119,7 @@ def recently_viewed(request):
     if not entries:
         return _empty()
     hits = [
-        SearchHit(
-            id=e["id"],
-            customer_no=e["customer_no"],
-            name=e["name"],
-            tin=e.get("tin"),
-            phone=e.get("phone"),
-        )
+        SearchHit(id=e["id"], customer_no=e["customer_no"], name=e["name"], tin=None, phone=None)
         for e in entries
     ]
     return render_fragment("customers/search_results.html#recent", {"hits": hits})

@@ -6,7 +6,7 @@ branch it was in (by its audit entry) are told who deleted it and when.
 
 from __future__ import annotations
 
-from .. import audit
+from .. import audit, recent
 from ..access import AUDIT
 from ..rendering import render_page
 
@@ -14,7 +14,13 @@ NOT_FOUND_MESSAGE = "Customer not found."
 
 
 def customer_not_found(request):
-    """The 404 response for a customer URL (or any URL) whose customer cannot be shown."""
+    """The 404 response for a customer URL (or any URL) whose customer cannot be shown.
+
+    The customer also leaves the user's "recently viewed" list.
+    """
+    customer_id = _customer_id(request)
+    if customer_id is not None:
+        recent.forget(request.user, customer_id)
     entry = _deletion(request)
     if entry is None:
         context = {"message": NOT_FOUND_MESSAGE}
@@ -29,10 +35,17 @@ def customer_not_found(request):
     return render_page(request, "customers/deleted.html", context, partial="notice", status=404)
 
 
-def _deletion(request):
+def _customer_id(request) -> int | None:
     match = getattr(request, "resolver_match", None)
     customer_id = match.kwargs.get("customer_id") if match else None
     user = getattr(request, "user", None)
     if customer_id is None or user is None or not user.is_authenticated:
         return None
-    return audit.deletion_of(user=user, customer_id=int(customer_id))
+    return int(customer_id)
+
+
+def _deletion(request):
+    customer_id = _customer_id(request)
+    if customer_id is None:
+        return None
+    return audit.deletion_of(user=request.user, customer_id=customer_id)

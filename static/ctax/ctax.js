@@ -142,7 +142,7 @@ function setupListActions() {
   update();
 }
 
-// --- The list: j / k / Enter / e / ? when no field has focus ---------------------------------
+// --- The list: j / k / Enter / e / x / ? when no field has focus ---------------------------------
 function setupListKeys() {
   const dialog = document.getElementById("list-keys");
   const helpButton = document.getElementById("keys-button");
@@ -167,7 +167,7 @@ function setupListKeys() {
     row.scrollIntoView({ block: "nearest" });
     const all = rows();
     const name = row.querySelector("th[scope=row]")?.textContent.trim() ?? "";
-    announce(`Highlighted ${all.indexOf(row) + 1} of ${all.length}: ${name}. Enter opens, e edits.`);
+    announce(`Highlighted ${all.indexOf(row) + 1} of ${all.length}: ${name}. Enter opens, e edits, x ticks.`);
   };
   const move = (step) => {
     const all = rows();
@@ -199,6 +199,15 @@ function setupListKeys() {
         event.preventDefault();
         window.location.assign(editUrl(current.dataset.href));
         break;
+      case "x": {
+        const box = current?.querySelector("input.action-select");
+        if (!box) return;
+        event.preventDefault();
+        box.checked = !box.checked;
+        box.dispatchEvent(new Event("change", { bubbles: true }));  // the counter follows
+        announce(`${box.checked ? "Ticked" : "Unticked"}: ${box.getAttribute("aria-label").replace(/^Select /, "")}.`);
+        break;
+      }
       case "?": event.preventDefault(); dialog.showModal(); break;
       default:
     }

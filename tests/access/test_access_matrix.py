@@ -3,6 +3,7 @@
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
+from customers import submissions
 from customers.models import AuditEntry
 from tests.role_users import make_user
 
@@ -60,7 +61,7 @@ def _post_data(case, user):
             "branch_id": BRANCH_OF[user],
             "customer_no": "NEW1",
             "name": "New Co",
-            "submission_token": "",
+            "submission_token": submissions.new_token(),
         }
     if case == "edit":
         return {
@@ -69,10 +70,11 @@ def _post_data(case, user):
             "name": "Renamed",
             "phone": "+254712345678",
             "is_active": "on",
+            "submission_token": submissions.new_token(),
         }
     if case == "validate":
         return {"tin": "P000123456X"}
-    return {}
+    return {"submission_token": submissions.new_token()}
 
 
 @pytest.mark.parametrize("user", USERS)
@@ -154,6 +156,7 @@ def test_every_write_is_audited(client, upstream, users):
             "name": "Mombasa Secret Supplies",
             "phone": "0722 000111",
             "is_active": "on",
+            "submission_token": submissions.new_token(),
         },
     )
     entry = AuditEntry.objects.get()
@@ -176,8 +179,11 @@ def test_list_filters_survive_edit_and_delete(client, upstream, users):
             "name": "Renamed Ltd",
             "phone": "+254712345678",
             "is_active": "on",
+            "submission_token": submissions.new_token(),
         },
     )
     assert saved["Location"] == f"/customers/1/{carried}"
-    deleted = client.post(f"/customers/1/delete/{carried}")
+    deleted = client.post(
+        f"/customers/1/delete/{carried}", {"submission_token": submissions.new_token()}
+    )
     assert deleted["Location"] == "/customers/?search=Head&page=2"

@@ -10,6 +10,7 @@ import pytest
 import responses
 from django.test import Client
 
+from customers import submissions
 from customers.models import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,7 +101,7 @@ def test_a_failed_upstream_write_is_audited(client, upstream, users):
         status=500,
     )
     client.force_login(users["manager00"])
-    response = client.post("/customers/1/delete/")
+    response = client.post("/customers/1/delete/", {"submission_token": submissions.new_token()})
     assert response.status_code == 503
     entry = AuditEntry.objects.get()
     # A 5xx to a write: the write may or may not have happened upstream.
@@ -120,7 +121,13 @@ def test_failed_create_is_audited_with_the_fields_tried(client, upstream, users)
     )
     client.force_login(users["staff01"])
     response = client.post(
-        "/customers/new/", {"branch_id": "01", "customer_no": "MSA001", "name": "Dup Ltd"}
+        "/customers/new/",
+        {
+            "branch_id": "01",
+            "customer_no": "MSA001",
+            "name": "Dup Ltd",
+            "submission_token": submissions.new_token(),
+        },
     )
     assert response.status_code == 200
     assert "The customer number MSA001 is already taken" in response.content.decode()

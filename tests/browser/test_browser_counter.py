@@ -83,6 +83,31 @@ def test_keys_move_a_highlight_open_edit_and_explain_themselves(ui):
     expect(page.get_by_role("combobox", name="Search customers")).to_have_value("j")
 
 
+def test_x_ticks_the_highlighted_row_and_go_without_an_action_keeps_the_ticks(ui):
+    page = ui.page
+    page.locator("main").click(position={"x": 5, "y": 5})  # no field has the focus
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    second = page.locator(ROWS).nth(1)
+    expect(second.locator("input.action-select")).to_be_checked()
+    expect(page.locator("#action-counter")).to_have_text("1 of 25 selected")
+    name = second.locator(".field-name").inner_text()
+    expect(page.locator("#row-announcer")).to_have_text(f"Ticked: {name}.")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.keyboard.press("x")  # x again unticks
+    expect(page.locator("#action-counter")).to_have_text("1 of 25 selected")
+
+    page.get_by_role("button", name="Go").click()  # no action picked
+
+    page.wait_for_url(re.compile(r"/customers/$"))
+    expect(page.get_by_text("Pick an action")).to_be_visible()
+    expect(page.locator(f"{ROWS} input.action-select:checked")).to_have_count(1)
+    expect(page.get_by_label(f"Select {name}", exact=True)).to_be_checked()
+    expect(page.locator("#action-counter")).to_have_text("1 of 25 selected")
+
+
 def test_recently_viewed_are_offered_in_the_empty_search_box(ui):
     page = ui.page
     names = page.locator(f"{ROWS} .field-name").all_text_contents()[:2]

@@ -55,7 +55,10 @@ def test_delete_after_confirmation(ui):
     page.get_by_role("link", name="Delete", exact=True).click()
     page.wait_for_url(re.compile(r"/customers/3/delete/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete Odhiambo Electronics?")
-    expect(page.locator("#content")).to_contain_text("143 transaction records are kept")
+    expect(page.locator("#content")).to_contain_text(
+        "The customer will no longer appear in searches or lists. Their past sales stay on "
+        "record. This cannot be undone from ctaxoffice."
+    )
     ui.snap("confirmation")
 
     # "No" goes back and changes nothing.
@@ -66,7 +69,7 @@ def test_delete_after_confirmation(ui):
 
     page.wait_for_url(re.compile(r"/customers/$"))
     expect(page.locator(".messagelist")).to_contain_text(
-        "The customer “Odhiambo Electronics” was deleted. Their transaction records are kept."
+        "The customer “Odhiambo Electronics” was deleted. Their past sales stay on record."
     )
     expect(page.locator("#result-count")).to_contain_text("57 customers")
     expect(rows.first).to_contain_text("CUST0001")

@@ -9,6 +9,7 @@ import pytest
 import requests
 import responses
 
+from customers import submissions
 from sandbox import faults
 from sandbox.models import SandboxBranch, SandboxCustomer
 
@@ -78,9 +79,9 @@ def _request(client, screen, customer_id):
     headers = {"HX-Request": "true", "HX-Target": "results"} if htmx else {}
     if method == "get":
         return client.get(url, headers=headers)
-    return client.post(
-        url, TYPED | {"is_active": "on"} if screen != "delete" else {}, headers=headers
-    )
+    data = TYPED | {"is_active": "on"} if screen != "delete" else {}
+    token = {"submission_token": submissions.new_token()}  # as the form's page carries it
+    return client.post(url, data | token, headers=headers)
 
 
 def _check(response, screen, status, words):

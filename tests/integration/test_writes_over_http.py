@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from customers import services
+from customers import services, submissions
 from customers.demo import sync_branches_from_sandbox
 from customers.forms import normalise_phone
 from customers.models import AuditEntry
@@ -127,7 +127,8 @@ def test_a_deleted_customer_is_told_to_its_branch_only(seeded, client, django_us
     stranger = make_user(django_user_model, "clerk01", role="Office staff", branch_codes=["01"])
     client.force_login(manager)
 
-    assert client.post(f"/customers/{customer.pk}/delete/").status_code == 302
+    token = {"submission_token": submissions.new_token()}
+    assert client.post(f"/customers/{customer.pk}/delete/", token).status_code == 302
     as_manager = client.get(f"/customers/{customer.pk}/")
     client.force_login(stranger)
     as_stranger = client.get(f"/customers/{customer.pk}/")
@@ -149,6 +150,7 @@ def test_a_taken_number_names_its_holder(seeded, admin_client):
         "name": holder.name,
         "tin": "",
         "_save": "Save",
+        "submission_token": submissions.new_token(),
     }
 
     response = admin_client.post("/customers/new/", typed)

@@ -97,13 +97,14 @@ def test_housekeeping_removes_expired_sessions_old_tokens_and_expired_cache_rows
         FormSubmission.objects.create(token=uuid.uuid4()),
         FormSubmission.objects.create(token=uuid.uuid4()),
     )
-    FormSubmission.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(hours=25))
+    FormSubmission.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(hours=13))
     CacheRow.objects.create(cache_key="gone", value="x", expires=now - dt.timedelta(seconds=1))
     CacheRow.objects.create(cache_key="kept", value="x", expires=now + dt.timedelta(hours=1))
     out = io.StringIO()
     call_command("ctax_housekeeping", stdout=out)
     assert out.getvalue().strip() == (
-        "Removed 1 expired sessions, 1 old form tokens, 1 expired cache rows."
+        "Removed 1 expired sessions, 1 old form tokens, 1 expired cache rows; 0 "
+        "unfinished writes marked unknown."
     )
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
     assert list(FormSubmission.objects.values_list("pk", flat=True)) == [fresh.pk]

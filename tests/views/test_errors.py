@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from customers import submissions
+
 pytestmark = pytest.mark.usefixtures("branches")
 
 
@@ -207,7 +209,7 @@ def test_a_form_never_shows_the_key_echoed_in_field_errors(admin_client, upstrea
             "branch_id": "00",
             "customer_no": "CUST009",
             "name": "Nine Ltd",
-            "submission_token": "6d1f0c1e-3a7e-4a55-9d57-1f4b1c3f2a10",
+            "submission_token": submissions.new_token(),
         },
     )
 

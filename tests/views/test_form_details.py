@@ -3,6 +3,7 @@ TIN or phone is left, and the counter's defaults."""
 
 import pytest
 
+from customers import submissions
 from tests.role_users import make_user
 
 pytestmark = pytest.mark.usefixtures("branches")
@@ -189,7 +190,13 @@ def test_add_another_keeps_the_chosen_branch(admin_client, upstream, html_of):
 
     response = admin_client.post(
         "/customers/new/",
-        {"branch_id": "01", "customer_no": "C9", "name": "N", "_addanother": "1"},
+        {
+            "branch_id": "01",
+            "customer_no": "C9",
+            "name": "N",
+            "_addanother": "1",
+            "submission_token": submissions.new_token(),
+        },
     )
     html = html_of(admin_client.get(response["Location"]))
 

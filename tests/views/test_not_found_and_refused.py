@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from django.utils.timezone import localtime
 
+from customers import submissions
 from customers.models import AuditEntry
 from tests.role_users import make_user
 
@@ -108,7 +109,8 @@ def deleted_by_manager(client, django_user_model, upstream):
     client.force_login(manager)
     upstream.detail(1, branch_id="00", customer_no="CUST001")
     upstream.delete(1)
-    assert client.post("/customers/1/delete/").status_code == 302
+    token = {"submission_token": submissions.new_token()}
+    assert client.post("/customers/1/delete/", token).status_code == 302
     client.logout()
     upstream.rsps.reset()
     upstream.not_found("GET", "customers/1")

@@ -5,13 +5,12 @@ Against the fake upstream of conftest.py; the forms' pages are in test_create/te
 
 import dataclasses
 import json
-import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 
-from customers import services, writes
+from customers import services, submissions, writes
 from customers.models import AuditEntry, FormSubmission
 from customers.writes import Result
 from tests.role_users import make_user
@@ -27,6 +26,11 @@ VALUES = {
     "email": "",
     "address": "",
 }
+
+
+def key(token: str):
+    """The key a signed form token stands for (what the database keeps)."""
+    return submissions.parse_token(token)
 
 
 @pytest.fixture
@@ -80,7 +84,7 @@ def test_the_attempt_is_recorded_pending_before_the_upstream_write(clerk, upstre
         return 201, {}, json.dumps({**body, "data": {**body["data"], "branch_id": "00"}})
 
     upstream.rsps.add_callback("POST", upstream.url("customers"), callback=answer)
-    token = uuid.uuid4()
+    token = submissions.new_token()
 
     outcome = writes.create_customer(user=clerk, token=token, values=VALUES)
 
@@ -92,27 +96,27 @@ def test_the_attempt_is_recorded_pending_before_the_upstream_write(clerk, upstre
         AuditEntry.SUCCESS,
         3,
         "req_1",
-        token,
+        key(token),
     )
     assert entry.completed_at is not None
-    assert FormSubmission.objects.get(token=token).customer_id == 3
+    assert FormSubmission.objects.get(token=key(token)).customer_id == 3
 
 
 def test_no_upstream_write_when_the_attempt_cannot_be_recorded(clerk, upstream, audit_down):
-    token = uuid.uuid4()
+    token = submissions.new_token()
 
     outcome = writes.create_customer(user=clerk, token=token, values=VALUES)
 
     assert outcome.result is Result.NOT_RECORDED
     assert not outcome.ok
     assert upstream.calls == []
-    assert not FormSubmission.objects.filter(token=token).exists()  # the form can be resent
+    assert not FormSubmission.objects.filter(token=key(token)).exists()  # the form can be resent
 
 
 def test_the_page_keeps_the_form_when_the_audit_cannot_be_recorded(
     admin_client, upstream, audit_down, html_of
 ):
-    token = str(uuid.uuid4())
+    token = submissions.new_token()
     typed = {**VALUES, "submission_token": token, "_save": "Save"}
 
     response = admin_client.post("/customers/new/", typed)
@@ -127,7 +131,7 @@ def test_the_page_keeps_the_form_when_the_audit_cannot_be_recorded(
     assert {k: kept[k] for k in VALUES} == VALUES
     assert kept["submission_token"] == token
     assert upstream.calls == []
-    assert not FormSubmission.objects.filter(token=uuid.UUID(token)).exists()
+    assert not FormSubmission.objects.filter(token=key(token)).exists()
 
 
 def test_an_edit_is_not_sent_when_the_audit_cannot_be_recorded(
@@ -146,7 +150,9 @@ def test_an_edit_is_not_sent_when_the_audit_cannot_be_recorded(
 def test_a_delete_is_not_sent_when_the_audit_cannot_be_recorded(admin_client, upstream, audit_down):
     upstream.detail(1)
 
-    response = admin_client.post("/customers/1/delete/")
+    response = admin_client.post(
+        "/customers/1/delete/", {"submission_token": submissions.new_token()}
+    )
 
     assert response.status_code == 503
     assert "could not record this change" in response.content.decode()
@@ -210,7 +216,9 @@ def test_an_overlong_request_id_gives_no_500_on_the_page(admin_client, upstream)
         },
     )
 
-    response = admin_client.post("/customers/new/", {**VALUES, "_save": "Save"})
+    response = admin_client.post(
+        "/customers/new/", {**VALUES, "submission_token": submissions.new_token(), "_save": "Save"}
+    )
 
     assert response.status_code == 302
     assert AuditEntry.objects.get().request_id == "q" * 100
@@ -218,14 +226,14 @@ def test_an_overlong_request_id_gives_no_500_on_the_page(admin_client, upstream)
 
 def test_a_failed_write_releases_the_token_and_is_audited(clerk, upstream):
     upstream.invalid("POST", "customers", errors={"tin": ["The tin format is invalid."]})
-    token = uuid.uuid4()
+    token = submissions.new_token()
 
     outcome = writes.create_customer(user=clerk, token=token, values=VALUES)
 
     assert outcome.result is Result.REFUSED
     assert isinstance(outcome.error, services.ValidationFailed)
     assert not outcome.number_taken
-    assert not FormSubmission.objects.filter(token=token).exists()
+    assert not FormSubmission.objects.filter(token=key(token)).exists()
     entry = AuditEntry.objects.get()
     assert entry.outcome == AuditEntry.FAILURE
     assert "The tin format is invalid." in entry.error
@@ -236,12 +244,12 @@ def test_a_crash_during_the_write_releases_the_token(clerk, upstream, monkeypatc
         raise RuntimeError("bug")
 
     monkeypatch.setattr(services, "create_customer", crash)
-    token = uuid.uuid4()
+    token = submissions.new_token()
 
     with pytest.raises(RuntimeError):
         writes.create_customer(user=clerk, token=token, values=VALUES)
 
-    assert not FormSubmission.objects.filter(token=token).exists()
+    assert not FormSubmission.objects.filter(token=key(token)).exists()
     assert AuditEntry.objects.get().outcome == AuditEntry.UNKNOWN
 
 
@@ -257,7 +265,7 @@ def test_a_completion_that_cannot_be_saved_leaves_the_write_standing(clerk, upst
 
     monkeypatch.setattr(AuditEntry, "save", refuse_updates)
 
-    outcome = writes.create_customer(user=clerk, token=uuid.uuid4(), values=VALUES)
+    outcome = writes.create_customer(user=clerk, token=submissions.new_token(), values=VALUES)
 
     assert outcome.result is Result.SAVED
     assert AuditEntry.objects.get().outcome == AuditEntry.PENDING  # honest: never completed
@@ -265,7 +273,7 @@ def test_a_completion_that_cannot_be_saved_leaves_the_write_standing(clerk, upst
 
 def test_the_same_token_twice_writes_once(clerk, upstream):
     upstream.create()
-    token = uuid.uuid4()
+    token = submissions.new_token()
 
     first = writes.create_customer(user=clerk, token=token, values=VALUES)
     second = writes.create_customer(user=clerk, token=token, values=VALUES)
@@ -347,11 +355,36 @@ def make_manager_of(code):
 
 def test_the_admin_finds_the_attempts_of_one_form(admin_client, clerk, upstream):
     upstream.create()
-    token = uuid.uuid4()
+    token = submissions.new_token()
     writes.create_customer(user=clerk, token=token, values=VALUES)
 
-    found = admin_client.get(f"/admin/customers/auditentry/?q={token}")
+    found = admin_client.get(f"/admin/customers/auditentry/?q={key(token)}")
     odd = admin_client.get("/admin/customers/auditentry/?q=not-a-token")
 
     assert found.status_code == odd.status_code == 200
     assert "CUST003" in found.content.decode()
+
+
+# --- many writes under one form token (the list's bulk action) -----------------------------
+
+
+def test_update_each_writes_each_visible_customer_under_one_token(clerk, upstream, row):
+    upstream.update(1, is_active=False)
+    other = dataclasses.replace(row, id=2, branch_id="01")
+    token = submissions.new_token()
+
+    refusal, outcomes = writes.update_each(
+        user=clerk,
+        changes_of=[(row, {"is_active": False}), (other, {"is_active": False})],
+        token=token,
+    )
+
+    assert refusal is None
+    assert outcomes[0].result is Result.SAVED
+    assert outcomes[1].result is Result.REFUSED  # another branch: as if it did not exist
+    assert isinstance(outcomes[1].error, services.NotFound)
+    assert upstream.calls_to("PUT", "customers/2") == []
+    assert list(AuditEntry.objects.values_list("customer_id", flat=True)) == [1]
+    assert FormSubmission.objects.get(token=key(token)).customer_id == 1
+    again, _ = writes.update_each(user=clerk, changes_of=[(row, {"is_active": False})], token=token)
+    assert again.result is Result.ALREADY_SENT
