@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import services, writes
+from . import call_budget, services, writes
 from .access import CHANGE, EXPORT, allowed_branches, in_branches
 from .request_numbers import ascii_int
-from .upstream.errors import NotFound, UpstreamError
+from .upstream.errors import NotFound, TooManyCalls, UpstreamError
 
 MAX_CUSTOMERS = 25  # per action
 AT_ONCE = 4  # customers written side by side
@@ -79,11 +79,25 @@ def seconds_at_most(count: int) -> int:
 
 
 def _fan_out(calls: list[Callable]) -> list:
-    """Run the calls a few at a time; each returns its own outcome (never raises)."""
-    if len(calls) <= 1:
-        return [call() for call in calls]
-    with ThreadPoolExecutor(max_workers=AT_ONCE, thread_name_prefix="ctax-bulk") as pool:
-        return list(pool.map(lambda call: call(), calls))
+    """Run the calls a few at a time, each answering in order (the reads: never raises but
+    TooManyCalls, before any call is sent, when the user's share cannot pay for them all).
+
+    The calls are paid for here, on the request's thread, and run in its context, so that
+    each is charged to the user whose request made it (`call_budget`)."""
+    with call_budget.prepaid(len(calls)):
+        if len(calls) <= 1:
+            return [call() for call in calls]
+        with ThreadPoolExecutor(max_workers=AT_ONCE, thread_name_prefix="ctax-bulk") as pool:
+            return list(pool.map(lambda call: call(), map(call_budget.carried, calls)))
+
+
+def _write_all(sends: list[Callable]) -> list:
+    """`_fan_out` for the writes, whose audit entries are open: a share that cannot pay
+    for them all is every write's answer, so each entry is settled as refused."""
+    try:
+        return _fan_out(sends)
+    except TooManyCalls as exc:
+        return [exc] * len(sends)
 
 
 def read_customers(user, ids: list[int]) -> list:
@@ -131,7 +145,7 @@ def apply_status(user, ids: list[int], *, is_active: bool, token: str | None) ->
         user=user,
         changes_of=[(customer, {"is_active": is_active}) for customer in to_write],
         token=token,
-        run=_fan_out,
+        run=_write_all,
     )
     if refusal is not None:
         return Applied([], refusal)

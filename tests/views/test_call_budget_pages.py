@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 import time_machine
 
+from customers.models import AuditEntry
+
 pytestmark = pytest.mark.usefixtures("branches")
 
 DETAIL = "/customers/1/"
@@ -112,3 +114,38 @@ def test_a_form_past_the_share_keeps_what_was_typed(admin_client, upstream, shar
     assert len(upstream.calls) == 1
     assert response.status_code == 429
     assert "Typed Name Ltd" in response.content.decode()
+
+
+def test_a_bulk_action_s_calls_on_worker_threads_are_charged(admin_client, upstream, share):
+    share(3)
+    for customer_id in (1, 2, 3):
+        upstream.detail(customer_id, is_active=True)
+    data = {"action": "mark_inactive", "selected": ["1", "2", "3"]}
+
+    assert admin_client.post("/customers/actions/", data).status_code == 200  # 3 reads
+    assert len(upstream.calls) == 3
+    assert admin_client.get(DETAIL).status_code == 429
+    assert len(upstream.calls) == 3
+
+
+def test_a_bulk_action_past_the_share_sends_nothing_and_leaves_nothing_pending(
+    admin_client, upstream, share, html_of
+):
+    share(4)  # the three reads, then one write of three
+    for customer_id in (1, 2, 3):
+        upstream.detail(customer_id, is_active=True)
+        upstream.update(customer_id)
+    confirm = html_of(
+        admin_client.post("/customers/actions/", {"action": "mark_inactive", "selected": ["1"]})
+    ).form_data()
+    share(6)  # one read and no write left for the three customers' run
+    confirm["selected"] = ["1", "2", "3"]
+
+    response = admin_client.post("/customers/actions/", confirm)
+
+    assert [call for call in upstream.calls if call.method == "PUT"] == []
+    assert not AuditEntry.objects.filter(outcome=AuditEntry.PENDING).exists()
+    html = html_of(response)
+    rows = html.rows(html.by_id("bulk-outcomes"))[1:]
+    assert len(rows) == 3
+    assert all("Too many requests" in row[-1] for row in rows)
