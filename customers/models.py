@@ -103,3 +103,18 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+# Models of their own modules, imported here so that Django (and migrations) see them.
+from .jobs import Job  # noqa: E402
+from .review.snapshot import BranchSnapshot  # noqa: E402
+
+__all__ = [
+    "AuditEntry",
+    "Branch",
+    "BranchMembership",
+    "BranchSnapshot",
+    "Customer",
+    "FormSubmission",
+    "Job",
+]

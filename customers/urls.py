@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import review
 
 app_name = "customers"
 
@@ -23,4 +24,12 @@ urlpatterns = [
         name="transactions_csv",
     ),
     path("customers/<int:customer_id>/statement/", views.statement, name="statement"),
+    path("branches/<str:code>/review/", review.review, name="branch_review"),
+    path("branches/<str:code>/review/refresh/", review.refresh, name="branch_review_refresh"),
+    path("branches/<str:code>/review/progress/", review.progress, name="branch_review_progress"),
+    path(
+        "branches/<str:code>/review/<slug:section>.csv",
+        review.section_csv,
+        name="branch_review_csv",
+    ),
 ]

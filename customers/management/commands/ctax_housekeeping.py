@@ -7,6 +7,8 @@ one instance:  python manage.py ctax_housekeeping
 from django.core.management.base import BaseCommand
 
 from customers.housekeeping import sweep
+from customers.jobs import sweep_stale
+from customers.review.snapshot import remove_expired
 
 
 class Command(BaseCommand):
@@ -18,3 +20,9 @@ class Command(BaseCommand):
             f"Removed {removed.sessions} expired sessions, {removed.form_tokens} old form "
             f"tokens, {removed.cache_rows} expired cache rows."
         )
+        stalled, old_reviews = sweep_stale(), remove_expired()
+        if stalled or old_reviews:
+            self.stdout.write(
+                f"Marked {stalled} stalled background jobs failed; removed {old_reviews} "
+                "branch reviews older than CTAX_REVIEW_KEEP_DAYS."
+            )

@@ -1,0 +1,129 @@
+"""The branch review on the sandbox over real HTTP: Refresh, the job run by the real
+db_worker in this process, and every figure checked against the sandbox's own rows."""
+
+import datetime as dt
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from customers.forms import TIN_PATTERN
+from customers.jobs import Job
+from customers.reports.months import NAIROBI, Month
+from customers.review import sections
+from sandbox import seed
+from sandbox.models import SandboxCustomer, SandboxTransaction
+from tests.jobs_helpers import run_queued_jobs
+from tests.role_users import make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+URL = "/branches/00/review/"
+
+
+@pytest.fixture
+def manager(sandbox_api, settings, branches, django_user_model, client):
+    settings.CTAX_BACKGROUND_CALLS_PER_SECOND = 500
+    seed.seed(customers=60)
+    user = make_user(django_user_model, "manager00", role="Branch manager", branch_codes=["00"])
+    client.force_login(user)
+    return client
+
+
+def figure(html: str, name: str) -> str:
+    return re.search(rf'data-figure="{name}">([^<]*)<', html).group(1)
+
+
+def count(html: str, name: str) -> int:
+    return int(re.search(rf'data-count="{name}">(\d+)<', html).group(1))
+
+
+def test_refresh_fills_every_section_with_the_sandboxs_figures(manager):
+    first = manager.get(URL).content.decode()
+    assert "No review of this branch yet" in first
+
+    answer = manager.post(URL + "refresh/", headers={"HX-Request": "true"})
+    assert "Refresh waiting for a worker" in answer.content.decode()
+    job = Job.objects.get()
+    assert job.state == Job.QUEUED
+    # A second Refresh while one is queued or running joins it.
+    manager.post(URL + "refresh/")
+    assert Job.objects.count() == 1
+
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.state == Job.DONE, job.error
+    assert job.done == job.total > 0
+    assert manager.get(URL + "progress/", headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+
+    html = manager.get(URL).content.decode()
+    now = timezone.now()
+    mine = SandboxCustomer.objects.filter(branch_id="00", deleted_at__isnull=True)
+    txs = SandboxTransaction.objects.filter(customer__in=mine)
+    assert int(figure(html, "customers")) == mine.count() == job.total
+    assert int(figure(html, "active")) == mine.filter(is_active=True).count()
+    assert int(figure(html, "inactive")) == mine.filter(is_active=False).count()
+    local = [c.created_at.astimezone(NAIROBI) for c in mine]
+    assert int(figure(html, "new_this_month")) == sum(Month.of(c) == Month.of(now) for c in local)
+    assert int(figure(html, "new_this_year")) == sum(
+        c.year == now.astimezone(NAIROBI).year for c in local
+    )
+    assert int(figure(html, "transactions")) == txs.count()
+    sales = txs.filter(type="sales", status="success").aggregate(s=Sum("total_amount"))["s"]
+    assert figure(html, "sales_amount").replace(",", "").split()[-1] == f"{sales:.2f}"
+
+    # Months: successful transactions since the window's first day, each counted once.
+    start = dt.datetime.combine(sections.window_start(now), dt.time(), tzinfo=NAIROBI)
+    per_month = defaultdict(Decimal)
+    for tx in txs.filter(status="success", created_at__gte=start, type="sales"):
+        per_month[Month.of(tx.created_at)] += tx.total_amount
+    this_month = Month.of(now)
+    row = re.search(
+        rf'data-month="{this_month.iso}"><th[^>]*>[^<]*</th>\s*<td[^>]*>([^<]*)</td>', html
+    )
+    assert row.group(1).split(" (")[0].replace(",", "").split()[-1] == (
+        f"{per_month[this_month]:.2f}"
+    )
+
+    # Top by sales, dormant, no TIN, to fix, duplicates: counted over the sandbox's rows.
+    summary = mine.annotate(
+        sales=Sum(
+            "transactions__total_amount",
+            filter=Q(transactions__type="sales", transactions__status="success"),
+        ),
+        last=Max("transactions__created_at"),
+        n=Count("transactions"),
+    )
+    top = sorted(summary, key=lambda c: (-(c.sales or 0), c.id))[:10]
+    listed = re.findall(r'id="list-top".*?</section>', html, re.S)[0]
+    assert re.findall(r'<a href="/customers/\d+/">([^<]+)</a>', listed) == [
+        c.customer_no for c in top
+    ]
+    cutoff = sections.year_before(now)
+    assert count(html, "dormant") == sum(
+        c.is_active and (c.last is None or c.last < cutoff) for c in summary
+    )
+    assert count(html, "no_tin") == sum(
+        not c.tin and bool(sections.BUSINESS_NAME.search(c.name)) for c in mine
+    )
+    assert count(html, "to_fix") == sum(
+        bool(c.tin and not TIN_PATTERN.fullmatch(c.tin))
+        or bool(c.phone and sections.phone_refused(c.phone))
+        for c in mine
+    )
+    keys = defaultdict(set)
+    for c in mine:
+        if c.tin:
+            keys[("tin", c.tin)].add(c.id)
+        if c.phone:
+            keys[("phone", c.phone)].add(c.id)
+        keys[("name", re.sub(r"[\W_]+", "", c.name).casefold())].add(c.id)
+    assert count(html, "duplicates") == sum(len(ids) >= 2 for ids in keys.values())
+
+    # Every list can be exported.
+    csv = manager.get(URL + "top.csv")
+    assert csv.status_code == 200
+    assert b"".join(csv.streaming_content).decode("utf-8-sig").count("\n") == len(top) + 1
