@@ -191,11 +191,7 @@ class Run:
 
 def run(job_id: str, work: Callable[[Run], dict[str, Any] | None]) -> dict[str, Any] | None:
     """Run `work` as job `job_id` (from a task, in a worker): running → done or failed."""
-    now = timezone.now()
-    claimed = Job.objects.filter(pk=job_id, state=Job.QUEUED).update(
-        state=Job.RUNNING, heartbeat_at=now
-    )
-    if not claimed:
+    if not claim(job_id):
         logger.warning("job %s is not queued any more; not run", job_id)
         return None
     job = Job.objects.get(pk=job_id)
@@ -209,6 +205,15 @@ def run(job_id: str, work: Callable[[Run], dict[str, Any] | None]) -> dict[str, 
             raise
     _finish(job, Job.DONE)
     return result
+
+
+def claim(job_id: str) -> bool:
+    """Queued → running, heard from now; False if it was not queued (e.g. ran already)."""
+    return bool(
+        Job.objects.filter(pk=job_id, state=Job.QUEUED).update(
+            state=Job.RUNNING, heartbeat_at=timezone.now()
+        )
+    )
 
 
 def _finish(job: Job, state: str, *, error: str = "") -> None:

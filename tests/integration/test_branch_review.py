@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from customers.review import sections
 from sandbox import seed
 from sandbox.models import SandboxCustomer, SandboxTransaction
 from tests.jobs_helpers import run_queued_jobs
+from tests.review_helpers import restore_roles
 from tests.role_users import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,6 +30,7 @@ URL = "/branches/00/review/"
 def manager(sandbox_api, settings, branches, django_user_model, client):
     settings.CTAX_BACKGROUND_CALLS_PER_SECOND = 500
     seed.seed(customers=60)
+    restore_roles()
     user = make_user(django_user_model, "manager00", role="Branch manager", branch_codes=["00"])
     client.force_login(user)
     return client
@@ -127,3 +130,40 @@ def test_refresh_fills_every_section_with_the_sandboxs_figures(manager):
     csv = manager.get(URL + "top.csv")
     assert csv.status_code == 200
     assert b"".join(csv.streaming_content).decode("utf-8-sig").count("\n") == len(top) + 1
+
+
+def test_a_job_whose_worker_died_is_failed_and_a_new_refresh_completes(manager):
+    from django_tasks_db.models import DBTaskResult
+
+    from customers import jobs
+
+    manager.post(URL + "refresh/")
+    dead = Job.objects.get()
+    # What a worker does before it is killed: it claims the task and the job, then dies.
+    DBTaskResult.objects.get().claim("killed-worker")
+    assert jobs.claim(str(dead.pk))
+    started = timezone.now()
+
+    with time_machine.travel(started + dt.timedelta(seconds=110), tick=False):
+        page = manager.get(URL).content.decode()
+        assert "Reading customers: 0 of 0" in page  # still within the heartbeat window
+        assert manager.post(URL + "refresh/").status_code == 302
+        assert Job.objects.count() == 1  # joined, not doubled
+
+    with time_machine.travel(started + dt.timedelta(seconds=125), tick=False):
+        progress = manager.get(URL + "progress/", headers={"HX-Request": "true"}).content.decode()
+        assert "The last refresh failed." in progress
+        assert "stopped answering" in progress
+        dead.refresh_from_db()
+        assert dead.state == Job.FAILED and "stopped answering" in dead.error
+        assert DBTaskResult.objects.get(id=dead.task_id).status == "FAILED"
+        assert "The last refresh failed." in manager.get(URL).content.decode()
+
+    manager.post(URL + "refresh/")
+    fresh = Job.objects.exclude(pk=dead.pk).get()
+    run_queued_jobs()
+    fresh.refresh_from_db()
+    assert fresh.state == Job.DONE and fresh.total > 0
+    html = manager.get(URL).content.decode()
+    assert "The last refresh failed." not in html
+    assert int(figure(html, "customers")) == fresh.total
