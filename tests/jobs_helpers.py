@@ -4,8 +4,11 @@ production, so a job never runs inside the request that started it."""
 
 import io
 import signal
+import threading
 
 from django.core.management import call_command
+from django.db import connection
+from django_tasks_db.management.commands.db_worker import Worker
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
@@ -21,3 +24,27 @@ def run_queued_jobs() -> str:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
     return out.getvalue()
+
+
+def start_worker_thread() -> threading.Thread:
+    """The library's worker (what `db_worker --batch` runs) in a thread of this process,
+    until the queue is empty; signals stay with the main thread."""
+
+    def work():
+        try:
+            Worker(
+                queue_names=["default"],
+                interval=0.1,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id="test-thread",
+                excluded_queue_names=[],
+            ).run()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread
