@@ -30,10 +30,32 @@ URL = "/branches/00/review/"
 def manager(sandbox_api, settings, branches, django_user_model, client):
     settings.CTAX_BACKGROUND_CALLS_PER_SECOND = 500
     seed.seed(customers=60)
+    add_customers_for_every_list()
     restore_roles()
     user = make_user(django_user_model, "manager00", role="Branch manager", branch_codes=["00"])
     client.force_login(user)
     return client
+
+
+def add_customers_for_every_list():
+    """Beside the seed: a business without a TIN (and an old phone), its duplicate by
+    name, a TIN outside the format, and an active customer quiet for 13 months."""
+    head = "00"
+    SandboxCustomer.objects.create(
+        branch_id=head, customer_no="X1", name="Baraka Hardware", phone="+254192375643"
+    )
+    SandboxCustomer.objects.create(branch_id=head, customer_no="X2", name="baraka  HARDWARE.")
+    SandboxCustomer.objects.create(branch_id=head, customer_no="X3", name="Odd", tin="P12345")
+    quiet = SandboxCustomer.objects.create(branch_id=head, customer_no="X4", name="Quiet")
+    SandboxTransaction.objects.create(
+        customer=quiet,
+        branch_id=head,
+        type="sales",
+        invoice_no="OLD-1",
+        total_amount=Decimal("100.00"),
+        tax_amount=Decimal("13.79"),
+        created_at=timezone.now() - dt.timedelta(days=400),
+    )
 
 
 def figure(html: str, name: str) -> str:
@@ -106,6 +128,7 @@ def test_refresh_fills_every_section_with_the_sandboxs_figures(manager):
         c.customer_no for c in top
     ]
     cutoff = sections.year_before(now)
+    assert min(count(html, name) for name in ("dormant", "no_tin", "to_fix", "duplicates")) > 0
     assert count(html, "dormant") == sum(
         c.is_active and (c.last is None or c.last < cutoff) for c in summary
     )
