@@ -71,3 +71,10 @@ def test_the_branchs_manager_and_administrators_may(client, people, who):
     assert top.status_code == 200 and b"Secret Ltd" in b"".join(top.streaming_content)
     assert client.post("/branches/00/review/refresh/").status_code == 302
     assert Job.objects.get().started_by == people[who]
+
+
+@pytest.mark.parametrize(("who", "links"), [("manager00", 1), ("clerk00", 0), ("manager01", 0)])
+def test_the_header_links_the_reviews_the_user_may_open(client, people, who, links):
+    client.force_login(people[who])
+    html = client.get("/accounts/password_change/").content.decode()
+    assert html.count('href="/branches/00/review/">Review 00</a>') == links
