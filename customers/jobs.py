@@ -51,6 +51,7 @@ class Job(models.Model):
     done = models.PositiveIntegerField(default=0)
     calls = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True, help_text="what it did, for its page")
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -83,14 +84,14 @@ class Job(models.Model):
 # --- starting and finding ---------------------------------------------------------
 
 
-def start(*, kind: str, subject: str, user, task) -> tuple[Job, bool]:
-    """A new job enqueued for `task(job_id)`, or the live one of the same kind and
-    subject (joined: True)."""
+def start(*, kind: str, subject: str, user, task, args: tuple = ()) -> tuple[Job, bool]:
+    """A new job enqueued for `task(job_id, *args)`, or the live one of the same kind
+    and subject (joined: True)."""
     sweep_stale()
     try:
         with transaction.atomic():
             job = Job.objects.create(kind=kind, subject=subject, started_by=user)
-            result = task.enqueue(str(job.id))
+            result = task.enqueue(str(job.id), *args)
             Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     except IntegrityError:
         live = latest(kind=kind, subject=subject)
@@ -203,7 +204,7 @@ def run(job_id: str, work: Callable[[Run], dict[str, Any] | None]) -> dict[str, 
         except Exception as exc:
             _finish(job, Job.FAILED, error=describe_failure(exc))
             raise
-    _finish(job, Job.DONE)
+    _finish(job, Job.DONE, result=result or {})
     return result
 
 
@@ -216,10 +217,11 @@ def claim(job_id: str) -> bool:
     )
 
 
-def _finish(job: Job, state: str, *, error: str = "") -> None:
+def _finish(job: Job, state: str, *, error: str = "", result: dict | None = None) -> None:
     Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(
         state=state,
         error=error,
+        result=result or {},
         done=job.done,
         total=job.total,
         calls=job.calls,

@@ -28,6 +28,16 @@ urlpatterns = [
     path("branches/<str:code>/review/refresh/", review.refresh, name="branch_review_refresh"),
     path("branches/<str:code>/review/progress/", review.progress, name="branch_review_progress"),
     path(
+        "branches/<str:code>/review/dormant/mark-inactive/",
+        review.mark_dormant_inactive,
+        name="branch_review_mark_inactive",
+    ),
+    path(
+        "branches/<str:code>/review/action-progress/",
+        review.action_progress,
+        name="branch_review_action_progress",
+    ),
+    path(
         "branches/<str:code>/review/<slug:section>.csv",
         review.section_csv,
         name="branch_review_csv",

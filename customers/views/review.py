@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from ..access import may_see_branch
+from .. import bulk, submissions
+from ..access import CHANGE, may_see_branch
 from ..jobs import sweep_stale
 from ..rendering import render_page
 from ..reports import csvexport
+from ..review import actions, display, snapshot
 from ..review import changes as audit_changes
-from ..review import display, snapshot
 from ..review.tasks import latest_refresh, start_refresh
 
 REVIEW = "customers.view_branch_review"
@@ -51,6 +52,8 @@ def review(request, code: str):
         "review": display.review(shot.sections) if shot else None,
         "asof": display.as_of(shot.taken_at, now=timezone.now()) if shot else "",
         "job": _job(code),
+        "action_job": actions.latest(code),
+        "action_limit": bulk.MAX_CUSTOMERS,
         "changes_form": form,
         "audit_entries": entries[: audit_changes.LIMIT],
         "changes_count": entries.count(),
@@ -81,6 +84,38 @@ def progress(request, code: str):
     if request.htmx and job is not None and job.state == job.DONE:
         return HttpResponseClientRefresh()  # the new snapshot is complete: show it
     return render_page(request, TEMPLATE, {"code": code, "job": job}, partial="progress")
+
+
+@require_POST
+def mark_dormant_inactive(request, code: str):
+    """The dormant list beyond the action limit: confirm, then a background job."""
+    _check(request, code)
+    if not request.user.has_perm(CHANGE):
+        raise PermissionDenied("You don't have permission to change customers.")
+    shot = snapshot.current(code)
+    if shot is None:
+        return redirect("customers:branch_review", code=code)
+    dormant = display.entries(shot.sections["dormant"])
+    if request.POST.get("confirmed") != "yes":
+        context = {
+            "code": code,
+            "customers": dormant,
+            "submission_token": submissions.new_token(),
+            "title": "Are you sure?",
+        }
+        return render_page(request, "customers/review_confirm.html", context)
+    token = submissions.parse_token(request.POST.get("submission_token"))
+    if token is not None and submissions.claim(token) is None:
+        actions.start(branch_code=code, user=request.user, customer_ids=[c["id"] for c in dormant])
+        submissions.complete(token, None)
+    return redirect("customers:branch_review", code=code)
+
+
+@require_GET
+def action_progress(request, code: str):
+    _check(request, code)
+    context = {"code": code, "action_job": actions.latest(code)}
+    return render_page(request, TEMPLATE, context, partial="action_progress")
 
 
 @require_GET

@@ -128,6 +128,10 @@ def test_refresh_fills_every_section_with_the_sandboxs_figures(manager):
         c.customer_no for c in top
     ]
     cutoff = sections.year_before(now)
+    # Up to 25 dormant customers: the list's own action (its confirmation page) marks them.
+    dormant_section = re.findall(r'id="list-dormant".*?</section>', html, re.S)[0]
+    assert 'action="/customers/actions/"' in dormant_section
+    assert dormant_section.count('name="selected"') == count(html, "dormant")
     assert min(count(html, name) for name in ("dormant", "no_tin", "to_fix", "duplicates")) > 0
     assert count(html, "dormant") == sum(
         c.is_active and (c.last is None or c.last < cutoff) for c in summary
@@ -190,3 +194,40 @@ def test_a_job_whose_worker_died_is_failed_and_a_new_refresh_completes(manager):
     html = manager.get(URL).content.decode()
     assert "The last refresh failed." not in html
     assert int(figure(html, "customers")) == fresh.total
+
+
+def test_more_dormant_customers_than_an_action_takes_are_marked_inactive_in_the_background(
+    manager,
+):
+    from customers.models import AuditEntry
+
+    for n in range(27):
+        SandboxCustomer.objects.create(branch_id="00", customer_no=f"Z{n}", name=f"Sleepy {n}")
+    manager.post(URL + "refresh/")
+    run_queued_jobs()
+    html = manager.get(URL).content.decode()
+    dormant = count(html, "dormant")
+    assert dormant > 27
+    assert "More than 25: it runs in the background." in html
+
+    confirm = manager.post(URL + "dormant/mark-inactive/").content.decode()
+    assert "Sleepy 26" in confirm and "Yes, I'm sure" in confirm
+    token = re.search(r'name="submission_token" value="([^"]+)"', confirm).group(1)
+    sent = {"confirmed": "yes", "submission_token": token}
+    manager.post(URL + "dormant/mark-inactive/", sent)
+    manager.post(URL + "dormant/mark-inactive/", sent)  # a double submit starts one job
+    job = Job.objects.get(kind="mark_dormant_inactive")
+    assert job.state == Job.QUEUED and AuditEntry.objects.count() == 0  # not in the request
+
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.state == Job.DONE, job.error
+    assert job.result["done"] == dormant == job.total
+    assert SandboxCustomer.objects.filter(name__startswith="Sleepy", is_active=True).count() == 0
+    entries = AuditEntry.objects.filter(username="manager00", branch_id="00")
+    assert entries.count() == dormant
+    assert {e.outcome for e in entries} == {"success"}
+    assert all(e.changes == {"is_active": [True, False]} for e in entries)
+    page = manager.get(URL).content.decode()
+    assert f"Marked inactive in the background: {dormant} done" in page
+    assert count(page, "changes") == dormant
