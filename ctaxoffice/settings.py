@@ -264,6 +264,12 @@ CTAX_BACKGROUND_CALLS_PER_SECOND = env.float("CTAX_BACKGROUND_CALLS_PER_SECOND",
 CTAX_JOB_STALE_SECONDS = env.float("CTAX_JOB_STALE_SECONDS", default=120.0)
 CTAX_JOB_HEARTBEAT_SECONDS = env.float("CTAX_JOB_HEARTBEAT_SECONDS", default=15.0)
 CTAX_REVIEW_KEEP_DAYS = env.float("CTAX_REVIEW_KEEP_DAYS", default=7.0)
+# The list's and the history's CSV stream up to this many rows; beyond it (and every
+# XLSX) the export is a job whose file is kept CTAX_EXPORT_KEEP_HOURS for its owner, in
+# the database, or in the STORAGES backend named by CTAX_EXPORT_STORAGE (shared by all).
+CTAX_EXPORT_STREAM_MAX_ROWS = env.int("CTAX_EXPORT_STREAM_MAX_ROWS", default=1000)
+CTAX_EXPORT_KEEP_HOURS = env.float("CTAX_EXPORT_KEEP_HOURS", default=24.0)
+CTAX_EXPORT_STORAGE = env.str("CTAX_EXPORT_STORAGE", default="")
 
 LOGGING = {
     "version": 1,

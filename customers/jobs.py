@@ -101,6 +101,11 @@ def start(*, kind: str, subject: str, user, task, args: tuple = ()) -> tuple[Job
     return job, False
 
 
+def new_subject() -> str:
+    """A subject no other job has: for jobs that never join another."""
+    return uuid.uuid4().hex
+
+
 def latest(*, kind: str, subject: str) -> Job | None:
     return Job.objects.filter(kind=kind, subject=subject).first()
 

@@ -106,6 +106,7 @@ class FormSubmission(models.Model):
 
 
 # Models of their own modules, imported here so that Django (and migrations) see them.
+from .exports.files import ExportFile  # noqa: E402
 from .jobs import Job  # noqa: E402
 from .review.snapshot import BranchSnapshot  # noqa: E402
 
@@ -115,6 +116,7 @@ __all__ = [
     "BranchMembership",
     "BranchSnapshot",
     "Customer",
+    "ExportFile",
     "FormSubmission",
     "Job",
 ]

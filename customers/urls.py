@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import review
+from .views import exports, review
 
 app_name = "customers"
 
@@ -24,6 +24,9 @@ urlpatterns = [
         name="transactions_csv",
     ),
     path("customers/<int:customer_id>/statement/", views.statement, name="statement"),
+    path("exports/new/", exports.start_export, name="export_start"),
+    path("exports/<uuid:job_id>/", exports.export, name="export"),
+    path("exports/<uuid:job_id>/download/", exports.download, name="export_download"),
     path("branches/<str:code>/review/", review.review, name="branch_review"),
     path("branches/<str:code>/review/refresh/", review.refresh, name="branch_review_refresh"),
     path("branches/<str:code>/review/progress/", review.progress, name="branch_review_progress"),

@@ -6,6 +6,7 @@ one instance:  python manage.py ctax_housekeeping
 
 from django.core.management.base import BaseCommand
 
+from customers.exports.files import remove_expired as remove_expired_exports
 from customers.housekeeping import sweep
 from customers.jobs import sweep_stale
 from customers.review.snapshot import remove_expired
@@ -20,9 +21,14 @@ class Command(BaseCommand):
             f"Removed {removed.sessions} expired sessions, {removed.form_tokens} old form "
             f"tokens, {removed.cache_rows} expired cache rows."
         )
-        stalled, old_reviews = sweep_stale(), remove_expired()
-        if stalled or old_reviews:
+        stalled, old_reviews, old_exports = (
+            sweep_stale(),
+            remove_expired(),
+            remove_expired_exports(),
+        )
+        if stalled or old_reviews or old_exports:
             self.stdout.write(
                 f"Marked {stalled} stalled background jobs failed; removed {old_reviews} "
-                "branch reviews older than CTAX_REVIEW_KEEP_DAYS."
+                f"branch reviews older than CTAX_REVIEW_KEEP_DAYS and {old_exports} expired "
+                "export files."
             )
