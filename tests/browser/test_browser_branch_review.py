@@ -67,3 +67,34 @@ def test_refresh_shows_progress_then_the_sections(
     violations += blocking_violations(page, "filled review")
 
     assert not violations, f"axe ({scheme}):\n" + "\n".join(violations)
+
+
+def test_xlsx_export_runs_in_the_background_then_downloads(
+    app, django_user_model, browser_context_args
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    restore_roles()
+    manager = make_user(django_user_model, "manager00", role="Branch manager", branch_codes=["00"])
+    log_in_as(app, manager)
+    page = app.page
+    app.goto("/customers/?branch_id=00")
+    page.get_by_role("button", name="Export XLSX").click()
+    page.wait_for_url(re.compile(r"/exports/[0-9a-f-]+/$"))
+    expect(page.get_by_text("Export waiting for a worker")).to_be_visible()
+    violations = blocking_violations(page, "export waiting")
+    start_worker_thread().join(timeout=30)
+    link = page.get_by_role("link", name=re.compile(r"Download customers-branch-00-.*\.xlsx"))
+    expect(link).to_be_visible()
+    violations += blocking_violations(page, "export ready")
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as saved:  # a temporary name, without the extension
+        sheet = load_workbook(io.BytesIO(saved.read())).active
+    assert next(sheet.iter_rows(max_row=1, values_only=True))[:2] == ("Customer number", "Name")
+    assert sheet.max_row > 1
+    assert not violations, "axe:\n" + "\n".join(violations)
