@@ -26,10 +26,11 @@ from ..review.tasks import latest_refresh, start_refresh
 
 REVIEW = "customers.view_branch_review"
 TEMPLATE = "customers/review.html"
+BRANCH_CODE_MAX = 20  # Branch.code's length
 
 
 def _check(request, code: str) -> None:
-    if not may_see_branch(request.user, code):
+    if len(code) > BRANCH_CODE_MAX or not may_see_branch(request.user, code):
         raise Http404("No such branch.")
     if not request.user.has_perm(REVIEW):
         raise PermissionDenied("You don't have permission to see the branch review.")

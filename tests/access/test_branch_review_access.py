@@ -78,3 +78,9 @@ def test_the_header_links_the_reviews_the_user_may_open(client, people, who, lin
     client.force_login(people[who])
     html = client.get("/accounts/password_change/").content.decode()
     assert html.count('href="/branches/00/review/">Review 00</a>') == links
+
+
+def test_an_administrator_naming_a_branch_code_too_long_for_one_gets_404(client, people):
+    client.force_login(people["admin"])
+    assert client.post("/branches/" + "9" * 21 + "/review/refresh/").status_code == 404
+    assert not Job.objects.exists()
