@@ -7,28 +7,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0010_branch_review'),
+        ("customers", "0010_branch_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportFile',
+            name="ExportFile",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('file_name', models.CharField(max_length=200)),
-                ('format', models.CharField(max_length=10)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('content', models.BinaryField(blank=True, help_text='the bytes, if kept here', null=True)),
-                ('storage_name', models.CharField(blank=True, help_text='else, its name there', max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('job', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='file', to='customers.job')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200)),
+                ("format", models.CharField(max_length=10)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                (
+                    "content",
+                    models.BinaryField(blank=True, help_text="the bytes, if kept here", null=True),
+                ),
+                (
+                    "storage_name",
+                    models.CharField(blank=True, help_text="else, its name there", max_length=300),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "job",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="file",
+                        to="customers.job",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'default_permissions': (),
+                "default_permissions": (),
             },
         ),
     ]
