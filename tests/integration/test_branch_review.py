@@ -102,16 +102,23 @@ def test_refresh_fills_every_section_with_the_sandboxs_figures(manager):
 
     # Months: successful transactions since the window's first day, each counted once.
     start = dt.datetime.combine(sections.window_start(now), dt.time(), tzinfo=NAIROBI)
-    per_month = defaultdict(Decimal)
-    for tx in txs.filter(status="success", created_at__gte=start, type="sales"):
-        per_month[Month.of(tx.created_at)] += tx.total_amount
-    this_month = Month.of(now)
-    row = re.search(
-        rf'data-month="{this_month.iso}"><th[^>]*>[^<]*</th>\s*<td[^>]*>([^<]*)</td>', html
-    )
-    assert row.group(1).split(" (")[0].replace(",", "").split()[-1] == (
-        f"{per_month[this_month]:.2f}"
-    )
+    expected = defaultdict(lambda: [Decimal(0), 0])
+    for tx in txs.filter(status="success", created_at__gte=start):
+        cell = expected[(Month.of(tx.created_at), tx.type)]
+        cell[0] += tx.total_amount
+        cell[1] += 1
+    shown = {}
+    for month, cells in re.findall(r'<tr data-month="([\d-]+)">(.*?)</tr>', html, re.S):
+        values = re.findall(r"<td[^>]*>KES ([\d,.]+) \((\d+)\)</td>", cells)
+        shown[month] = [(Decimal(a.replace(",", "")), int(n)) for a, n in values]
+    assert len(shown) == 12
+    for iso, (sales, sales_before, purchases, purchases_before) in shown.items():
+        month = Month(*map(int, iso.split("-")))
+        assert sales == tuple(expected[(month, "sales")])
+        assert sales_before == tuple(expected[(month.shifted(-12), "sales")])
+        assert purchases == tuple(expected[(month, "purchases")])
+        assert purchases_before == tuple(expected[(month.shifted(-12), "purchases")])
+    assert any(sales[1] for sales, *_ in shown.values())
 
     # Top by sales, dormant, no TIN, to fix, duplicates: counted over the sandbox's rows.
     summary = mine.annotate(
