@@ -81,8 +81,10 @@ def refresh(request, code: str):
 @require_GET
 def progress(request, code: str):
     _check(request, code)
+    if not request.htmx:  # a fragment for htmx; a plain request gets the whole page
+        return redirect("customers:branch_review", code=code)
     job = _job(code)
-    if request.htmx and job is not None and job.state == job.DONE:
+    if job is not None and job.state == job.DONE:
         return HttpResponseClientRefresh()  # the new snapshot is complete: show it
     return render_page(request, TEMPLATE, {"code": code, "job": job}, partial="progress")
 
@@ -115,6 +117,8 @@ def mark_dormant_inactive(request, code: str):
 @require_GET
 def action_progress(request, code: str):
     _check(request, code)
+    if not request.htmx:
+        return redirect("customers:branch_review", code=code)
     context = {"code": code, "action_job": actions.latest(code)}
     return render_page(request, TEMPLATE, context, partial="action_progress")
 

@@ -84,3 +84,13 @@ def test_an_administrator_naming_a_branch_code_too_long_for_one_gets_404(client,
     client.force_login(people["admin"])
     assert client.post("/branches/" + "9" * 21 + "/review/refresh/").status_code == 404
     assert not Job.objects.exists()
+
+
+def test_the_progress_fragments_send_a_plain_request_to_the_page(client, people):
+    client.force_login(people["manager00"])
+    for fragment in ("progress", "action-progress"):
+        answer = client.get(f"/branches/00/review/{fragment}/")
+        assert answer.status_code == 302 and answer["Location"] == "/branches/00/review/"
+    fragment = client.get("/branches/00/review/progress/", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and b'id="review-progress"' in fragment.content
+    assert b"<html" not in fragment.content
