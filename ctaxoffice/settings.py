@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks_db",  # background jobs: rows in our database, run by `manage.py db_worker`
 ]
 
 MIDDLEWARE = [
@@ -286,6 +287,22 @@ CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="ctaxoffice")
 CTAX_BUSINESS_PIN = env.str("CTAX_BUSINESS_PIN", default="")
 CTAX_BUSINESS_ADDRESS = env.str("CTAX_BUSINESS_ADDRESS", default="")
 CTAX_BUSINESS_LOGO = env.str("CTAX_BUSINESS_LOGO", default="")
+
+# --- Background jobs (the branch review) ------------------------------------
+# Django's tasks framework on django-tasks-db: a job is a row of our database, run by any
+# `manage.py db_worker` sharing it. Jobs keep a heartbeat; one not heard from for
+# CTAX_JOB_STALE_SECONDS is marked failed (by housekeeping, a worker's start, its page).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+CTAX_BACKGROUND_CALLS_PER_SECOND = env.float("CTAX_BACKGROUND_CALLS_PER_SECOND", default=10.0)
+CTAX_JOB_STALE_SECONDS = env.float("CTAX_JOB_STALE_SECONDS", default=120.0)
+CTAX_JOB_HEARTBEAT_SECONDS = env.float("CTAX_JOB_HEARTBEAT_SECONDS", default=15.0)
+CTAX_REVIEW_KEEP_DAYS = env.float("CTAX_REVIEW_KEEP_DAYS", default=7.0)
+# The list's and the history's CSV stream up to this many rows; beyond it (and every
+# XLSX) the export is a job whose file is kept CTAX_EXPORT_KEEP_HOURS for its owner, in
+# the database, or in the STORAGES backend named by CTAX_EXPORT_STORAGE (shared by all).
+CTAX_EXPORT_STREAM_MAX_ROWS = env.int("CTAX_EXPORT_STREAM_MAX_ROWS", default=1000)
+CTAX_EXPORT_KEEP_HOURS = env.float("CTAX_EXPORT_KEEP_HOURS", default=24.0)
+CTAX_EXPORT_STORAGE = env.str("CTAX_EXPORT_STORAGE", default="")
 
 LOGGING = {
     "version": 1,

@@ -141,3 +141,22 @@ class UpstreamCallCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.calls} calls in minute {self.minute}"
+
+
+# Models of their own modules, imported here so that Django (and migrations) see them.
+from .exports.files import ExportFile  # noqa: E402
+from .jobs import Job  # noqa: E402
+from .review.snapshot import BranchSnapshot  # noqa: E402
+
+__all__ = [
+    "AuditEntry",
+    "Branch",
+    "BranchMembership",
+    "BranchSnapshot",
+    "Customer",
+    "ExportFile",
+    "FormSubmission",
+    "Job",
+    "LoginLockout",
+    "UpstreamCallCount",
+]

@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .request_numbers import CustomerIdConverter
+from .views import exports, review
 
 register_converter(CustomerIdConverter, "customer_id")
 
@@ -28,4 +29,25 @@ urlpatterns = [
         name="transactions_csv",
     ),
     path("customers/<customer_id:customer_id>/statement/", views.statement, name="statement"),
+    path("exports/new/", exports.start_export, name="export_start"),
+    path("exports/<uuid:job_id>/", exports.export, name="export"),
+    path("exports/<uuid:job_id>/download/", exports.download, name="export_download"),
+    path("branches/<str:code>/review/", review.review, name="branch_review"),
+    path("branches/<str:code>/review/refresh/", review.refresh, name="branch_review_refresh"),
+    path("branches/<str:code>/review/progress/", review.progress, name="branch_review_progress"),
+    path(
+        "branches/<str:code>/review/dormant/mark-inactive/",
+        review.mark_dormant_inactive,
+        name="branch_review_mark_inactive",
+    ),
+    path(
+        "branches/<str:code>/review/action-progress/",
+        review.action_progress,
+        name="branch_review_action_progress",
+    ),
+    path(
+        "branches/<str:code>/review/<slug:section>.csv",
+        review.section_csv,
+        name="branch_review_csv",
+    ),
 ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0004_audit_pending_and_token"),
+        ("customers", "0005_login_lockouts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django_htmx.jinja import htmx_script
 
-from .. import readiness
+from .. import access, readiness
 from ..people_search import QUICK_SEARCH_MIN
 from ..reports.csvexport import EXPORT_COOKIE
 
@@ -91,7 +91,7 @@ def quick_search_min() -> int:
 def user_tools(context):
     """Welcome, the user's links and log out (a POST, with the CSRF token)."""
     user = context["user"]
-    links = [(reverse("customers:list"), "Customers")]
+    links = [(reverse("customers:list"), "Customers"), *_review_links(user)]
     if user.is_staff:
         links.append((reverse("admin:index"), "Administration"))
     if user.has_usable_password():
@@ -107,6 +107,16 @@ def user_tools(context):
         user.pk,  # form.js keeps only this user's drafts in the tab
         context.get("csrf_token", ""),
     )
+
+
+def _review_links(user) -> list[tuple[str, str]]:
+    """The branch reviews this user may open (managers: their branches)."""
+    if not user.has_perm("customers.view_branch_review"):
+        return []
+    codes = access.allowed_branches(user)
+    if codes is None:
+        codes = list(access.branch_registry(user))
+    return [(reverse("customers:branch_review", args=[code]), f"Review {code}") for code in codes]
 
 
 @register.simple_tag(takes_context=True)

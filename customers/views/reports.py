@@ -9,6 +9,7 @@ its worker threads only do HTTP, branch checks stay on the request's thread.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import re
 
@@ -100,6 +101,11 @@ def customers_csv(request):
         "status": cl.status or None,
     }
     pages = [] if cl.has_no_branch else _customer_pages(filters)
+    first = next(iter(pages), None) if pages else None
+    if first is not None and first.meta.total > settings.CTAX_EXPORT_STREAM_MAX_ROWS:
+        fields = list(filters.items())
+        return background_offer(request, "customers", fields, first.meta.total)
+    pages = itertools.chain([first], pages) if first is not None else pages
     names = branch_registry(user)
     rows = (_customer_rows(page, allowed, names) for page in pages)
     name = _customers_file_name({**filters, "search": cl.search}, no_branch=cl.has_no_branch)
@@ -141,6 +147,10 @@ def transactions_csv(request, customer_id: int):
     query = _history_query(request, customer_id)
     customer, first = customer_and_first_page(query, Budget())
     ensure_visible(request.user, customer)
+    if first.meta.total > settings.CTAX_EXPORT_STREAM_MAX_ROWS:
+        fields = [("customer_id", customer_id), ("type", query.type)]
+        fields += [(k, getattr(query, k) and getattr(query, k).isoformat()) for k in DATES]
+        return background_offer(request, "transactions", fields, first.meta.total)
     rows = (_transaction_rows(page) for page in iter_pages(first, query.page))
     name = csvexport.file_name(
         "transactions",
@@ -151,6 +161,23 @@ def transactions_csv(request, customer_id: int):
         day=months.today(),
     )
     return _csv_response(request, csvexport.stream(TRANSACTION_HEADER, rows), name)
+
+
+DATES = ("from_date", "to_date")
+
+
+def background_offer(request, what: str, fields: list, total: int):
+    """Too many rows to stream: offer to build the file in the background."""
+    context = {
+        "title": "A large export",
+        "total": total,
+        "limit": settings.CTAX_EXPORT_STREAM_MAX_ROWS,
+        "export_what": what,
+        "export_fields": fields,
+        "export_format": "csv",
+        "export_label": "Build the CSV file",
+    }
+    return render_page(request, "customers/export_offer.html", context)
 
 
 def _history_query(request, customer_id: int) -> TransactionQuery:

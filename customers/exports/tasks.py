@@ -1,0 +1,121 @@
+"""The export job: read every page (paced), write the file, keep it for its owner."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.tasks import task
+
+from .. import columns, jobs, services
+from ..access import allowed_branches, branch_registry, ensure_visible, in_branches
+from ..reports import csvexport, fetching, months
+from . import files, writing
+
+KIND = "export"
+TRANSACTION_HEADER = [
+    "Date (Nairobi time)",
+    "Invoice",
+    "Type",
+    "Amount (KES)",
+    "Tax (KES)",
+    "Status",
+    "Branch",
+    "Transaction ID",
+]
+TRANSACTION_AMOUNTS = {3, 4}
+
+
+@task
+def build_export(job_id: str, spec: dict) -> dict | None:
+    return jobs.run(job_id, lambda running: _build(running, spec))
+
+
+def _build(running: jobs.Run, spec: dict) -> dict:
+    user = get_user_model().objects.get(pk=running.job.started_by_id)
+    pacer = jobs.Pacer()
+    if spec["what"] == "customers":
+        header, rows, amounts, name = _customers(user, spec["filters"], pacer, running)
+    else:
+        header, rows, amounts, name = _transactions(user, spec["filters"], pacer, running)
+    if spec["format"] == "xlsx":
+        data = writing.xlsx_bytes(header, rows, amounts=amounts)
+        name = name.removesuffix(".csv") + ".xlsx"
+    else:
+        data = writing.csv_bytes(header, rows)
+    export = files.keep(
+        job=running.job, owner=user, file_name=name, fmt=spec["format"], rows=len(rows), data=data
+    )
+    return {"file": str(export.pk), "rows": len(rows)}
+
+
+def _pages(load, pacer: jobs.Pacer, running: jobs.Run):
+    first = pacer.call(lambda: load(1))
+    last = min(first.meta.last_page, fetching.MAX_EXPORT_PAGES)
+    running.progress(done=1, total=last, calls=pacer.calls)
+    yield first
+    for number in range(2, last + 1):
+        page = pacer.call(lambda n=number: load(n))
+        running.progress(done=number, calls=pacer.calls)
+        if not page.items:
+            return
+        yield page
+
+
+def _customers(user, filters: dict, pacer, running):
+    allowed = allowed_branches(user)
+    if filters.get("branch_id") and not in_branches(allowed, filters["branch_id"]):
+        raise services.NotFound()
+
+    def load(number: int):
+        return services.list_customers(**filters, page=number, per_page=fetching.PER_PAGE)
+
+    ctx = columns.RowContext(detail_prefix="", branch_names=branch_registry(user))
+    rows = [
+        columns.csv_row(c, ctx)
+        for page in _pages(load, pacer, running)
+        for c in page.items
+        if in_branches(allowed, c.branch_id)
+    ]
+    branch = filters.get("branch_id")
+    name = csvexport.file_name(
+        "customers",
+        f"branch-{branch}" if branch else "all-branches",
+        filters.get("status") or "",
+        day=months.today(),
+    )
+    return columns.csv_header(), rows, set(), name
+
+
+def _transactions(user, filters: dict, pacer, running):
+    customer_id = int(filters["customer_id"])
+    customer = ensure_visible(
+        user, pacer.call(lambda: services.get_customer(customer_id=customer_id))
+    )
+    dates = {
+        k: dt.date.fromisoformat(filters[k]) if filters.get(k) else None
+        for k in ("from_date", "to_date")
+    }
+
+    def load(number: int):
+        return services.list_transactions(
+            customer_id=customer_id, type=filters.get("type") or None, page=number, **dates
+        )
+
+    rows = [
+        [t.created_at, t.invoice_no, t.type.capitalize(), t.amount, t.tax_amount,
+         t.status.capitalize(), t.branch_id, t.id]
+        for page in _pages(load, pacer, running)
+        for t in page.items
+    ]  # fmt: skip
+    name = csvexport.file_name("transactions", customer.customer_no, day=months.today())
+    return TRANSACTION_HEADER, rows, TRANSACTION_AMOUNTS, name
+
+
+def start(*, user, spec: dict) -> jobs.Job:
+    """Every export is a job of its own (two users' exports never join)."""
+    job, _ = jobs.start(
+        kind=KIND, subject=f"{user.pk}:{jobs.new_subject()}", user=user, task=build_export,
+        args=(spec,),
+    )  # fmt: skip
+    return job

@@ -1,0 +1,183 @@
+"""The branch review (`/branches/<code>/review/`): the last snapshot, its refresh in the
+background with a progress bar, the lists' CSV files, and the branch's audit trail.
+
+For managers of that branch and administrators: another branch answers 404 (as every
+screen), the user's own branch without the permission 403. The views only read the
+snapshot and the job's row and enqueue the job: no upstream call runs in a request.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from .. import bulk, submissions
+from ..access import CHANGE, may_see_branch
+from ..jobs import sweep_stale
+from ..rendering import render_page
+from ..reports import csvexport
+from ..review import actions, display, snapshot
+from ..review import changes as audit_changes
+from ..review.tasks import latest_refresh, start_refresh
+
+REVIEW = "customers.view_branch_review"
+TEMPLATE = "customers/review.html"
+BRANCH_CODE_MAX = 20  # Branch.code's length
+
+
+def _check(request, code: str) -> None:
+    if len(code) > BRANCH_CODE_MAX or not may_see_branch(request.user, code):
+        raise Http404("No such branch.")
+    if not request.user.has_perm(REVIEW):
+        raise PermissionDenied("You don't have permission to see the branch review.")
+
+
+def _job(code: str):
+    sweep_stale()
+    return latest_refresh(code)
+
+
+@require_GET
+def review(request, code: str):
+    _check(request, code)
+    shot = snapshot.current(code)
+    form = audit_changes.ChangesFilter(request.GET, branch_code=code)
+    entries = audit_changes.changes(code, form)
+    context = {
+        "code": code,
+        "snapshot": shot,
+        "review": display.review(shot.sections) if shot else None,
+        "asof": display.as_of(shot.taken_at, now=timezone.now()) if shot else "",
+        "job": _job(code),
+        "action_job": actions.latest(code),
+        "action_limit": bulk.MAX_CUSTOMERS,
+        "changes_form": form,
+        "audit_entries": entries[: audit_changes.LIMIT],
+        "changes_count": entries.count(),
+        "changes_limit": audit_changes.LIMIT,
+        "title": f"Branch review — {code}",
+    }
+    return render_page(request, TEMPLATE, context, partial=_partial(request))
+
+
+def _partial(request) -> str | None:
+    target = getattr(request.htmx, "target", None) if getattr(request, "htmx", None) else None
+    return "changes" if target == "changes" else None
+
+
+@require_POST
+def refresh(request, code: str):
+    _check(request, code)
+    job, _joined = start_refresh(branch_code=code, user=request.user)
+    if request.htmx:
+        return render_page(request, TEMPLATE, {"code": code, "job": job}, partial="progress")
+    return redirect("customers:branch_review", code=code)
+
+
+@require_GET
+def progress(request, code: str):
+    _check(request, code)
+    if not request.htmx:  # a fragment for htmx; a plain request gets the whole page
+        return redirect("customers:branch_review", code=code)
+    job = _job(code)
+    if job is not None and job.state == job.DONE:
+        return HttpResponseClientRefresh()  # the new snapshot is complete: show it
+    return render_page(request, TEMPLATE, {"code": code, "job": job}, partial="progress")
+
+
+@require_POST
+def mark_dormant_inactive(request, code: str):
+    """The dormant list beyond the action limit: confirm, then a background job."""
+    _check(request, code)
+    if not request.user.has_perm(CHANGE):
+        raise PermissionDenied("You don't have permission to change customers.")
+    shot = snapshot.current(code)
+    if shot is None:
+        return redirect("customers:branch_review", code=code)
+    dormant = display.entries(shot.sections["dormant"])
+    if request.POST.get("confirmed") != "yes":
+        context = {
+            "code": code,
+            "customers": dormant,
+            "submission_token": submissions.new_token(),
+            "title": "Are you sure?",
+        }
+        return render_page(request, "customers/review_confirm.html", context)
+    token = submissions.parse_token(request.POST.get("submission_token"))
+    if token is not None and submissions.claim(token) is None:
+        actions.start(branch_code=code, user=request.user, customer_ids=[c["id"] for c in dormant])
+        submissions.complete(token, None)
+    return redirect("customers:branch_review", code=code)
+
+
+@require_GET
+def action_progress(request, code: str):
+    _check(request, code)
+    if not request.htmx:
+        return redirect("customers:branch_review", code=code)
+    context = {"code": code, "action_job": actions.latest(code)}
+    return render_page(request, TEMPLATE, context, partial="action_progress")
+
+
+@require_GET
+def section_csv(request, code: str, section: str):
+    _check(request, code)
+    day = timezone.localdate()
+    if section == "changes":
+        form = audit_changes.ChangesFilter(request.GET, branch_code=code)
+        rows = [_change_row(e) for e in audit_changes.changes(code, form)]
+        header = ["When", "Who", "Customer ID", "Customer number", "Action", "Changes", "Outcome"]
+    else:
+        shot = snapshot.current(code)
+        if shot is None or section not in (*display.LISTS, "duplicates"):
+            raise Http404("No such list.")
+        header, rows = _list_rows(shot.sections, section)
+    name = csvexport.file_name("branch", code, section.replace("_", "-"), day=day)
+    return csvexport.response(csvexport.stream(header, [rows]), name)
+
+
+def _list_rows(sections: dict, section: str) -> tuple[list[str], list[list]]:
+    if section == "duplicates":
+        header = ["Same", "Value", "Customer ID", "Customer number", "Customer name"]
+        rows = [
+            [group["by"], group["value"], c["id"], c["customer_no"], c["name"]]
+            for group in sections["duplicates"]
+            for c in group["customers"]
+        ]
+        return header, rows
+    extra = display.LISTS[section][1]
+    header = [
+        "Customer ID",
+        "Customer number",
+        "Customer name",
+        *(display.COLUMN_LABELS[c] for c in extra),
+    ]
+    rows = [
+        [item["id"], item["customer_no"], item["name"], *(_cell(item.get(c)) for c in extra)]
+        for item in display.entries(sections[section])
+    ]
+    return header, rows
+
+
+def _cell(value):
+    if hasattr(value, "astimezone"):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else value
+
+
+def _change_row(entry) -> list:
+    changes = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in (entry.changes or {}).items())
+    outcome = entry.get_outcome_display() + (f": {entry.error}" if entry.error else "")
+    return [
+        _cell(entry.created_at),
+        entry.username,
+        entry.customer_id or "",
+        entry.customer_no,
+        entry.get_action_display(),
+        changes,
+        outcome,
+    ]

@@ -1,0 +1,100 @@
+"""The branch review in Chromium: a manager of branch 00 presses Refresh, watches the
+progress bar move while a worker runs the job, and the sections fill; axe in light and
+dark on both states."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from customers.jobs import Job
+from tests.browser.axe_checks import blocking_violations
+from tests.browser.form_helpers import log_in_as
+from tests.jobs_helpers import start_worker_thread
+from tests.review_helpers import restore_roles
+from tests.role_users import make_user
+
+HEADINGS = [
+    "The branch at a glance",
+    "Sales and purchases per month",
+    "Top customers by sales",
+    "Dormant",
+    "Business without a TIN",
+    "TIN or phone to fix",
+    "Possible duplicates",
+    "Changes made here",
+]
+
+
+@pytest.fixture(params=["light", "dark"])
+def browser_context_args(browser_context_args, request):
+    return {**browser_context_args, "color_scheme": request.param}
+
+
+def test_refresh_shows_progress_then_the_sections(
+    app, settings, django_user_model, browser_context_args
+):
+    settings.CTAX_BACKGROUND_CALLS_PER_SECOND = 25  # a few seconds: the bar has time to move
+    restore_roles()
+    manager = make_user(django_user_model, "manager00", role="Branch manager", branch_codes=["00"])
+    log_in_as(app, manager)
+    page = app.page
+    scheme = browser_context_args["color_scheme"]
+
+    app.goto("/branches/00/review/")
+    expect(page.get_by_text("No review of this branch yet")).to_be_visible()
+    violations = blocking_violations(page, "empty review")
+
+    page.get_by_role("button", name="Refresh").click()
+    expect(page.get_by_text("Refresh waiting for a worker")).to_be_visible()
+    assert Job.objects.get().state == Job.QUEUED
+    worker = start_worker_thread()
+    expect(page.get_by_text(re.compile(r"Reading customers: [1-9]\d* of \d+"))).to_be_visible()
+    bar = page.get_by_role("progressbar", name=re.compile("Reading customers"))
+    expect(bar).to_be_visible()
+    app.snap("progress")
+    violations += blocking_violations(page, "progress")
+
+    expect(page.get_by_text(re.compile(r"Figures as of \d\d:\d\d today"))).to_be_visible(
+        timeout=30_000
+    )
+    worker.join(timeout=10)
+    for heading in HEADINGS:
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    customers = page.locator('[data-figure="customers"]')
+    expect(customers).to_have_text(str(Job.objects.get().total))
+    violations += blocking_violations(page, "filled review")
+
+    assert not violations, f"axe ({scheme}):\n" + "\n".join(violations)
+
+
+def test_xlsx_export_runs_in_the_background_then_downloads(
+    app, django_user_model, browser_context_args
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    restore_roles()
+    manager = make_user(django_user_model, "manager00", role="Branch manager", branch_codes=["00"])
+    log_in_as(app, manager)
+    page = app.page
+    app.goto("/customers/?branch_id=00")
+    page.get_by_role("button", name="Export XLSX").click()
+    page.wait_for_url(re.compile(r"/exports/[0-9a-f-]+/$"))
+    expect(page.get_by_text("Export waiting for a worker")).to_be_visible()
+    violations = blocking_violations(page, "export waiting")
+    start_worker_thread().join(timeout=30)
+    link = page.get_by_role("link", name=re.compile(r"Download customers-branch-00-.*\.xlsx"))
+    expect(link).to_be_visible()
+    violations += blocking_violations(page, "export ready")
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as saved:  # a temporary name, without the extension
+        sheet = load_workbook(io.BytesIO(saved.read())).active
+    assert next(sheet.iter_rows(max_row=1, values_only=True))[:2] == ("Customer number", "Name")
+    assert sheet.max_row > 1
+    assert not violations, "axe:\n" + "\n".join(violations)

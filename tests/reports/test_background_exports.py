@@ -1,0 +1,153 @@
+"""Exports built in the background: XLSX with typed cells, the CSV beyond the streamed
+limit, and a file only its owner may download (for CTAX_EXPORT_KEEP_HOURS)."""
+
+import datetime as dt
+import io
+import re
+
+import pytest
+import time_machine
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from customers.jobs import Job
+from tests.jobs_helpers import run_queued_jobs
+from tests.reports.report_fakes import customer, transaction
+from tests.review_helpers import restore_roles
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _roles(transactional_db):
+    """The roles' groups: flushed after every transactional test, made again here."""
+    restore_roles()
+
+
+@pytest.fixture
+def upstream(fake):
+    fake.customers[3] = customer(
+        3,
+        "HQ003",
+        '=HYPERLINK("http://evil")',
+        "00",
+        tin="P000123456X",
+        phone="+254712345678",
+        created_at="2026-03-31T22:30:00Z",  # 1 April in Nairobi
+    )
+    fake.transactions[1] = [
+        transaction(1, amount="1234.50", created_at="2026-05-31T21:15:00Z"),
+        transaction(2, type_="purchases", amount="99.00"),
+    ]
+    return fake
+
+
+def _export(client, **fields) -> Job:
+    answer = client.post("/exports/new/", fields)
+    assert answer.status_code == 302, answer.content[:300]
+    return Job.objects.get(pk=answer["Location"].split("/")[2])
+
+
+def _download(client, job):
+    page = client.get(f"/exports/{job.pk}/").content.decode()
+    link = re.search(r'href="(/exports/[^"]+/download/)"', page).group(1)
+    return client.get(link)
+
+
+def test_xlsx_of_the_list_has_typed_cells_and_never_a_formula(as_user, upstream):
+    client = as_user("manager00")
+    job = _export(client, what="customers", format="xlsx", branch_id="00")
+    assert upstream.calls_to("customers") == []  # nothing read in the request
+    assert "Export waiting for a worker" in client.get(f"/exports/{job.pk}/").content.decode()
+
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.state == Job.DONE, job.error
+    answer = _download(client, job)
+    assert answer["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [r[0].value for r in rows] == ["HQ001", "HQ003"]  # branch 00 only
+    name, tin, phone, created = rows[1][1], rows[1][2], rows[1][3], rows[1][-1]
+    assert name.value == '=HYPERLINK("http://evil")' and name.data_type == "s"
+    assert (tin.value, tin.data_type) == ("P000123456X", "s")
+    assert (phone.value, phone.data_type) == ("0712 345678", "s")
+    assert created.value == dt.datetime(2026, 4, 1) and created.is_date
+
+
+def test_xlsx_of_the_history_has_amounts_in_kes_and_nairobi_dates(as_user, upstream):
+    client = as_user("manager00")
+    job = _export(client, what="transactions", format="xlsx", customer_id="1")
+    run_queued_jobs()
+    sheet = load_workbook(io.BytesIO(_download(client, Job.objects.get(pk=job.pk)).content)).active
+    first = list(sheet.iter_rows(min_row=2))[0]
+    assert first[0].value == dt.datetime(2026, 6, 1) and first[0].is_date  # 00:15 in Nairobi
+    assert first[3].value == 1234.5 and "KES" in first[3].number_format
+
+
+def test_a_list_csv_beyond_the_streamed_limit_is_built_in_the_background(
+    as_user, upstream, settings
+):
+    client = as_user("admin")
+    settings.CTAX_EXPORT_STREAM_MAX_ROWS = 3
+    streamed = client.get("/customers/export.csv")
+    assert streamed.status_code == 200 and streamed.streaming
+    settings.CTAX_EXPORT_STREAM_MAX_ROWS = 2
+    offer = client.get("/customers/export.csv").content.decode()
+    assert "This export has 3 rows" in offer and "Build the CSV file" in offer
+    job = _export(client, what="customers", format="csv")
+    run_queued_jobs()
+    text = _download(client, Job.objects.get(pk=job.pk)).content.decode("utf-8-sig")
+    assert text.count("\n") == 4 and "'=HYPERLINK" in text
+
+
+def test_only_the_user_who_asked_may_see_or_download_the_file(
+    client, people, upstream, django_user_model
+):
+    from tests.role_users import make_user
+
+    client.force_login(people["manager00"])
+    job = _export(client, what="customers", format="xlsx", branch_id="00")
+    run_queued_jobs()
+    page = f"/exports/{job.pk}/"
+    download = f"/exports/{job.pk}/download/"
+    assert client.get(download).status_code == 200
+
+    colleague = make_user(
+        django_user_model, "manager00b", role="Branch manager", branch_codes=["00"]
+    )
+    for who, status in [
+        (people["staff00"], 403),
+        (people["manager01"], 404),
+        (colleague, 404),
+        (people["admin"], 404),
+    ]:
+        client.force_login(who)
+        assert client.get(page).status_code == status
+        assert client.get(download).status_code == status
+    client.logout()
+    assert client.get(download)["Location"].startswith("/accounts/login/")
+
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=24, minutes=1)):
+        client.force_login(people["manager00"])  # a login lasts 10 hours at most
+        assert client.get(download).status_code == 404
+        assert "expired" in client.get(page).content.decode()
+
+
+def test_a_clerk_may_not_start_an_export_nor_name_another_branch(as_user, upstream):
+    assert (
+        as_user("staff00")
+        .post("/exports/new/", {"what": "customers", "format": "xlsx"})
+        .status_code
+        == 403
+    )
+    manager = as_user("manager00")
+    refused = manager.post(
+        "/exports/new/", {"what": "customers", "format": "csv", "branch_id": "01"}
+    )
+    assert refused.status_code == 404
+    hidden = manager.post(
+        "/exports/new/", {"what": "transactions", "format": "csv", "customer_id": "2"}
+    )
+    assert hidden.status_code == 404
+    assert not Job.objects.exists()
