@@ -25,12 +25,13 @@ def mark_inactive(job_id: str, customer_ids: list[int]) -> dict | None:
 def _mark(running: jobs.Run, customer_ids: list[int]) -> dict:
     user = get_user_model().objects.get(pk=running.job.started_by_id)
     pacer = jobs.Pacer()
-    counts = {bulk.DONE: 0, bulk.ALREADY: 0, bulk.FAILED: 0, bulk.REFUSED: 0}
+    counts = {bulk.DONE: 0, bulk.ALREADY: 0, bulk.FAILED: 0, bulk.MISSING: 0}
     running.progress(done=0, total=len(customer_ids), calls=0)
     for done, customer_id in enumerate(customer_ids, start=1):
         for _ in range(CALLS_PER_CUSTOMER):
             pacer.wait_turn()
-        (outcome,) = bulk.apply_status(user, [customer_id], is_active=False)
+        # The job is the form's one sending: no form token of its own.
+        (outcome,) = bulk.apply_status(user, [customer_id], is_active=False, token=None).outcomes
         counts[outcome.status] += 1
         running.progress(done=done, calls=pacer.calls)
     return counts
