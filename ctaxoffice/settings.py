@@ -247,7 +247,8 @@ CTAX_API_PROXY = env.str("CTAX_API_PROXY", default="")
 CTAX_READYZ_CACHE_SECONDS = env.float("CTAX_READYZ_CACHE_SECONDS", default=5.0)
 # `manage.py ctax_housekeeping` removes form tokens older than this.
 CTAX_FORM_TOKEN_HOURS = env.float("CTAX_FORM_TOKEN_HOURS", default=24.0)
-CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="ctaxoffice")
+# The business named on statements; unset, a statement names no business (never ours).
+CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="")
 # The statement's letterhead: the business's KRA PIN, postal address, and a logo given as
 # a static file path (e.g. "ctax/logo.png") or a URL (the CSP's img-src must allow it).
 CTAX_BUSINESS_PIN = env.str("CTAX_BUSINESS_PIN", default="")

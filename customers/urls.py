@@ -14,6 +14,11 @@ urlpatterns = [
     path("customers/validate/<slug:field>/", views.validate_field, name="validate_field"),
     path("customers/<int:customer_id>/", views.detail, name="detail"),
     path("customers/<int:customer_id>/transactions/", views.transactions, name="transactions"),
+    path(
+        "customers/<int:customer_id>/transactions/totals/",
+        views.transaction_totals,
+        name="transaction_totals",
+    ),
     path("customers/<int:customer_id>/edit/", views.edit, name="edit"),
     path("customers/<int:customer_id>/delete/", views.delete, name="delete"),
     path("customers/<int:customer_id>/chart/", views.chart, name="chart"),
