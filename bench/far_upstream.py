@@ -7,8 +7,9 @@ share. This server stands between the app and the sandbox as the far link would:
 the first time a GET is asked it is relayed to the sandbox, and from then on the
 same answer (status 200 only) is served from memory; every answer, relayed or
 remembered, leaves `--delay` seconds after the request came in. Writes are always
-relayed. The data does not change during a load run, so the app sees the same
-answers the sandbox gives, one second late, at the cost of a thread sleeping.
+relayed, and a successful one forgets every remembered answer (bench/day.py edits and
+creates; the load run does not write), so the app sees the same answers the sandbox
+gives, one second late, at the cost of a thread sleeping.
 
     python -m bench.far_upstream --port 8765 --target http://127.0.0.1:8001 --delay 1.0
 
@@ -69,6 +70,8 @@ class Relay:
         )
         if method == "GET" and relayed.status_code == 200:
             self.answers[key] = answer
+        elif method != "GET" and relayed.status_code < 400:
+            self.answers.clear()  # a write changed the data: read it afresh from now on
         return answer
 
 
