@@ -116,8 +116,16 @@ def _history(request, customer_id: int, *, embedded: bool = False):
             context["history_error"] = history  # the record is still shown
         else:
             context["history"] = _within_last_page(query, history, asked, budget)
+            context["shown_url"] = _shown_url(request, context["history"], asked)
     context["customer"] = customer
     return customer, context
+
+
+def _shown_url(request, history, asked: int) -> str:
+    """The page's address with the page shown, when it is not the page asked (else "")."""
+    if history.meta.current_page == asked:
+        return ""
+    return _with_history_query(request.get_full_path(), _shown_query(request, history))
 
 
 def _filter_form(request) -> TransactionFilterForm:

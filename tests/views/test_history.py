@@ -230,6 +230,8 @@ def test_a_page_past_the_last_on_the_detail_page_shows_the_last(admin_client, up
     ]
     assert pages == ["99", "1"]
     assert "INV-045" in response.content.decode()
+    # the page's script puts the page shown into the address bar
+    assert 'data-shown-url="/customers/1/"' in response.content.decode()
 
 
 def test_empty_history(admin_client, upstream):
