@@ -34,7 +34,7 @@ if __package__ in (None, ""):  # run as a script: make `bench.harness` importabl
 
 import requests
 
-from bench.harness import Stack, install_deadline, machine_lines, print_header
+from bench.harness import SANDBOX_API, Stack, install_deadline, machine_lines, print_header
 
 CUSTOMERS = 300
 HISTORY = 118  # transactions of the customer the day is about
@@ -81,7 +81,7 @@ class Step:
     calls: int = 0
     after_seconds: float = 0.0  # what the page loaded by itself, after its content
     after_calls: int = 0
-    note: str = ""
+    raw: float = 0.0  # one upstream call made straight to the far upstream, just before
 
     def trips(self, delay: float) -> float:
         return self.seconds / delay
@@ -147,6 +147,14 @@ class Day:
         self.stack, self.delay = stack, delay
         self.session = stack.login()
         self.base = stack.app.url
+        self.upstream = stack.upstream_session()
+        self.upstream_url = f"{stack.far_upstream.url}{SANDBOX_API}/customers/search?q=ka"
+
+    def raw_call(self) -> float:
+        """One upstream answer, asked straight: the floor of a step on this machine now."""
+        started = time.monotonic()
+        self.upstream.get(self.upstream_url, timeout=30).raise_for_status()
+        return time.monotonic() - started
 
     def calls(self) -> int:
         return self.stack.far_upstream_stats()["calls"]
@@ -171,6 +179,7 @@ class Day:
 
     def run(self, step: Step, action: Callable[[], requests.Response | None]) -> None:
         """Time `action`, then (apart) the fragments its page loads by itself."""
+        step.raw = self.raw_call()
         before = self.calls()
         started = time.monotonic()
         page = action()
@@ -276,6 +285,12 @@ def report(steps: list[Step], delay: float) -> bool:
         f"    {'the day':<44} {sum(s.seconds for s in steps):7.2f} "
         f"{sum(s.calls for s in steps):5d} {day_trips:6.1f} {sum(s.limit for s in steps):5d}  "
         f"{after_trips:.1f}, {sum(s.after_calls for s in steps)}"
+    )
+    raws = sorted(s.raw for s in steps)
+    print(
+        f"\n  one upstream answer asked straight (no app), before each step: median "
+        f"{raws[len(raws) // 2] * 1000:.0f} ms, max {raws[-1] * 1000:.0f} ms "
+        f"(held {delay * 1000:.0f} ms): the rest is this machine's load"
     )
     steps_ok = all(s.ok(delay) for s in steps)
     print(f"\n{'PASS' if steps_ok else 'FAIL'}: every step within its limit + {SLACK} round trips")

@@ -7,9 +7,10 @@ share. This server stands between the app and the sandbox as the far link would:
 the first time a GET is asked it is relayed to the sandbox, and from then on the
 same answer (status 200 only) is served from memory; every answer, relayed or
 remembered, leaves `--delay` seconds after the request came in. Writes are always
-relayed, and a successful one forgets every remembered answer (bench/day.py edits and
-creates; the load run does not write), so the app sees the same answers the sandbox
-gives, one second late, at the cost of a thread sleeping.
+relayed, and a successful one forgets the answers it changed: that customer's, every
+list's and search's (bench/day.py edits and creates; the load run does not write), so
+the app sees the same answers the sandbox gives, one second late, at the cost of a
+thread sleeping.
 
     python -m bench.far_upstream --port 8765 --target http://127.0.0.1:8001 --delay 1.0
 
@@ -27,6 +28,7 @@ import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import requests
 
@@ -71,8 +73,17 @@ class Relay:
         if method == "GET" and relayed.status_code == 200:
             self.answers[key] = answer
         elif method != "GET" and relayed.status_code < 400:
-            self.answers.clear()  # a write changed the data: read it afresh from now on
+            self.forget(path)
         return answer
+
+    def forget(self, written: str) -> None:
+        """After a write: the answers it changed (that customer, every list and search)."""
+        written = urlsplit(written).path
+        with self.lock:
+            for key in list(self.answers):
+                read = urlsplit(key[0]).path
+                if read == written or read.endswith(("/customers", "/customers/search")):
+                    del self.answers[key]
 
 
 class Handler(BaseHTTPRequestHandler):
