@@ -307,11 +307,12 @@ def main() -> int:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=3,
+        default=5,
         help="days measured after a warm-up day (which fills every worker and the far "
         "upstream's memory); each step is reported by its median over them",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--nice", type=int, default=10, help="the far upstream's os.nice")
     parser.add_argument("--max-seconds", type=int, default=600)
     args = parser.parse_args()
     install_deadline(args.max_seconds)
@@ -324,7 +325,8 @@ def main() -> int:
         made = stack.manage("shell", "-c", MAKE_HISTORY.format(index=0, count=HISTORY))
         customer_id = int(made.split()[-1])  # the last line; the shell talks before it
         stack.start_sandbox()
-        stack.start_far_upstream(delay=args.delay)
+        # The far upstream stands in for another machine: it takes the CPU the app leaves.
+        stack.start_far_upstream(delay=args.delay, nice=args.nice)
         stack.start_app(workers=4, threads=64, keepalive=75)  # as gunicorn.conf.py
         print(f"  every upstream answer held {args.delay * 1000:.0f} ms; customer {customer_id}")
         day = Day(stack, args.delay)
