@@ -274,3 +274,23 @@ def test_unknown_customer_for_htmx_is_a_404_notice(admin_client, upstream, htmx_
     body = response.content.decode()
     assert "<html" not in body
     assert "Customer not found" in body
+
+
+def test_totals_of_91_transactions_count_all_91_on_the_documented_pages(admin_client, upstream):
+    """The in-process fake pages as the API documents it: 25 a page, `per_page` ignored."""
+    upstream.serve({1: {"branch_id": "00"}})
+    upstream.histories[1] = [
+        upstream.transaction(0, invoice_no=f"INV-{n:03d}", total_amount=10, tax_amount=1)
+        for n in range(91)
+    ]
+
+    page = admin_client.get(URL)
+    totals = admin_client.get(f"{URL}totals/", headers={"HX-Request": "true"})
+
+    assert page.content.decode().count("INV-0") == 25  # the first page, as the API serves it
+    body = " ".join(totals.content.decode().split())
+    assert "Totals of all 91 transactions" in body
+    assert "could not be read in time" not in body
+    pages = [upstream.params(c) for c in upstream.calls_to("GET", "customers/1/transactions")]
+    assert sorted(p["page"] for p in pages[1:]) == ["1", "2", "3", "4"]
+    assert not any("per_page" in p for p in pages)
