@@ -41,10 +41,6 @@ class TransactionQuery:
     def loader(self, number: int) -> Callable[[], Page[Transaction]]:
         return lambda: self.page(number)
 
-    @property
-    def filtered(self) -> bool:
-        return bool(self.type or self.from_date or self.to_date)
-
 
 @dataclass(frozen=True, slots=True)
 class Fetched:

@@ -102,10 +102,8 @@ def _history(request, customer_id: int, *, embedded: bool = False):
         _describe_date_error(form)
         customer = get_customer_for(request.user, customer_id)
     else:
-        query, asked = (
-            _transaction_query(form, customer_id),
-            parse_page_number(request.GET.get("page")),
-        )
+        query = _transaction_query(form, customer_id)
+        asked = parse_page_number(request.GET.get("page"))
         budget = Budget()  # one deadline for every call of this page, from here
         # Only HTTP in the worker threads: the branch check (a query) stays on this one.
         customer, history = customer_and_page_or_error(query, budget, number=asked)
