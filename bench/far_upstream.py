@@ -7,8 +7,10 @@ share. This server stands between the app and the sandbox as the far link would:
 the first time a GET is asked it is relayed to the sandbox, and from then on the
 same answer (status 200 only) is served from memory; every answer, relayed or
 remembered, leaves `--delay` seconds after the request came in. Writes are always
-relayed. The data does not change during a load run, so the app sees the same
-answers the sandbox gives, one second late, at the cost of a thread sleeping.
+relayed, and a successful one forgets the answers it changed: that customer's, every
+list's and search's (bench/day.py edits and creates; the load run does not write), so
+the app sees the same answers the sandbox gives, one second late, at the cost of a
+thread sleeping.
 
     python -m bench.far_upstream --port 8765 --target http://127.0.0.1:8001 --delay 1.0
 
@@ -26,6 +28,7 @@ import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import requests
 
@@ -69,11 +72,26 @@ class Relay:
         )
         if method == "GET" and relayed.status_code == 200:
             self.answers[key] = answer
+        elif method != "GET" and relayed.status_code < 400:
+            self.forget(path)
         return answer
+
+    def forget(self, written: str) -> None:
+        """After a write: the answers it changed (that customer, every list and search)."""
+        written = urlsplit(written).path
+        with self.lock:
+            for key in list(self.answers):
+                read = urlsplit(key[0]).path
+                if read == written or read.endswith(("/customers", "/customers/search")):
+                    del self.answers[key]
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the app's connection pool expects
+    # Headers and body go out in two writes: with Nagle's algorithm on, the body waited
+    # for the client's delayed ACK of the headers, 40 ms on a third of the answers. Web
+    # servers (nginx's tcp_nodelay, gunicorn) turn it off, as here.
+    disable_nagle_algorithm = True
     relay: Relay  # set on the subclass made in serve()
 
     def setup(self):

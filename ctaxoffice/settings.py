@@ -281,7 +281,8 @@ if "CTAX_FORM_TOKEN_HOURS" in env:
         "stays good; default 12): rename the setting."
     )
 CTAX_FORM_HOURS = env.float("CTAX_FORM_HOURS", default=12.0)
-CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="ctaxoffice")
+# The business named on statements; unset, a statement names no business (never ours).
+CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="")
 # The statement's letterhead: the business's KRA PIN, postal address, and a logo given as
 # a static file path (e.g. "ctax/logo.png") or a URL (the CSP's img-src must allow it).
 CTAX_BUSINESS_PIN = env.str("CTAX_BUSINESS_PIN", default="")

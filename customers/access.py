@@ -20,6 +20,7 @@ ADD = "customers.add_customer"
 CHANGE = "customers.change_customer"
 DELETE = "customers.delete_customer"
 EXPORT = "customers.export_customer"
+PRINT = "customers.print_statement"  # a customer's printable statement (both roles)
 AUDIT = "customers.view_auditentry"
 
 

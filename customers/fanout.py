@@ -20,8 +20,10 @@ in a copy of the request's context, so its payer is known on the worker thread.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -100,6 +102,27 @@ class Budget:
         if any(isinstance(result, NotLoaded) for result in results):
             raise UpstreamTimeout()
         return results
+
+
+def in_order(calls: Iterable[Callable[[], Any]], *, parallel: int = MAX_PARALLEL) -> Iterator[Any]:
+    """The calls' results in their order, `parallel` of them in flight ahead of the reader.
+
+    For streamed exports, which have no page deadline: each call ends at its own HTTP
+    timeout, and the first error is raised where its result would have come. Closing
+    the iterator (a download cancelled) drops the calls not yet started.
+    """
+    calls = iter(calls)
+    executor = ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="upstream")
+    try:
+        in_flight = deque(executor.submit(call) for call in islice(calls, parallel))
+        while in_flight:
+            result = in_flight.popleft().result()
+            following = next(calls, None)
+            if following is not None:
+                in_flight.append(executor.submit(following))
+            yield result
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _when(tolerate: bool) -> str:

@@ -43,7 +43,10 @@ class Customer(models.Model):
         managed = False
         db_table = "customers_upstream_customer_no_table"
         default_permissions = ("view", "add", "change", "delete")
-        permissions = [("export_customer", "Can export customers")]
+        permissions = [
+            ("export_customer", "Can export customers"),
+            ("print_statement", "Can print statements"),
+        ]
         verbose_name = "customer record (upstream)"
 
     def __str__(self) -> str:

@@ -176,10 +176,11 @@ def list_transactions(
     from_date: dt.date | None = None,
     to_date: dt.date | None = None,
     page: int = 1,
-    per_page: int | None = None,
 ) -> Page[Transaction]:
+    """One page of the history, as many transactions as the upstream puts on a page (the
+    API documents no `per_page` here: 25 a page)."""
     return get_client().list_transactions(
-        customer_id, type=type, from_date=from_date, to_date=to_date, page=page, per_page=per_page
+        customer_id, type=type, from_date=from_date, to_date=to_date, page=page
     )
 
 

@@ -20,6 +20,11 @@ urlpatterns = [
     path(
         "customers/<customer_id:customer_id>/transactions/", views.transactions, name="transactions"
     ),
+    path(
+        "customers/<customer_id:customer_id>/transactions/totals/",
+        views.transaction_totals,
+        name="transaction_totals",
+    ),
     path("customers/<customer_id:customer_id>/edit/", views.edit, name="edit"),
     path("customers/<customer_id:customer_id>/delete/", views.delete, name="delete"),
     path("customers/<customer_id:customer_id>/chart/", views.chart, name="chart"),

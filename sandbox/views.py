@@ -361,7 +361,8 @@ def transactions(request, customer_id):
     if from_date and to_date and to_date < from_date:
         errors["to_date"] = ["The to_date must be a date after or equal to from_date."]
     page = query_int(params, "page", errors, default=1)
-    per_page = query_int(params, "per_page", errors, default=DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE)
+    # As the API documents it: 25 a page, and no `per_page` parameter to change that.
+    per_page = DEFAULT_PER_PAGE
     if errors:
         return s.validation_error(errors)
 

@@ -55,6 +55,9 @@ DOC_NOT_FOUND = DOC_404
 DOC_CONFLICT = DOC_409
 
 
+TRANSACTIONS_PER_PAGE = 25  # the documented page of GET /customers/{id}/transactions
+
+
 class FakeUpstream:
     """The documented endpoints on a `responses.RequestsMock`, and what was called."""
 
@@ -63,6 +66,7 @@ class FakeUpstream:
 
     def __init__(self, rsps: responses.RequestsMock):
         self.rsps = rsps
+        self.histories: dict[int, list[dict]] = {}  # customer id -> transactions, for serve()
 
     # bodies ------------------------------------------------------------------
 
@@ -250,7 +254,13 @@ class FakeUpstream:
         return _answer(200, {"status": "success", "data": hits, "meta": {"count": len(hits)}})
 
     def _serve_transactions(self, request):
-        return _answer(200, self.page_body([]))
+        """`self.histories[id]`, newest first, 25 a page: `per_page` is not in the API's
+        documentation for this call, so it is ignored, as the API does."""
+        customer_id = int(re.search(r"/customers/(\d+)/", urlsplit(request.url).path).group(1))
+        rows = self.histories.get(customer_id, [])
+        page = max(int(request.params.get("page", 1)), 1)
+        chunk = rows[(page - 1) * TRANSACTIONS_PER_PAGE : page * TRANSACTIONS_PER_PAGE]
+        return _answer(200, self.page_body(chunk, total=len(rows), current_page=page))
 
     def _serve_customer(self, request):
         customer_id = int(re.search(r"/customers/(\d+)$", urlsplit(request.url).path).group(1))

@@ -1,7 +1,8 @@
 """CSV files for spreadsheets: UTF-8 with a byte-order mark, safe against formula injection.
 
-Rows are produced one upstream page at a time, so an export starts at once and never
-holds the whole file in memory.
+Rows are produced one upstream page at a time, a few pages read ahead (at most 4 in
+flight, written in order), so an export starts at once and never holds the whole file
+in memory.
 """
 
 from __future__ import annotations

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from .. import services
-from ..fanout import Budget, NotLoaded
+from ..fanout import Budget, NotLoaded, in_order
+from ..upstream.errors import UpstreamError, UpstreamTimeout
 from ..upstream.types import Page, Transaction
 
-PER_PAGE = 100  # the upstream's maximum
-# A page needing more pages than this fetches no more (about 2,000 transactions).
-MAX_PAGES = 20
-# Streamed exports stop here whatever the upstream claims (1,000,000 rows).
+PER_PAGE = 100  # the customer list's documented maximum `per_page` (the list's CSV)
+# A screen (totals, chart, statement) reads at most this many history pages: 1,000
+# transactions at the 25 a page the API documents. Page counts always come from
+# the answers' `meta.last_page`: the history has no `per_page` to ask for more.
+MAX_PAGES = 40
+# Streamed exports stop here whatever the upstream claims.
 MAX_EXPORT_PAGES = 10_000
 
 
@@ -26,20 +29,13 @@ class TransactionQuery:
     to_date: dt.date | None = None
 
     def page(self, number: int) -> Page[Transaction]:
-        return self._page(number, PER_PAGE)
-
-    def shown_page(self, number: int) -> Page[Transaction]:
-        """A page as screens show it: the upstream's own page size."""
-        return self._page(number, None)
-
-    def _page(self, number: int, per_page: int | None) -> Page[Transaction]:
+        """A page as the upstream pages the history (25 transactions, as documented)."""
         return services.list_transactions(
             customer_id=self.customer_id,
             type=self.type,
             from_date=self.from_date,
             to_date=self.to_date,
             page=number,
-            per_page=per_page,
         )
 
     def loader(self, number: int) -> Callable[[], Page[Transaction]]:
@@ -54,56 +50,80 @@ class Fetched:
     total: int
     pages_read: int
     last_page: int
+    per_page: int = 25
+
+    @property
+    def most_read(self) -> int:
+        """How many transactions a screen reads at most (MAX_PAGES pages)."""
+        return MAX_PAGES * self.per_page
 
     @property
     def complete(self) -> bool:
         return self.pages_read >= self.last_page
 
 
-def customer_and_first_page(query: TransactionQuery, budget: Budget):
-    """The customer and the first page of their history, side by side (HTTP only)."""
+def customer_and_first_page(query: TransactionQuery, budget: Budget, *, number: int = 1):
+    """The customer and a page of their history (the first), side by side (HTTP only)."""
     return budget.require(
         lambda: services.get_customer(customer_id=query.customer_id),
-        query.loader(1),
+        query.loader(number),
     )
+
+
+def customer_and_page_or_error(query: TransactionQuery, budget: Budget, *, number: int):
+    """As customer_and_first_page, but a history page that failed comes back as its
+    error (an UpstreamError) in its place, for a page that still shows the customer."""
+
+    def page_or_error():
+        try:
+            return query.page(number)
+        except UpstreamError as error:
+            return error
+
+    customer, page = budget.gather(
+        lambda: services.get_customer(customer_id=query.customer_id), page_or_error
+    )
+    if isinstance(customer, NotLoaded):
+        raise UpstreamTimeout()
+    return customer, UpstreamTimeout() if isinstance(page, NotLoaded) else page
 
 
 def read_rest(
     query: TransactionQuery, first: Page[Transaction], budget: Budget, *, max_pages: int = 0
 ) -> Fetched:
-    """The pages after `first`, up to `max_pages` (MAX_PAGES) in all, within the budget."""
+    """The pages after `first`, as many as its `meta.last_page` says, up to `max_pages`
+    (MAX_PAGES) in all: side by side (a few at a time), within the budget."""
     last = min(first.meta.last_page, max_pages or MAX_PAGES)
     rest = budget.gather(*[query.loader(n) for n in range(2, last + 1)], tolerate=True)
-    return _fetched([first, *rest], last_page=first.meta.last_page, total=first.meta.total)
+    return _fetched([first, *rest])
 
 
-def read_all(query: TransactionQuery, budget: Budget, *, total: int) -> Fetched:
-    """Every page of a set whose size another call told (`total`), side by side, in budget."""
-    last = max(1, math.ceil(total / PER_PAGE))
-    pages = budget.gather(
-        *[query.loader(n) for n in range(1, min(last, MAX_PAGES) + 1)], tolerate=True
-    )
-    return _fetched(pages, last_page=last, total=total)
-
-
-def _fetched(pages: list, *, last_page: int, total: int) -> Fetched:
+def _fetched(pages: list) -> Fetched:
     """The pages read in a row from the first: the newest transactions, with no gap."""
     read = []
     for page in pages:
         if isinstance(page, NotLoaded):
             break
         read.append(page)
-    if read:
-        last_page, total = read[0].meta.last_page, read[0].meta.total
+    first = read[0].meta
     items = [tx for page in read for tx in page.items]
-    return Fetched(items=items, total=total, pages_read=len(read), last_page=last_page)
+    return Fetched(
+        items=items,
+        total=first.total,
+        pages_read=len(read),
+        last_page=first.last_page,
+        per_page=first.per_page,
+    )
 
 
 def iter_pages(first: Page, load: Callable[[int], Page]) -> Iterator[Page]:
-    """`first`, then each following page loaded only when the previous one is used up."""
-    page, number = first, 1
-    yield page
-    while page.items and number < min(page.meta.last_page, MAX_EXPORT_PAGES):
-        number += 1
-        page = load(number)
+    """`first`, then the pages its `meta.last_page` announces, in order: loaded a few at
+    a time ahead of the reader (fanout.in_order), up to the first empty one."""
+    yield first
+    if not first.items:
+        return
+    last = min(first.meta.last_page, MAX_EXPORT_PAGES)
+    for page in in_order(partial(load, number) for number in range(2, last + 1)):
+        if not page.items:
+            return
         yield page

@@ -43,10 +43,13 @@ class Statement:
         return total
 
 
-def build_statement(fetched: Fetched, from_date: dt.date, to_date: dt.date) -> Statement:
-    """Oldest first, as a statement reads; totals of successful transactions per type."""
+def build_statement(
+    fetched: Fetched, from_date: dt.date, to_date: dt.date, *, kind: str | None = None
+) -> Statement:
+    """Oldest first, as a statement reads; totals of successful transactions per type
+    (of `kind` only when the statement is of one type)."""
     items = sorted(fetched.items, key=lambda tx: (tx.created_at or _OLDEST, tx.invoice_no))
-    lines = {kind: TypeLine(kind) for kind in (SALES, PURCHASES)}
+    lines = {k: TypeLine(k) for k in ([kind] if kind else [SALES, PURCHASES])}
     for tx in items:
         line = lines.setdefault(tx.type, TypeLine(tx.type))
         (line.counted if tx.status == COUNTED_STATUS else line.left_out).add(tx)

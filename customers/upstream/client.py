@@ -134,14 +134,12 @@ class CustomersClient:
         from_date: dt.date | None = None,
         to_date: dt.date | None = None,
         page: int = 1,
-        per_page: int | None = None,
     ) -> Page[Transaction]:
-        params = {
+        params = {  # the documented parameters only: no `per_page` on this call
             "type": type or None,
             "from_date": from_date.isoformat() if from_date else None,
             "to_date": to_date.isoformat() if to_date else None,
             "page": max(int(page), 1),
-            "per_page": min(per_page, MAX_PER_PAGE) if per_page else None,
         }
         envelope = self._call("GET", f"customers/{_id(customer_id)}/transactions", params=params)
         return _parse(lambda: parse_page(envelope, parse_transaction))

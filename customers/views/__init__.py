@@ -1,7 +1,7 @@
 from .bulk import list_action
 from .editing import create, delete, edit, validate_field
 from .listing import customer_list, home, quick_search, recently_viewed
-from .records import detail, transactions
+from .records import detail, transaction_totals, transactions
 from .reports import chart, customers_csv, statement, transactions_csv
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "quick_search",
     "recently_viewed",
     "statement",
+    "transaction_totals",
     "transactions",
     "transactions_csv",
     "validate_field",

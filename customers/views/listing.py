@@ -12,9 +12,10 @@ from .. import recent, services
 from ..access import ADD, CHANGE, EXPORT, VIEW, allowed_branches, branch_options, requires
 from ..bulk import ACTIONS, MAX_CUSTOMERS, take_ticked
 from ..changelist import CustomerChangeList
-from ..fanout import Budget
+from ..fanout import NOT_LOADED, Budget, NotLoaded
 from ..people_search import QUICK_SEARCH_MIN, QUICK_SEARCH_SHOWN, SEARCH_MAX, SearchPlan, plan
 from ..rendering import render_fragment, render_page
+from ..upstream.errors import Unavailable, UpstreamTimeout
 from ..upstream.types import SearchHit
 
 
@@ -56,6 +57,7 @@ class QuickSearchAnswer:
     cut: bool = False  # an answer filtered here had reached the upstream's limit
     query: str = ""  # what was typed: the list is opened with it, as it reads it the same way
     marked: str = ""  # the terms highlighted in the hits
+    missing: list = field(default_factory=list)  # branches that did not answer in time
 
     @property
     def list_url(self) -> str:
@@ -84,31 +86,46 @@ def quick_search(request):
 
 
 def search_in_branches(query: str, allowed: list[str] | None) -> QuickSearchAnswer:
-    """One upstream call per branch searched; hits must hold every word typed."""
+    """One upstream call per branch searched; hits must hold every word typed.
+
+    Over several branches, the answer holds what came back in time and names the
+    branches that did not; only when none answered is it an error.
+    """
     wanted = plan(query)
     branches = [None] if allowed is None else allowed
     per_branch = _search_each(wanted, branches)
-    hits = [hit for hits in per_branch for hit in hits if wanted.keeps(hit)]
+    answered = [hits for hits in per_branch if not isinstance(hits, NotLoaded)]
+    hits = [hit for hits in answered for hit in hits if wanted.keeps(hit)]
     if len(branches) > 1:
         hits.sort(key=lambda hit: hit.name.lower())
     return QuickSearchAnswer(
         hits=hits[:QUICK_SEARCH_SHOWN],
         full=len(hits) >= QUICK_SEARCH_SHOWN,
-        cut=bool(wanted.words) and any(len(answer) >= wanted.limit for answer in per_branch),
+        cut=bool(wanted.words) and any(len(hits) >= wanted.limit for hits in answered),
         query=query,
         marked=wanted.marked,
+        missing=[
+            code
+            for code, hits in zip(branches, per_branch, strict=True)
+            if isinstance(hits, NotLoaded)
+        ],
     )
 
 
-def _search_each(wanted: SearchPlan, branches: list) -> list[list[SearchHit]]:
-    """The upstream calls of one quick search, side by side when there are several."""
+def _search_each(wanted: SearchPlan, branches: list) -> list:
+    """The upstream calls of one quick search, side by side when there are several
+    (a branch that failed or was late gives a NotLoaded in its place)."""
 
     def call(code):
         return lambda: services.search_customers(q=wanted.sent, branch_id=code, limit=wanted.limit)
 
     if len(branches) == 1:
         return [call(branches[0])()]
-    return list(Budget().require(*[call(code) for code in branches]))
+    results = Budget().gather(*[call(code) for code in branches], tolerate=True)
+    if all(isinstance(result, NotLoaded) for result in results):
+        late = any(result is NOT_LOADED for result in results)
+        raise UpstreamTimeout() if late else Unavailable()
+    return results
 
 
 @require_GET

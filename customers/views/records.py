@@ -6,14 +6,20 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.views.decorators.http import require_GET
 
-from .. import recent, services
+from .. import recent
 from ..access import AUDIT, VIEW, branch_name_of, ensure_visible, get_customer_for, requires
 from ..fanout import Budget
 from ..forms import TransactionFilterForm, parse_page_number
 from ..models import AuditEntry
 from ..rendering import render_page, wants_fragment
-from ..reports.fetching import Fetched, TransactionQuery, read_all
+from ..reports.fetching import (
+    TransactionQuery,
+    customer_and_first_page,
+    customer_and_page_or_error,
+    read_rest,
+)
 from ..reports.totals import history_totals
+from ..upstream.errors import UpstreamError
 
 
 def list_filters(request) -> str:
@@ -25,22 +31,22 @@ def list_filters(request) -> str:
 @require_GET
 @requires(VIEW)
 def detail(request, customer_id: int):
-    customer = get_customer_for(request.user, customer_id)
+    """The record with the history its address names, in one round trip to the upstream:
+    the customer and that history page are asked side by side."""
+    customer, context = _history(request, customer_id, embedded=True)
     recent.record(request.user, customer)
-    context = {
-        "customer": customer,
-        "summary": customer.transaction_summary,
-        "branch_name": branch_name_of(request.user, customer),
-        "title": customer.name,
-        "changelist_filters": list_filters(request),
-        "history_query": history_query(request.GET),
-        "audit_entries": _audit_trail(request.user, customer_id),
-    }
+    context.update(
+        {
+            "summary": customer.transaction_summary,
+            "branch_name": branch_name_of(request.user, customer),
+            "title": customer.name,
+            "audit_entries": _audit_trail(request.user, customer_id),
+        }
+    )
     return render_page(request, "customers/detail.html", context)
 
 
 HISTORY_KEYS = ("type", "from_date", "to_date", "page")
-LOADER_ID = "history"  # the detail page's element that loads the history once the page is in
 
 
 def history_query(params) -> str:
@@ -56,43 +62,88 @@ def history_query(params) -> str:
 @require_GET
 @requires(VIEW)
 def transactions(request, customer_id: int):
+    customer, context = _history(request, customer_id)
+    context["title"] = f"Transactions of {customer.name}"
+    response = render_page(request, "customers/transactions.html", context, partial="history")
+    _update_address_bar(request, response, context["history"])
+    return response
+
+
+@require_GET
+@requires(VIEW)
+def transaction_totals(request, customer_id: int):
+    """Totals of every transaction matching the history's filters: loaded after the rows
+    (htmx), page 1 with the customer, then the other pages side by side, in one budget."""
+    form = _filter_form(request)
+    context = {"filtered": _is_filtered(form), "totals": None}
+    budget = Budget()
+    if dates_reversed(form):  # the history says why; there is nothing to total
+        customer = get_customer_for(request.user, customer_id)
+    else:
+        query = _transaction_query(form, customer_id)
+        customer, first = customer_and_first_page(query, budget)
+        ensure_visible(request.user, customer)
+        context["totals"] = history_totals(read_rest(query, first, budget), query.type)
+    context.update(customer=customer, title=f"Totals of the transactions of {customer.name}")
+    return render_page(request, "customers/totals.html", context, partial="totals")
+
+
+def _history(request, customer_id: int, *, embedded: bool = False):
+    """The customer and the history page asked (filters and page from the query string)."""
+    form = _filter_form(request)
+    context = {
+        "history_form": form,
+        "dates_reversed": dates_reversed(form),
+        "filtered": _is_filtered(form),
+        "changelist_filters": list_filters(request),
+        "history": None,
+    }
+    if context["dates_reversed"]:  # told beside the dates; nothing asked about the history
+        _describe_date_error(form)
+        customer = get_customer_for(request.user, customer_id)
+    else:
+        query = _transaction_query(form, customer_id)
+        asked = parse_page_number(request.GET.get("page"))
+        budget = Budget()  # one deadline for every call of this page, from here
+        # Only HTTP in the worker threads: the branch check (a query) stays on this one.
+        customer, history = customer_and_page_or_error(query, budget, number=asked)
+        ensure_visible(request.user, customer)
+        if isinstance(history, UpstreamError):
+            if not embedded:
+                raise history
+            context["history_error"] = history  # the record is still shown
+        else:
+            context["history"] = _within_last_page(query, history, asked, budget)
+            context["shown_url"] = _shown_url(request, context["history"], asked)
+    context["customer"] = customer
+    return customer, context
+
+
+def _shown_url(request, history, asked: int) -> str:
+    """The page's address with the page shown, when it is not the page asked (else "")."""
+    if history.meta.current_page == asked:
+        return ""
+    return _with_history_query(request.get_full_path(), _shown_query(request, history))
+
+
+def _filter_form(request) -> TransactionFilterForm:
     form = TransactionFilterForm(request.GET)
     form.is_valid()  # invalid values are dropped; the valid ones still apply, as in the list
+    return form
+
+
+def _transaction_query(form, customer_id: int) -> TransactionQuery:
     filters = form.cleaned_data
-    query = TransactionQuery(
+    return TransactionQuery(
         customer_id,
         type=filters.get("type") or None,
         from_date=filters.get("from_date"),
         to_date=filters.get("to_date"),
     )
-    asked_page = parse_page_number(request.GET.get("page"))
-    budget = Budget()  # one deadline for every call of this page, from here
-    context = {"history_form": form, "dates_reversed": dates_reversed(form)}
-    if context["dates_reversed"]:  # told beside the dates; nothing asked about the history
-        _describe_date_error(form)
-        (customer,) = budget.require(lambda: services.get_customer(customer_id=customer_id))
-        ensure_visible(request.user, customer)
-        history = totals = None
-    else:
-        # Only HTTP in the worker threads: the branch check (a query) stays on this one.
-        customer, history = budget.require(
-            lambda: services.get_customer(customer_id=customer_id),
-            lambda: query.shown_page(asked_page),
-        )
-        ensure_visible(request.user, customer)
-        history = _within_last_page(query, history, asked_page, budget)
-        totals = history_totals(_all_pages(query, history, budget), query.type)
-    context.update(
-        customer=customer,
-        history=history,
-        totals=totals,
-        filtered=any(filters.get(key) for key in ("type", "from_date", "to_date")),
-        title=f"Transactions of {customer.name}",
-        changelist_filters=list_filters(request),
-    )
-    response = render_page(request, "customers/transactions.html", context, partial="history")
-    _update_address_bar(request, response, history)
-    return response
+
+
+def _is_filtered(form) -> bool:
+    return any(form.cleaned_data.get(key) for key in ("type", "from_date", "to_date"))
 
 
 def dates_reversed(form) -> bool:
@@ -115,16 +166,8 @@ def _within_last_page(query: TransactionQuery, history, asked: int, budget: Budg
     last = history.meta.last_page
     if history.items or asked <= 1 or not history.meta.total or asked <= last:
         return history
-    (history,) = budget.require(lambda: query.shown_page(max(last, 1)))
+    (history,) = budget.require(lambda: query.page(max(last, 1)))
     return history
-
-
-def _all_pages(query: TransactionQuery, history, budget: Budget) -> Fetched:
-    """Every transaction matching the filters, for the totals (within the page's budget)."""
-    meta = history.meta
-    if meta.last_page <= 1 and len(history.items) >= meta.total:
-        return Fetched(items=history.items, total=meta.total, pages_read=1, last_page=1)
-    return read_all(query, budget, total=meta.total)
 
 
 def _update_address_bar(request, response, history) -> None:
@@ -133,12 +176,7 @@ def _update_address_bar(request, response, history) -> None:
         return
     embedded = not _is_own_page(request)
     base = request.htmx.current_url_abs_path if embedded else request.get_full_path()
-    url = _with_history_query(base, _shown_query(request, history))
-    if request.htmx.trigger == LOADER_ID:  # the detail page loading it: the URL is right
-        if url != base:  # unless the page shown is not the page asked
-            response["HX-Replace-Url"] = url
-        return
-    response["HX-Push-Url"] = url
+    response["HX-Push-Url"] = _with_history_query(base, _shown_query(request, history))
 
 
 def _shown_query(request, history) -> str:

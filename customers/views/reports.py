@@ -1,7 +1,8 @@
 """Reports for branch managers: 12-month chart, CSV exports, printable statement.
 
-All need the export permission (the "Branch manager" role; superusers have it) on
-top of viewing, and answer 404 for a customer of another branch, as every screen.
+The chart and the CSV exports need the export permission (the "Branch manager"
+role; superusers have it), the statement "Can print statements" (both roles), on
+top of viewing; all answer 404 for a customer of another branch, as every screen.
 Each page fans out within one `fanout.Budget` (a few calls at a time, one deadline);
 its worker threads only do HTTP, branch checks stay on the request's thread.
 """
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET
 from .. import columns, services
 from ..access import (
     EXPORT,
+    PRINT,
     VIEW,
     allowed_branches,
     branch_name_of,
@@ -39,7 +41,7 @@ from ..rendering import render_page
 from ..reports import csvexport, fetching, months
 from ..reports.fetching import TransactionQuery, customer_and_first_page, iter_pages, read_rest
 from ..reports.monthly import summarise
-from ..reports.statement import build_statement
+from ..reports.statement import TYPE_LABELS, build_statement
 from ..reports.svgchart import build_chart
 
 logger = logging.getLogger("customers.reports")
@@ -229,30 +231,38 @@ def _csv_response(request, content, file_name: str) -> StreamingHttpResponse:
 
 
 @require_GET
-@requires(VIEW, EXPORT)
+@requires(VIEW, PRINT)
 def statement(request, customer_id: int):
+    """Every filter of the history it came from (type and dates), and says which."""
     form = TransactionFilterForm(request.GET or None)
     day = months.today()
     period = _statement_period(form)
     context = {"form": form, "today": day, "generated_at": timezone.now(), **letterhead()}
     budget = Budget()
-    if period is None:  # the dates do not make a period: say so, fetch no history
+    if period is None:  # the filters do not make a period: say so, fetch no history
         (customer,) = budget.require(lambda: services.get_customer(customer_id=customer_id))
         ensure_visible(request.user, customer)
         return _render_statement(request, customer, context, status=400)
     # No dates: the whole history, as far as the page's budget reads it.
-    query = TransactionQuery(customer_id, from_date=period[0], to_date=period[1])
+    kind = form.cleaned_data.get("type") or None if form.is_bound else None
+    query = TransactionQuery(customer_id, type=kind, from_date=period[0], to_date=period[1])
     customer, first = customer_and_first_page(query, budget)
     ensure_visible(request.user, customer)
     fetched = read_rest(query, first, budget)
-    context["statement"] = build_statement(fetched, *period)
-    context.update(from_date=period[0], to_date=period[1] or day, fetched=fetched)
+    context["statement"] = build_statement(fetched, *period, kind=kind)
+    context.update(
+        from_date=period[0],
+        to_date=period[1] or day,
+        fetched=fetched,
+        type_label=TYPE_LABELS.get(kind, ""),
+    )
     return _render_statement(request, customer, context)
 
 
 def letterhead() -> dict:
+    """The business's own name and details; none set, the statement names no business."""
     return {
-        "business_name": settings.CTAX_BUSINESS_NAME or "ctaxoffice",
+        "business_name": settings.CTAX_BUSINESS_NAME,
         "business_pin": settings.CTAX_BUSINESS_PIN,
         "business_address": settings.CTAX_BUSINESS_ADDRESS,
         "business_logo": _logo_url(settings.CTAX_BUSINESS_LOGO),
@@ -285,7 +295,6 @@ def _render_statement(request, customer, context, *, status: int = 200):
             "customer": customer,
             "branch_name": branch_name_of(request.user, customer),
             "title": f"Statement of {customer.name}",
-            "max_rows": fetching.MAX_PAGES * fetching.PER_PAGE,
         }
     )
     return render_page(request, "customers/statement.html", context, status=status)

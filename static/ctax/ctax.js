@@ -265,6 +265,12 @@ function setupHtmxNotices() {
   });
 }
 
+// --- A page that shows other rows than its address asked (page 99 of 6) corrects the address --
+function setupShownAddress() {
+  const shown = document.querySelector("[data-shown-url]");
+  if (shown) window.history.replaceState(window.history.state, "", shown.dataset.shownUrl);
+}
+
 // --- A write form is sent once ---------------------------------------------------------------
 function setupDoubleSubmitGuard() {
   document.addEventListener("submit", (event) => {
@@ -289,3 +295,4 @@ setupListKeys();
 setupListSearch();
 setupHtmxNotices();
 setupDoubleSubmitGuard();
+setupShownAddress();

@@ -162,15 +162,16 @@ def no_js(browser_context_args):
     return {**browser_context_args, "java_script_enabled": False}
 
 
-def test_without_javascript_the_chart_and_history_are_links(ui, browser, no_js):
+def test_without_javascript_the_history_is_in_the_page_and_the_chart_a_link(ui, browser, no_js):
     context = browser.new_context(**no_js)
     context.add_cookies(ui.page.context.cookies())
     page = context.new_page()
     page.goto(ui.url("/customers/1/?type=sales&page=2"))
 
-    page.get_by_role("link", name="Open the full transaction history").click()
-    page.wait_for_url(re.compile(r"/customers/1/transactions/\?type=sales&page=2"))
-    expect(page.locator(".this-page")).to_contain_text("Page 2 of")
+    expect(page.locator("#history .this-page")).to_contain_text("Page 2 of")  # in the page
+    page.get_by_role("link", name="Totals of the transactions matching these filters").click()
+    page.wait_for_url(re.compile(r"/customers/1/transactions/totals/\?type=sales"))
+    expect(page.locator(".totals-table")).to_be_visible()
 
     page.goto(ui.url("/customers/1/"))
     page.get_by_role("link", name="Open the 12-month chart").click()

@@ -119,7 +119,8 @@ class FakeUpstream:
         page = int(params.get("page", 1))
         if (path, page) in self.fail_on:
             return _json(self.fail_on[(path, page)], {"status": "error", "message": "Down"})
-        per_page = int(params.get("per_page", 25))
+        # Transactions come 25 a page, `per_page` ignored, as the API documents them.
+        per_page = 25 if path.endswith("/transactions") else int(params.get("per_page", 25))
         chunk = rows[(page - 1) * per_page : page * per_page]
         meta = {
             "total": len(rows),

@@ -12,7 +12,7 @@ from tests.reports.report_fakes import transaction
 
 pytestmark = pytest.mark.django_db
 
-URL = "/customers/1/transactions/"
+URL = "/customers/1/transactions/totals/"  # the history's totals, loaded after its rows
 
 
 def _mixed(count: int) -> list[dict]:
@@ -47,9 +47,45 @@ def test_totals_cover_every_page_per_type_successful_only(admin_client, fake, br
     assert f"Purchases {purchases} KES {purchases * 10:,}.00 KES {purchases:,}.00" in body
     assert f"Not counted: 15 failed (KES 150.00), {pending} pending (KES 50.00)." in body
     assert "Total of this page" not in body
-    totals_calls = [c for c in fake.calls_to("customers/1/transactions") if "per_page" in c]
-    assert sorted(c["page"] for c in totals_calls) == ["1", "2"]
-    assert all(c["per_page"] == "100" for c in totals_calls)
+    totals_calls = fake.calls_to("customers/1/transactions")
+    assert sorted(int(c["page"]) for c in totals_calls) == list(range(1, 7))  # 25 a page
+    assert not any("per_page" in c for c in totals_calls)  # not in the API's documentation
+
+
+def test_totals_of_91_sales_count_all_91_on_pages_of_25(admin_client, fake, branches):
+    """The API serves 25 transactions a page whatever `per_page` says: 4 pages, all read."""
+    fake.transactions[1] = [transaction(n, amount="10.00", tax="1.00") for n in range(91)]
+
+    response = admin_client.get(f"{URL}?type=sales", headers={"HX-Request": "true"})
+
+    body = _text(response)
+    assert "<html" not in response.content.decode()
+    assert "Totals of all 91 transactions matching these filters" in body
+    assert "Sales 91 KES 910.00 KES 91.00" in body
+    assert "could not be read in time" not in body
+    assert sorted(int(c["page"]) for c in fake.calls_to("customers/1/transactions")) == [1, 2, 3, 4]
+
+
+def test_the_totals_read_page_one_then_the_rest_side_by_side(
+    admin_client, fake, branches, monkeypatch
+):
+    """Two round trips: the customer with page 1, then pages 2.. at most 4 in flight."""
+    from customers import fanout
+
+    fake.transactions[1] = _mixed(118)
+    batches = []
+    real_gather = fanout.Budget.gather
+
+    def gather(self, *calls, **kwargs):
+        batches.append(len(calls))
+        return real_gather(self, *calls, **kwargs)
+
+    monkeypatch.setattr(fanout.Budget, "gather", gather)
+
+    body = _text(admin_client.get(URL))
+
+    assert batches == [2, 4]  # (customer, page 1), then pages 2-5 together
+    assert "Totals of all 118 transactions" in body
 
 
 def test_a_type_filter_totals_that_type_only(admin_client, fake, branches):
@@ -67,14 +103,14 @@ def test_pages_not_read_in_time_make_partial_totals(
 ):
     settings.CTAX_PAGE_DEADLINE = 0.3
     fake.transactions[1] = _mixed(250)
-    slow_pages.block(3)  # the third page of 100 never answers
+    slow_pages.block(3)  # the third page of 25 never answers
 
     response = admin_client.get(URL)
 
     body = _text(response)
     assert response.status_code == 200
     assert "Partial totals" in body
-    assert "These totals are of the 200 most recent of the 250 transactions" in body
+    assert "These totals are of the 50 most recent of the 250 transactions" in body
 
 
 def test_a_history_longer_than_the_page_budget_is_partial(
@@ -85,7 +121,7 @@ def test_a_history_longer_than_the_page_budget_is_partial(
 
     body = _text(admin_client.get(URL))
 
-    assert "These totals are of the 200 most recent of the 250 transactions" in body
+    assert "These totals are of the 50 most recent of the 250 transactions" in body
 
 
 def test_a_page_that_never_answers_is_the_timeout_notice(
@@ -108,7 +144,7 @@ def test_a_hung_chart_does_not_delay_another_users_history(
     fake.customers[1]["branch_id"] = "00"
     fake.transactions[1] = _mixed(2000)
     fake.transactions[2] = _mixed(3)
-    slow_pages.block(*range(2, 21), customer_id=1)
+    slow_pages.block(*range(2, fetching.MAX_PAGES + 1), customer_id=1)
     chart_query = TransactionQuery(1)
     first = fetching.TransactionQuery(1).page(1)
     chart_done = threading.Event()
@@ -121,7 +157,7 @@ def test_a_hung_chart_does_not_delay_another_users_history(
     manager.start()
     try:
         client.force_login(people["manager01"])
-        response = client.get("/customers/2/transactions/", headers={"HX-Request": "true"})
+        response = client.get("/customers/2/transactions/totals/", headers={"HX-Request": "true"})
         assert response.status_code == 200
         assert "Totals of all 3 transactions" in _text(response)
         assert not chart_done.is_set()  # served while the chart was still waiting

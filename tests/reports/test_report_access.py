@@ -1,4 +1,5 @@
-"""Who may use the reports: managers and administrators, each in their own branches."""
+"""Who may use the reports: managers and administrators, each in their own branches;
+office staff print statements (a walk-in customer asks for one at the counter)."""
 
 import pytest
 
@@ -11,6 +12,7 @@ CUSTOMER_URLS = {
     "transactions_csv": "/customers/{id}/transactions.csv",
     "statement": "/customers/{id}/statement/",
 }
+MANAGERS_ONLY = ["/customers/1/chart/", "/customers/1/transactions.csv", "/customers/export.csv"]
 OWN = {"manager00": 1, "manager01": 2, "admin": 1, "staff00": 1}
 OTHER = {"manager00": 2, "manager01": 1, "admin": 2, "staff00": 2}
 
@@ -41,9 +43,7 @@ def test_administrators_see_every_branch(as_user, fake, case):
     assert as_user("admin").get(CUSTOMER_URLS[case].format(id=2)).status_code == 200
 
 
-@pytest.mark.parametrize(
-    "path", [*(u.format(id=1) for u in CUSTOMER_URLS.values()), "/customers/export.csv"]
-)
+@pytest.mark.parametrize("path", MANAGERS_ONLY)
 def test_office_staff_are_refused_without_asking_the_upstream(as_user, fake, path):
     response = as_user("staff00").get(path)
     assert response.status_code == 403
@@ -58,6 +58,29 @@ def test_anonymous_users_go_to_the_login_page(client, fake, path):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert len(fake.mock.calls) == 0
+
+
+def test_office_staff_print_a_statement_of_their_own_branch_only(as_user, fake):
+    fake.transactions[1] = [transaction(1)]
+    client = as_user("staff00")
+
+    own = client.get("/customers/1/statement/")
+    other = client.get("/customers/2/statement/")
+
+    assert own.status_code == 200
+    assert "INV-0001" in own.content.decode()
+    assert "transactions.csv" not in own.content.decode()  # the CSV stays with managers
+    assert other.status_code == 404
+
+
+def test_both_roles_are_given_the_statement_permission(people):
+    from django.contrib.auth.models import Group
+
+    for role in ("Office staff", "Branch manager"):
+        codenames = Group.objects.get(name=role).permissions.values_list("codename", flat=True)
+        assert "print_statement" in codenames
+    assert people["staff00"].has_perm("customers.print_statement")
+    assert not people["staff00"].has_perm("customers.export_customer")
 
 
 def test_customer_export_of_another_branch_is_not_found(as_user, fake):
@@ -88,7 +111,6 @@ def test_links_are_shown_only_with_the_export_permission(as_user, fake):
         history = client.get("/customers/1/transactions/").content.decode()
         assert ("/customers/export.csv" in listing) is shown
         assert ("/customers/1/chart/" in detail) is shown
-        assert ("/customers/1/statement/" in detail) is shown
         assert ("report.js" in detail) is shown
         # The history has no transactions here: no export of nothing.
         assert "/customers/1/transactions.csv" not in history
@@ -97,3 +119,4 @@ def test_links_are_shown_only_with_the_export_permission(as_user, fake):
     for user, shown in [("manager00", True), ("staff00", False)]:
         history = as_user(user).get("/customers/1/transactions/?type=sales").content.decode()
         assert ("/customers/1/transactions.csv?type=sales" in history) is shown
+        assert "/customers/1/statement/?type=sales" in history  # printing: both roles

@@ -200,8 +200,7 @@ def test_an_empty_history(admin_client, shop):
 
 
 def test_a_history_longer_than_the_budget_says_so(admin_client, shop, monkeypatch):
-    monkeypatch.setattr(fetching, "PER_PAGE", 5)
-    monkeypatch.setattr(fetching, "MAX_PAGES", 2)  # ten transactions at most
+    monkeypatch.setattr(fetching, "MAX_PAGES", 1)  # 25 transactions (one page) at most
     start = _window_start()
     for n in range(36):  # every nine days, newest last: all before "now" on any day
         _add(shop, start + dt.timedelta(days=9 * n + 1, hours=n % 7), amount=f"{100 + n}.00", n=n)
@@ -209,10 +208,10 @@ def test_a_history_longer_than_the_budget_says_so(admin_client, shop, monkeypatc
     response = admin_client.get(f"/customers/{shop.id}/chart/")
 
     history = response.context["history"]
-    assert not history.complete and history.read == 10 and history.total_in_window == 36
+    assert not history.complete and history.read == 25 and history.total_in_window == 36
     oldest_read = (
         SandboxTransaction.objects.filter(customer=shop)
-        .order_by("-created_at")[9]
+        .order_by("-created_at")[24]
         .created_at.astimezone(NAIROBI)
     )
     first_complete = (oldest_read.replace(day=28) + dt.timedelta(days=5)).replace(
@@ -225,7 +224,7 @@ def test_a_history_longer_than_the_budget_says_so(admin_client, shop, monkeypatc
     html = response.content.decode()
     assert "Not every transaction is in this chart." in html
     assert "This customer has 36 transactions in these 12 months" in html
-    assert "the 10 most recent" in html
+    assert "the 25 most recent" in html
     assert 'class="month-missing"' in html and "Not loaded" in html
     assert "Total of the loaded months" in html
 
@@ -240,13 +239,16 @@ def test_pages_are_fetched_within_the_budget(admin_client, fake, branches):
 
     response = admin_client.get("/customers/1/chart/")
 
-    assert sorted(fake.pages_asked("customers/1/transactions")) == list(range(1, 21))
+    # 25 a page, as documented: pages 1 to MAX_PAGES, counted from `meta.last_page`
+    assert sorted(fake.pages_asked("customers/1/transactions")) == list(
+        range(1, fetching.MAX_PAGES + 1)
+    )
     params = fake.calls_to("customers/1/transactions")[0]
-    assert params["per_page"] == "100"
+    assert "per_page" not in params
     assert params["from_date"] == _window_start().date().isoformat()
     assert params["to_date"] == dt.datetime.now(NAIROBI).date().isoformat()
     history = response.context["history"]
-    assert history.read == 2000 and not history.complete
+    assert history.read == 25 * fetching.MAX_PAGES and not history.complete
 
 
 @pytest.mark.django_db
@@ -281,7 +283,7 @@ def test_chart_pages_not_back_by_the_deadline_are_not_loaded(
 
     assert response.status_code == 200
     history = response.context["history"]
-    assert not history.complete and history.read == 100  # the newest page, with no gap
+    assert not history.complete and history.read == 25  # the newest page, with no gap
     html = response.content.decode()
     assert "Not every transaction is in this chart." in html
     assert 'class="month-missing"' in html

@@ -118,14 +118,26 @@ def test_the_export_streams_and_reads_upstream_pages_lazily(admin_client, fake):
     header_and_first = next(chunks) + next(chunks)
     assert header_and_first.count(b"\r\n") == 101
     assert fake.pages_asked("customers") == [1]
-    second = next(chunks)
-    assert fake.pages_asked("customers") == [1, 2]
     rest = list(chunks)
-    assert fake.pages_asked("customers") == [1, 2, 3]
-    assert len(rest) == 1
+    # The pages after the first, side by side (meta.last_page: 3), written in order.
+    assert sorted(fake.pages_asked("customers")) == [1, 2, 3]
+    assert len(rest) == 2
     assert {params["per_page"] for params in fake.calls_to("customers")} == {"100"}
-    rows = _rows(header_and_first + second + rest[0])
+    rows = _rows(header_and_first + b"".join(rest))
     assert [row[0] for row in rows[1:]] == [f"C{i:04d}" for i in range(1, 251)]
+
+
+def test_the_export_reads_at_most_four_pages_ahead_of_the_file(admin_client, fake):
+    _many_customers(fake, 1000)  # ten pages of 100
+
+    chunks = iter(admin_client.get("/customers/export.csv").streaming_content)
+    written = next(chunks) + next(chunks) + next(chunks)  # header, pages 1 and 2
+
+    assert written.count(b"\r\n") == 201
+    assert max(fake.pages_asked("customers")) <= 6  # page 2 read, 3 to 6 in flight
+    rows = _rows(written + b"".join(chunks))
+    assert [row[0] for row in rows[1:]] == [f"C{i:04d}" for i in range(1, 1001)]
+    assert sorted(fake.pages_asked("customers")) == list(range(1, 11))
 
 
 def test_every_page_not_only_the_one_on_screen(admin_client, fake):
@@ -210,7 +222,6 @@ def test_transactions_export_with_filters(admin_client, fake):
             "from_date": "2025-01-01",
             "to_date": "2025-03-31",
             "page": "1",
-            "per_page": "100",
         }
     ]
     day = months.today().isoformat()
@@ -252,7 +263,9 @@ def test_transactions_export_of_every_page(admin_client, fake):
     assert fake.pages_asked("customers/1/transactions") == [1]
     rows = _rows(b"".join(response.streaming_content))
     assert len(rows) == 1 + 205
-    assert fake.pages_asked("customers/1/transactions") == [1, 2, 3]
+    # 25 a page, as documented: meta.last_page 9, pages 2 to 9 read side by side
+    assert sorted(fake.pages_asked("customers/1/transactions")) == list(range(1, 10))
+    assert not any("per_page" in c for c in fake.calls_to("customers/1/transactions"))
     day = months.today().isoformat()
     assert f'filename="transactions-HQ001-{day}.csv"' in response["Content-Disposition"]
 

@@ -137,7 +137,7 @@ def test_the_whole_history_is_not_asked_with_dates(admin_client, fake, branches)
     response = admin_client.get("/customers/1/statement/")
 
     assert response.status_code == 200
-    assert fake.calls_to("customers/1/transactions") == [{"page": "1", "per_page": "100"}]
+    assert fake.calls_to("customers/1/transactions") == [{"page": "1"}]
     assert "Partial statement" not in response.content.decode()
 
 
@@ -146,15 +146,16 @@ def test_a_history_longer_than_one_statement_is_labelled_partial(
     admin_client, fake, branches, monkeypatch
 ):
     monkeypatch.setattr(fetching, "MAX_PAGES", 2)
-    fake.transactions[1] = [transaction(n) for n in range(201)]
+    fake.transactions[1] = [transaction(n) for n in range(51)]
 
     response = admin_client.get("/customers/1/statement/")
 
     html = " ".join(response.content.decode().split())
     assert "Partial statement." in html
-    assert "This customer has 201 transactions; the 200 most recent are on this statement" in html
+    assert "This customer has 51 transactions; the 50 most recent are on this statement" in html
+    assert "a statement reads at most 50," in html
     assert sorted(fake.pages_asked("customers/1/transactions")) == [1, 2]
-    assert html.count("INV-0") == 200
+    assert html.count("INV-0") == 50
 
 
 @pytest.mark.django_db
@@ -169,7 +170,7 @@ def test_pages_not_back_by_the_deadline_make_a_partial_statement(
 
     html = " ".join(response.content.decode().split())
     assert response.status_code == 200
-    assert "the 200 most recent are on this statement" in html
+    assert "the 50 most recent are on this statement" in html
 
 
 @pytest.mark.django_db
@@ -201,6 +202,50 @@ def test_the_letterhead_without_pin_address_or_logo(admin_client, fake, branches
 
     assert "business-logo" not in html
     assert "PIN:" not in html
+
+
+@pytest.mark.django_db
+def test_an_unset_business_name_names_no_business(admin_client, fake, branches, settings):
+    """Not "ctaxoffice": a customer would take the software's name for the business's."""
+    settings.CTAX_BUSINESS_NAME = ""
+
+    html = " ".join(admin_client.get("/customers/1/statement/").content.decode().split())
+
+    assert 'class="business-name"' not in html
+    assert "Issued by" not in html
+    assert "Issued on" in html
+
+
+@pytest.mark.django_db
+def test_the_statement_honours_the_type_filter_and_says_so(admin_client, fake, branches):
+    fake.transactions[1] = [transaction(1, type_="sales", amount="100.00")]  # as filtered
+
+    response = admin_client.get(
+        "/customers/1/statement/?type=sales&from_date=2025-01-01&to_date=2025-01-31"
+    )
+
+    html = " ".join(response.content.decode().split())
+    assert fake.calls_to("customers/1/transactions") == [
+        {"type": "sales", "from_date": "2025-01-01", "to_date": "2025-01-31", "page": "1"}
+    ]
+    assert '<dd class="statement-filter">Sales only</dd>' in html
+    assert "1 Jan 2025 – 31 Jan 2025" in html
+    assert _cells(html, "totals-table")[1:] == [["Sales", "1", "100.00", "13.79"]]
+    assert 'value="sales" selected' in html  # the form keeps the filter
+
+
+@pytest.mark.django_db
+def test_the_historys_statement_link_carries_every_filter(admin_client, fake, branches):
+    fake.transactions[1] = [transaction(1)]
+
+    html = admin_client.get(
+        "/customers/1/transactions/?type=sales&from_date=2025-01-01&to_date=2025-01-31&page=1"
+    ).content.decode()
+
+    assert (
+        'href="/customers/1/statement/?type=sales&amp;from_date=2025-01-01&amp;to_date=2025-01-31"'
+        in html
+    )
 
 
 def test_the_print_stylesheet_is_a4_without_navigation():

@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from customers.fanout import NOT_LOADED, Budget, NotLoaded, page_deadline_seconds
+from customers.fanout import NOT_LOADED, Budget, NotLoaded, in_order, page_deadline_seconds
 from customers.upstream.errors import NotFound, RateLimited, Unavailable, UpstreamTimeout
 
 
@@ -196,3 +196,56 @@ def _deadline_in_a_fresh_process(**env: str) -> str:
 def test_the_page_deadline_is_read_from_the_environment():
     assert _deadline_in_a_fresh_process(CTAX_API_TIMEOUT="7") == "7.0"
     assert _deadline_in_a_fresh_process(CTAX_API_TIMEOUT="7", CTAX_PAGE_DEADLINE="2.5") == "2.5"
+
+
+# --- in_order: the streamed exports' pages, a few ahead of the reader --------------------
+
+
+def test_in_order_gives_results_in_call_order_with_a_few_in_flight():
+    """Four calls wait for each other (a barrier): they really run side by side; a
+    fifth is never in flight with them."""
+    barrier = threading.Barrier(4, timeout=5)
+    in_flight, most, lock = [0], [0], threading.Lock()
+
+    def call(n):
+        def run():
+            with lock:
+                in_flight[0] += 1
+                most[0] = max(most[0], in_flight[0])
+            if n < 4:
+                barrier.wait()
+            with lock:
+                in_flight[0] -= 1
+            return n
+
+        return run
+
+    assert list(in_order((call(n) for n in range(10)), parallel=4)) == list(range(10))
+    assert most[0] == 4
+
+
+def test_in_order_reads_only_a_few_calls_ahead_of_the_reader():
+    started = []
+
+    def call(n):
+        def run():
+            started.append(n)
+            return n
+
+        return run
+
+    results = in_order((call(n) for n in range(100)), parallel=4)
+    assert next(results) == 0
+    assert len(started) <= 5  # the first, and at most 4 ahead of the reader
+    results.close()  # a cancelled download: nothing more starts
+    assert len(started) <= 5
+
+
+def test_in_order_raises_an_error_where_its_result_would_be():
+    def fails():
+        raise Unavailable()
+
+    results = in_order([lambda: 1, fails, lambda: 3])
+    assert next(results) == 1
+    with pytest.raises(Unavailable):
+        next(results)

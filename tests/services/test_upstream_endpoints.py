@@ -365,14 +365,16 @@ def test_transactions_blank_filters_omitted(api, mocked, blank):
     assert len(mocked.calls) == 1
 
 
-def test_transactions_per_page_capped(api, mocked):
+def test_transactions_never_send_the_undocumented_per_page(api, mocked):
     mocked.get(
         f"{BASE}/customers/1/transactions",
         body=DOC_TRANSACTIONS_TEXT,
         content_type="application/json",
     )
-    api.list_transactions(1, per_page=1000)
-    assert only_call(mocked).params["per_page"] == "100"
+    with pytest.raises(TypeError):
+        api.list_transactions(1, per_page=100)
+    api.list_transactions(1, page=3)
+    assert only_call(mocked).params == {"page": "3"}
 
 
 def test_transactions_result_from_documented_example(api, mocked):

@@ -301,3 +301,46 @@ def test_the_hint_says_what_the_upstream_searches(admin_client, upstream, html_o
     assert box.attrs["data-min-chars"] == "2"
     assert box.attrs["data-recent-url"] == "/customers/recent/"
     assert "not the customer number" in html.by_id("quick-search-hint").text
+
+
+def _two_branch_clerk(client, django_user_model):
+    from tests.role_users import make_user
+
+    client.force_login(
+        make_user(django_user_model, "two", role="Office staff", branch_codes=("00", "01"))
+    )
+
+
+def _search_in(upstream, branch: str, **answer):
+    from responses import matchers
+
+    match = [matchers.query_param_matcher({"branch_id": branch}, strict_match=False)]
+    upstream.rsps.add("GET", upstream.url("customers/search"), match=match, **answer)
+
+
+def test_a_branch_that_fails_leaves_the_others_results_and_is_named(
+    client, django_user_model, upstream, htmx_headers
+):
+    _two_branch_clerk(client, django_user_model)
+    hits = [upstream.hit(0, name="Jane Wanjiku")]
+    _search_in(upstream, "00", json={"status": "success", "data": hits, "meta": {"count": 1}})
+    _search_in(upstream, "01", status=503, json={"status": "error", "message": "Down"})
+
+    response = client.get("/customers/search/?q=jane", headers=htmx_headers)
+
+    assert response.status_code == 200
+    body = " ".join(response.content.decode().split())
+    assert "Jane Wanjiku" in body
+    assert "Branch 01 did not answer in time: its customers are not in these results." in body
+
+
+def test_when_no_branch_answers_the_search_fails_as_a_whole(
+    client, django_user_model, upstream, htmx_headers
+):
+    _two_branch_clerk(client, django_user_model)
+    for branch in ("00", "01"):
+        _search_in(upstream, branch, status=503, json={"status": "error", "message": "Down"})
+
+    response = client.get("/customers/search/?q=jane", headers=htmx_headers)
+
+    assert response.status_code == 503
