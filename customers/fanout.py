@@ -109,20 +109,32 @@ def in_order(calls: Iterable[Callable[[], Any]], *, parallel: int = MAX_PARALLEL
 
     For streamed exports, which have no page deadline: each call ends at its own HTTP
     timeout, and the first error is raised where its result would have come. Closing
-    the iterator (a download cancelled) drops the calls not yet started.
+    the iterator (a download cancelled) drops the calls not yet started. Each call is
+    paid for on the reader's thread as it is handed out; one past the user's share is
+    never sent, and its TooManyCalls comes where its result would have.
     """
     calls = iter(calls)
     executor = ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="upstream")
     try:
-        in_flight = deque(executor.submit(call) for call in islice(calls, parallel))
+        in_flight = deque(_paid_submit(executor, call) for call in islice(calls, parallel))
         while in_flight:
             result = in_flight.popleft().result()
             following = next(calls, None)
             if following is not None:
-                in_flight.append(executor.submit(following))
+                in_flight.append(_paid_submit(executor, following))
             yield result
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _paid_submit(executor: ThreadPoolExecutor, call: Callable[[], Any]) -> Future:
+    try:
+        call_budget.before_call()
+    except TooManyCalls as refused:
+        future: Future = Future()
+        future.set_exception(refused)
+        return future
+    return executor.submit(call)
 
 
 def _when(tolerate: bool) -> str:
