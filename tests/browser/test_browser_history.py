@@ -179,10 +179,12 @@ def test_without_javascript_the_chart_and_history_are_links(ui, browser, no_js):
     context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 768])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_on_the_history_chart_and_statement(ui, scheme):
+def test_axe_on_the_history_chart_and_statement(ui, scheme, width):
     page = ui.page
     page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size({"width": width, "height": 900})
     violations = []
 
     ui.goto("/customers/1/?type=sales&from_date=2000-01-01&page=2")
@@ -201,7 +203,7 @@ def test_axe_on_the_history_chart_and_statement(ui, scheme):
     ui.goto("/customers/1/chart/")
     violations += blocking_violations(page, "chart page")
 
-    assert not violations, f"axe ({scheme}): serious/critical violations:\n" + "\n".join(violations)
+    assert not violations, f"axe ({scheme}, {width} px): serious/critical violations:\n" + "\n".join(violations)
 
 
 @pytest.mark.parametrize("path", ["/customers/1/", "/customers/1/transactions/"])
