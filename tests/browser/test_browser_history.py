@@ -203,7 +203,9 @@ def test_axe_on_the_history_chart_and_statement(ui, scheme, width):
     ui.goto("/customers/1/chart/")
     violations += blocking_violations(page, "chart page")
 
-    assert not violations, f"axe ({scheme}, {width} px): serious/critical violations:\n" + "\n".join(violations)
+    assert not violations, (
+        f"axe ({scheme}, {width} px): serious/critical violations:\n" + "\n".join(violations)
+    )
 
 
 @pytest.mark.parametrize("path", ["/customers/1/", "/customers/1/transactions/"])
