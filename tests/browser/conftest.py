@@ -76,7 +76,10 @@ class App:
     _contexts: list = field(default_factory=list)
 
     def watch(self, page: Page) -> Page:
-        """Record the problems of every page of `page`'s browser context (once a context)."""
+        """Record the problems of every page of `page`'s browser context (once a context).
+
+        Dialogs are answered per page (`page.remove_listener("dialog", app._on_dialog)`
+        lets a test answer one itself, see form_helpers.accept_leaving)."""
         context = page.context
         if context in self._contexts:
             return page
@@ -87,7 +90,9 @@ class App:
         context.add_init_script(CSP_LISTENER)
         context.on("console", self._on_console)
         context.on("weberror", lambda error: self.page_errors.append(str(error.error)))
-        context.on("dialog", self._on_dialog)
+        for each in context.pages:
+            each.on("dialog", self._on_dialog)
+        context.on("page", lambda new: new.on("dialog", self._on_dialog))
         return page
 
     def expect_failed_responses(self, *statuses: int) -> None:
