@@ -29,6 +29,8 @@ document.addEventListener("change", (event) => {
   if (dateFilter(event.target) && plausible(event.target.value)) offer(event.target);
 });
 document.addEventListener("focusout", (event) => {
+  const to = event.relatedTarget;
+  if (to?.type === "submit" && to.form === event.target.form) return; // its submit sends it
   if (dateFilter(event.target)) offer(event.target);
 });
 
