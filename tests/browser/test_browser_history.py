@@ -298,3 +298,21 @@ def test_filter_pressed_after_an_odd_year_sends_the_date_once(ui):
     page.wait_for_url(re.compile(r"from_date=1850-01-01"))
     settled(page)
     assert [_query(url)["from_date"] for url in sent] == ["1850-01-01"]
+
+
+@pytest.mark.parametrize("path", ["/customers/1/", "/customers/1/transactions/"])
+def test_at_768_px_the_history_says_it_scrolls(ui, path):
+    page = ui.page
+    page.set_viewport_size({"width": 768, "height": 900})
+    ui.goto(path)
+    expect(page.locator(HISTORY_ROWS)).to_have_count(25)
+    frame = page.locator("#history .scroll-frame")
+    region = page.get_by_role("region", name="Transactions", exact=True)
+
+    assert region.evaluate("(box) => box.scrollWidth > box.clientWidth")
+    expect(frame).to_have_attribute("data-more", "right")
+    expect(page.locator("#history").get_by_text("More columns to the right")).to_be_visible()
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(frame).to_have_attribute("data-more", "")
+    expect(page.locator("#history").get_by_text("More columns to the right")).to_be_hidden()
