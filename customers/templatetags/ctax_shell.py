@@ -26,6 +26,8 @@ STYLESHEETS = (
     "admin/css/responsive.css",
     "ctax/ctax.css",
 )
+# Our modules, on every page: behaviour, date filters, the cue of a table that scrolls.
+MODULES = ("ctax/ctax.js", "ctax/date-filters.js", "ctax/scroll-cue.js")
 REPORT_STYLESHEETS = ("ctax/report.css",)
 REPORT_SCRIPT = "ctax/report.js"
 
@@ -52,12 +54,10 @@ def head_assets(context):
             '<script src="{}" nonce="{}"></script>', static("admin/js/theme.js"), nonce
         )
     )
-    ours = (
-        format_html('<script type="module" src="{}"></script>', static("ctax/ctax.js"))
-        if nonce is None
-        else format_html(
-            '<script type="module" src="{}" nonce="{}"></script>', static("ctax/ctax.js"), nonce
-        )
+    ours = format_html_join(
+        "\n",
+        '<script type="module" src="{}"{}></script>',
+        ((static(path), format_html(' nonce="{}"', nonce) if nonce else "") for path in MODULES),
     )
     return format_html(
         "{}\n{}\n{}\n{}", _stylesheets(STYLESHEETS), theme, htmx_script(nonce=nonce), ours

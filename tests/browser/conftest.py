@@ -1,9 +1,13 @@
 """Browser tests: Chromium (pytest-playwright) against live_server and its own sandbox API.
 
 Every test gets a freshly seeded sandbox (60 customers: ~0.2 s) and the local branch
-registry, a superuser, and an `app` helper that records console errors, page errors and
-dialogs. At teardown the final page is saved as artifacts/screenshots/<test-name>.png
-and any recorded error fails the test.
+registry, a superuser, and an `app` helper that records, for every page of its browser
+context, console errors, uncaught script errors, Content-Security-Policy violations (a
+`securitypolicyviolation` listener in every document) and dialogs. At teardown the final
+page is saved as artifacts/screenshots/<test-name>.png and any recorded problem fails the
+test. The one allowance: a fault test expecting an error answer names its status
+(`app.expect_failed_responses(503)`), which lets Chromium's and htmx's report of that
+status through, never a CSP report.
 
 `app.login()` logs in through the real login form (test_login.py, the accessibility
 tests). live_server tests flush the database after each test, so a browser storage state
@@ -30,6 +34,16 @@ from sandbox import faults
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PASSWORD = "pw-root-123"  # tests/conftest.py's superuser
 SEED_CUSTOMERS = 60  # the seed's minimum: 58 live customers, 3 list pages of 25
+# A CSP violation, as Chromium logs it: never allowed, whatever a test expects.
+CSP_MESSAGE = re.compile(r"Content[- ]Security[- ]Policy|Refused to", re.IGNORECASE)
+# Every document reports its CSP violations to the test (the binding below).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__ctaxCspViolation?.(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+    + ` (${event.sourceFile || document.location.href}:${event.lineNumber})`);
+});
+"""
 
 expect.set_options(timeout=10_000)
 
@@ -58,19 +72,47 @@ class App:
     username: str = "root"
     password: str = PASSWORD
     screenshot_name: str = "screenshot"
+    csp_violations: list[str] = field(default_factory=list)
+    _contexts: list = field(default_factory=list)
 
     def watch(self, page: Page) -> Page:
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
-        page.on("dialog", self._on_dialog)
+        """Record the problems of every page of `page`'s browser context (once a context).
+
+        Dialogs are answered per page (`page.remove_listener("dialog", app._on_dialog)`
+        lets a test answer one itself, see form_helpers.accept_leaving)."""
+        context = page.context
+        if context in self._contexts:
+            return page
+        self._contexts.append(context)
+        context.expose_binding(
+            "__ctaxCspViolation", lambda _source, report: self.csp_violations.append(report)
+        )
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._on_console)
+        context.on("weberror", lambda error: self.page_errors.append(str(error.error)))
+        for each in context.pages:
+            each.on("dialog", self._on_dialog)
+        context.on("page", lambda new: new.on("dialog", self._on_dialog))
         return page
+
+    def expect_failed_responses(self, *statuses: int) -> None:
+        """A fault test's expected error answers: Chromium's "Failed to load resource"
+        and htmx's "Response Status Error Code" for these statuses are not problems."""
+        codes = "|".join(str(status) for status in statuses)
+        self.allowed_console += [
+            re.compile(
+                rf"^Failed to load resource: the server responded with a status of ({codes})\b"
+            ),  # noqa: E501
+            re.compile(rf"^Response Status Error Code ({codes}) from "),
+        ]
 
     def _on_console(self, message) -> None:
         if message.type != "error":
             return
-        if any(pattern.search(message.text) for pattern in self.allowed_console):
+        text = message.text
+        if not CSP_MESSAGE.search(text) and any(p.search(text) for p in self.allowed_console):
             return
-        self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+        self.console_errors.append(f"{text} ({message.location.get('url', '')})")
 
     def _on_dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -100,7 +142,8 @@ class App:
 
     def problems(self) -> list[str]:
         return (
-            [f"console error: {m}" for m in self.console_errors]
+            [f"CSP violation: {m}" for m in self.csp_violations]
+            + [f"console error: {m}" for m in self.console_errors]
             + [f"page error: {m}" for m in self.page_errors]
             + [f"dialog: {m}" for m in self.dialogs]
         )

@@ -3,8 +3,6 @@
 Violations of impact "serious" or "critical" fail the test; all of them are listed.
 """
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -61,7 +59,7 @@ def test_axe_on_the_other_screens(app, browser_context_args):
     page = app.page
     scheme = browser_context_args["color_scheme"]
     # The not-found and failure pages are meant to answer 404 and 503.
-    app.allowed_console.append(re.compile(r"status of (404|503)"))
+    app.expect_failed_responses(404, 503)
     app.login()
     violations = []
     for path, label in [

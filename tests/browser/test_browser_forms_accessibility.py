@@ -60,7 +60,7 @@ def test_axe_on_the_form_states(ui, browser_context_args):
 def test_axe_on_deleted_and_refused_pages(ui, browser_context_args, django_user_model):
     page = ui.page
     scheme = browser_context_args["color_scheme"]
-    ui.allowed_console.append(re.compile(r"status of (403|404)"))
+    ui.expect_failed_responses(403, 404)
     found = []
 
     ui.goto("/customers/3/delete/")

@@ -180,10 +180,12 @@ def test_without_javascript_the_history_is_in_the_page_and_the_chart_a_link(ui, 
     context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 768])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_on_the_history_chart_and_statement(ui, scheme):
+def test_axe_on_the_history_chart_and_statement(ui, scheme, width):
     page = ui.page
     page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size({"width": width, "height": 900})
     violations = []
 
     ui.goto("/customers/1/?type=sales&from_date=2000-01-01&page=2")
@@ -202,4 +204,116 @@ def test_axe_on_the_history_chart_and_statement(ui, scheme):
     ui.goto("/customers/1/chart/")
     violations += blocking_violations(page, "chart page")
 
-    assert not violations, f"axe ({scheme}): serious/critical violations:\n" + "\n".join(violations)
+    assert not violations, (
+        f"axe ({scheme}, {width} px): serious/critical violations:\n" + "\n".join(violations)
+    )
+
+
+@pytest.mark.parametrize("path", ["/customers/1/", "/customers/1/transactions/"])
+def test_a_date_typed_digit_by_digit_is_sent_once_whole(ui, path):
+    """Typing 01012026 makes the browser's date valid at year 0002, 0020, 0202: none of
+    these is sent; 2026 is, and the answer does not replace the field still focused."""
+    page = ui.page
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "from_date=" in r.url else None)
+    ui.goto(path)
+    expect(page.locator(HISTORY_ROWS)).to_have_count(25)
+    settled(page)
+    field = page.locator("#history").get_by_label("From", exact=True)
+    field.focus()
+    field.evaluate("(el) => { el.typedIn = true; }")  # to tell the same node after the swap
+
+    page.keyboard.type("01012026")
+    page.wait_for_url(re.compile(r"from_date=2026-01-01"))
+    settled(page)
+
+    expect(field).to_have_value("2026-01-01")
+    expect(field).to_be_focused()
+    assert field.evaluate("(el) => el.typedIn === true")
+    assert [_query(url)["from_date"] for url in sent] == ["2026-01-01"]
+
+    # The caret is still in the year: the arrow key moves the year, not the month.
+    page.keyboard.press("ArrowUp")
+    page.wait_for_url(re.compile(r"from_date=2027-01-01"))
+    settled(page)
+
+    # An answer telling that the To date being typed is wrong keeps the field, marked invalid.
+    to_field = page.locator("#history").get_by_label("To", exact=True)
+    to_field.focus()
+    to_field.evaluate("(el) => { el.typedIn = true; }")
+    page.keyboard.type("03312026")
+    page.wait_for_url(re.compile(r"to_date=2026-03-31"))
+    expect(page.locator("#to-date-errors")).to_have_text(
+        "The end date must be on or after the start date."
+    )
+    expect(to_field).to_have_attribute("aria-invalid", "true")
+    expect(to_field).to_be_focused()
+    assert to_field.evaluate("(el) => el.typedIn === true")
+    assert [(_query(url)["from_date"], _query(url).get("to_date")) for url in sent] == [
+        ("2026-01-01", None),
+        ("2027-01-01", None),
+        ("2027-01-01", "2026-03-31"),
+    ]
+
+
+def test_a_date_left_half_typed_or_implausible(ui):
+    """A date is sent as the field is left, even with an odd year; a half-typed one is not."""
+    page = ui.page
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "from_date=" in r.url else None)
+    ui.goto("/customers/1/transactions/")
+    expect(page.locator(HISTORY_ROWS)).to_have_count(25)
+    settled(page)
+    field = page.locator("#history").get_by_label("From", exact=True)
+    field.focus()
+
+    type_field = page.locator("#history").get_by_label("Type")
+    page.keyboard.type("0101")  # no year yet: not a date
+    type_field.focus()
+    settled(page)
+    assert sent == []
+
+    field.focus()
+    page.keyboard.type("01010999")  # a whole date, an implausible year: sent once left
+    settled(page)
+    assert sent == []
+    type_field.focus()
+    page.wait_for_url(re.compile(r"from_date=0999-01-01"))
+    settled(page)
+    assert [_query(url)["from_date"] for url in sent] == ["0999-01-01"]
+
+
+def test_filter_pressed_after_an_odd_year_sends_the_date_once(ui):
+    """Leaving the field for "Filter" does not send it too (the second request would
+    cancel the first, which htmx logs as an error)."""
+    page = ui.page
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "from_date=" in r.url else None)
+    ui.goto("/customers/1/transactions/")
+    expect(page.locator(HISTORY_ROWS)).to_have_count(25)
+    settled(page)
+    page.locator("#history").get_by_label("From", exact=True).focus()
+    page.keyboard.type("01011850")
+
+    page.locator("#history").get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"from_date=1850-01-01"))
+    settled(page)
+    assert [_query(url)["from_date"] for url in sent] == ["1850-01-01"]
+
+
+@pytest.mark.parametrize("path", ["/customers/1/", "/customers/1/transactions/"])
+def test_at_768_px_the_history_says_it_scrolls(ui, path):
+    page = ui.page
+    page.set_viewport_size({"width": 768, "height": 900})
+    ui.goto(path)
+    expect(page.locator(HISTORY_ROWS)).to_have_count(25)
+    frame = page.locator("#history .scroll-frame")
+    region = page.get_by_role("region", name="Transactions", exact=True)
+
+    assert region.evaluate("(box) => box.scrollWidth > box.clientWidth")
+    expect(frame).to_have_attribute("data-more", "right")
+    expect(page.locator("#history").get_by_text("More columns to the right")).to_be_visible()
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(frame).to_have_attribute("data-more", "")
+    expect(page.locator("#history").get_by_text("More columns to the right")).to_be_hidden()

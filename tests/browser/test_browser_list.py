@@ -121,3 +121,39 @@ def test_typed_search_then_filter_then_back_twice(ui):
     expect(count).to_contain_text("customers match your filters")
     for cell in page.locator(f"{ROWS} .field-branch").all_text_contents():
         assert cell.startswith("02"), cell
+
+
+def test_at_768_px_the_table_says_it_scrolls_and_the_keys_scroll_it(ui):
+    """Columns out of view are announced by a hint and a shade on that side; the table's box
+    takes the focus (it has a name), so the arrow keys bring them in. At 1280 px: no cue."""
+    page = ui.page
+    page.set_viewport_size({"width": 768, "height": 900})
+    page.emulate_media(reduced_motion="reduce")  # the shade shows at once
+    ui.goto("/customers/")
+    frame = page.locator("#changelist .scroll-frame")
+    region = page.get_by_role("region", name="Customer list")
+    hint = page.get_by_text("More columns to the right: scroll the table sideways.")
+    expect(page.locator(ROWS)).to_have_count(25)
+
+    assert region.evaluate("(box) => box.scrollWidth > box.clientWidth")
+    expect(hint).to_be_visible()
+    expect(frame).to_have_attribute("data-more", "right")
+    shade = frame.evaluate("(f) => getComputedStyle(f, '::after').opacity")
+    assert shade == "1"
+    ui.snap("scrolls")
+
+    region.focus()
+    expect(region).to_be_focused()
+    for _ in range(40):
+        page.keyboard.press("ArrowRight")
+    expect(frame).to_have_attribute("data-more", "left")
+    assert region.evaluate("(box) => box.scrollLeft + box.clientWidth >= box.scrollWidth - 1")
+
+    # A filter change brings a new table: the cue follows it.
+    page.get_by_label("Status", exact=True).select_option("inactive")
+    expect(page.locator(ROWS)).to_have_count(3)
+    expect(frame).to_have_attribute("data-more", "right")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(frame).to_have_attribute("data-more", "")
+    expect(hint).to_be_hidden()
