@@ -49,29 +49,42 @@ def validate_phone(value: str) -> None:
         )
 
 
-class TinField(forms.CharField):
+class TypedTextField(forms.CharField):
+    """Text as people type it, tidied by `normalise` into the form it is stored in.
+
+    `max_length` holds for the text as typed: longer text is left as it is, for the
+    length validator to refuse. `to_python` never raises, so a stored value today's
+    rules refuse still compares as itself (see `CustomerEditForm`).
+    """
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if not text or (self.max_length is not None and len(text) > self.max_length):
+            return text
+        return self.normalise(text)
+
+    def normalise(self, text: str) -> str:
+        raise NotImplementedError
+
+
+class TinField(TypedTextField):
     """A KRA PIN, typed in any case with spaces: 'p000 123 456x' is 'P000123456X'."""
 
     default_validators = [validate_tin]
 
-    def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
-        return re.sub(r"\s+", "", text).upper() if text else text
+    def normalise(self, text: str) -> str:
+        return re.sub(r"\s+", "", text).upper()
 
 
-class PhoneField(forms.CharField):
-    """A phone number as people type it, kept in E.164 as the upstream stores it.
-
-    Kenya is the default region: '0712 345678' is '+254712345678'. Text that is no
-    valid number is left as typed (trimmed), for the validator to refuse; `to_python`
-    never raises, so a stored number today's rules refuse still compares as itself.
-    """
+class PhoneField(TypedTextField):
+    """A phone number in E.164 as the upstream stores it; Kenya the default region
+    ('0712 345678' is '+254712345678'). Text that is no valid number is left as typed
+    (trimmed), for the validator to refuse."""
 
     default_validators = [validate_phone]
 
-    def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
-        number = phones.parse(text) if text else None
+    def normalise(self, text: str) -> str:
+        number = phones.parse(text)
         if number is None or not phonenumbers.is_valid_number(number):
             return text
         return phones.stored_form(number)
@@ -152,8 +165,8 @@ class CustomerEditForm(CustomerForm):
             field.show_hidden_initial = (
                 not self.is_bound or self.add_initial_prefix(name) in self.data
             )
-        unchanged = [name for name in self.fields if name not in self.changed_data]
-        for name in unchanged:
+        changed = self.changed_data if self.is_bound else []
+        for name in [name for name in self.fields if name not in changed]:
             if name in LIVE_FIELDS:
                 self._point_out_if_stale(name)
             if self.is_bound:

@@ -159,3 +159,16 @@ def test_without_the_hidden_inputs_the_record_read_is_the_reference():
 
     assert form.is_valid(), form.errors
     assert form.changes() == {"email": "x@y.co.ke"}
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        (TinField(max_length=20), "P 0 0 0 1 2 3 4 5 6 X  "),
+        (PhoneField(max_length=50), "0712" + " " * 45 + "345678"),
+    ],
+)
+def test_the_length_limit_holds_for_the_text_as_typed(field, typed):
+    assert field.to_python(typed) == typed.strip()
+    with pytest.raises(ValidationError, match="at most"):
+        field.clean(typed)
