@@ -1,8 +1,14 @@
-"""Forms: the customer form (create/edit) and the filters of the list and history."""
+"""Forms: the customer form (create/edit) and the filters of the list and history.
+
+The customer form's fields carry the upstream's names (except `name`, sent as
+`custNm`); their labels and rules are declared on `CustomerForm`. TIN and phone are
+typed as people type them and cleaned to the form the upstream stores.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import phonenumbers
 from django import forms
@@ -27,39 +33,85 @@ STORED_NAMES = {
 }
 
 
-def normalise_phone(value: str) -> str:
-    """A phone number in E.164 (`+2547…`), Kenya the default region; raises ValidationError."""
+def validate_tin(value: str) -> None:
+    if not TIN_PATTERN.fullmatch(value):
+        raise ValidationError(
+            "Enter a TIN of 11 characters: P or A, nine digits, then a letter (e.g. P000123456X).",
+            code="tin",
+        )
+
+
+def validate_phone(value: str) -> None:
     number = phones.parse(value)
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValidationError(
             "Enter a valid phone number, e.g. 0712 345678 or +254 712 345678.", code="phone"
         )
-    return phones.stored_form(number)
 
 
-def normalise_tin(value: str) -> str:
-    tin = re.sub(r"\s+", "", value).upper()
-    if not TIN_PATTERN.fullmatch(tin):
-        raise ValidationError(
-            "Enter a TIN of 11 characters: P or A, nine digits, then a letter (e.g. P000123456X).",
-            code="tin",
-        )
-    return tin
+class TypedTextField(forms.CharField):
+    """Text as people type it, tidied by `normalise` into the form it is stored in.
+
+    `max_length` holds for the text as typed: longer text is left as it is, for the
+    length validator to refuse. `to_python` never raises, so a stored value today's
+    rules refuse still compares as itself (see `CustomerEditForm`).
+    """
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if not text or (self.max_length is not None and len(text) > self.max_length):
+            return text
+        return self.normalise(text)
+
+    def normalise(self, text: str) -> str:
+        raise NotImplementedError
+
+
+class TinField(TypedTextField):
+    """A KRA PIN, typed in any case with spaces: 'p000 123 456x' is 'P000123456X'."""
+
+    default_validators = [validate_tin]
+
+    def normalise(self, text: str) -> str:
+        return re.sub(r"\s+", "", text).upper()
+
+
+class PhoneField(TypedTextField):
+    """A phone number in E.164 as the upstream stores it; Kenya the default region
+    ('0712 345678' is '+254712345678'). Text that is no valid number is left as typed
+    (trimmed), for the validator to refuse."""
+
+    default_validators = [validate_phone]
+
+    def normalise(self, text: str) -> str:
+        number = phones.parse(text)
+        if number is None or not phonenumbers.is_valid_number(number):
+            return text
+        return phones.stored_form(number)
+
+
+def normalise_phone(value: str) -> str:
+    """A phone number in E.164 (`+2547…`), Kenya the default region; raises ValidationError."""
+    return PhoneField().clean(value)
 
 
 class CustomerForm(forms.Form):
-    """The fields and rules of SPEC.md; the same names the upstream uses (name → custNm)."""
+    """Add a customer: every field is validated.
+
+    Each field normalises what was typed in `to_python` (stripped; TIN upper-cased;
+    phone in E.164), so `cleaned_data` holds the values as the upstream stores them.
+    """
 
     branch_id = forms.ChoiceField(label="Branch")
     customer_no = forms.CharField(label="Customer number", max_length=50)
     name = forms.CharField(label="Customer name", max_length=255)
-    tin = forms.CharField(
+    tin = TinField(
         label="TIN",
         required=False,
         max_length=20,
         help_text="Optional. 11 characters: P or A, nine digits, one letter (e.g. P000123456X).",
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label="Phone",
         required=False,
         max_length=50,
@@ -84,126 +136,62 @@ class CustomerForm(forms.Form):
         else:
             self.fields["branch_id"].choices = [("", "Choose a branch…"), *branches]
 
-    def clean_customer_no(self) -> str:
-        return self.cleaned_data["customer_no"].strip()
-
-    def clean_name(self) -> str:
-        return self.cleaned_data["name"].strip()
-
-    def clean_tin(self) -> str:
-        value = self.cleaned_data["tin"].strip()
-        return normalise_tin(value) if value else ""
-
-    def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"].strip()
-        return normalise_phone(value) if value else ""
-
-    def clean_address(self) -> str:
-        return self.cleaned_data["address"].strip()
-
-    def clean_field(self, name: str) -> tuple[str, list[str]]:
-        """Validate one field alone (for checking as the user leaves it)."""
-        field = self.fields[name]
-        raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
-        try:
-            value = field.clean(raw)
-            self.cleaned_data = {name: value}
-            if hasattr(self, f"clean_{name}"):
-                value = getattr(self, f"clean_{name}")()
-        except ValidationError as exc:
-            return raw, list(exc.messages)
-        return value, []
+    def clean_field(self, name: str) -> tuple[Any, list[str]]:
+        """One field alone, by its own rules (checked as the user leaves it):
+        (its cleaned value, []) or (the value as sent, the error messages)."""
+        return _cleaned(self.fields[name], self[name].data)
 
 
 class CustomerEditForm(CustomerForm):
-    """The edit form: only what the user changed is validated and sent.
+    """Edit a customer: only the fields the user changed are validated and sent.
 
-    A stored value today's rules refuse (an old phone number) is pointed out with a
-    warning beside its field (`field.stale_warning`) and never blocks saving another.
+    Changes are Django's `changed_data`: each field's value as sent against the value
+    the form was built with, which the page sends back as the `initial-<field>` hidden
+    inputs (`show_hidden_initial`). Diffing against what the form showed, not against
+    the record as it is now, keeps a change someone else saved meanwhile from being
+    overwritten by a field this user did not touch. A page without those inputs is
+    diffed against `initial` (the record as read for this request).
+
+    A field left unchanged keeps its value without today's rules (its validators are
+    dropped for this form); if its value breaks them (an old phone number), a warning
+    beside the field says so (`field.stale_warning`), and saving another field goes on.
     """
 
     is_active = forms.BooleanField(label="Active", required=False)
 
-    def __init__(self, *args, stored: dict | None = None, **kwargs):
-        """`stored`: the record's values as loaded (defaults to `initial`)."""
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.stored = dict(self.initial if stored is None else stored)
-        for field in self.fields.values():
-            field.show_hidden_initial = True  # what the form showed, to diff against
-        for name, message in self.stale_values().items():
-            if not self.is_bound or self._untouched(name):
-                self.fields[name].stale_warning = message
-
-    def stale_values(self) -> dict[str, str]:
-        """{field: warning} for the values the form showed that today's rules refuse."""
-        shown = self.shown_values(normalised=False) if self.is_bound else self.stored
-        warnings = {}
-        for name in LIVE_FIELDS:
-            value = shown.get(name)
-            if not value:
-                continue
-            _value, errors = CustomerForm({name: value}, branches=[]).clean_field(name)
-            if errors:
-                warnings[name] = (
-                    f"The stored {STORED_NAMES[name]} no longer passes today's checks; "
-                    f"it is kept as it is unless you change it. ({' '.join(errors)})"
-                )
-        return warnings
-
-    def clean(self):
-        data = super().clean()
-        shown = self.shown_values(normalised=False)
-        for name in [n for n in self.errors if n in LIVE_FIELDS and self._untouched(n)]:
-            self.errors.pop(name)  # an untouched stored value is not checked again
-            data[name] = shown.get(name) or ""
-        return data
-
-    def _untouched(self, name: str) -> bool:
-        raw = self.fields[name].widget.value_from_datadict(self.data, self.files, name)
-        shown = self.shown_values(normalised=False).get(name)
-        return str(raw or "").strip() == str(shown or "").strip()
-
-    def shown_values(self, *, normalised: bool = True) -> dict:
-        """The values the form showed when it was opened (sent back as hidden inputs).
-
-        Comparing with these, not with the record as it is now, keeps a change someone
-        else saved meanwhile from being overwritten by a field this user did not touch.
-        Without them (an old page), the record as loaded is the reference.
-        """
-        values = {}
         for name, field in self.fields.items():
-            key = self.add_initial_prefix(name)
-            if key not in self.data:
-                values[name] = self.stored.get(name)
-                continue
-            raw = field.hidden_widget().value_from_datadict(self.data, self.files, key)
-            if name == "is_active":
-                values[name] = str(raw).lower() in ("true", "1", "on")
-            elif normalised and name in LIVE_FIELDS:
-                values[name] = _tidied(name, raw)
-            else:
-                values[name] = raw or ""
-        return values
+            field.show_hidden_initial = (
+                not self.is_bound or self.add_initial_prefix(name) in self.data
+            )
+        changed = self.changed_data if self.is_bound else []
+        for name in [name for name in self.fields if name not in changed]:
+            if name in LIVE_FIELDS:
+                self._point_out_if_stale(name)
+            if self.is_bound:
+                self.fields[name].validators = []
 
-    def changes(self, initial: dict | None = None) -> dict:
-        """The cleaned fields whose value differs from what the form showed."""
-        initial = self.shown_values() if initial is None else initial
-        changed = {}
-        for name, value in self.cleaned_data.items():
-            before = initial.get(name)
-            if name == "is_active":
-                differs = bool(before) != bool(value)
-            else:
-                differs = (before or "") != (value or "")
-            if differs:
-                changed[name] = value
-        return changed
+    def changes(self) -> dict[str, Any]:
+        """{field: cleaned value} of the changed fields, in the form's order."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+    def _point_out_if_stale(self, name: str) -> None:
+        field = self.fields[name]
+        value = self[name].data if self.is_bound else self[name].initial
+        _value, errors = _cleaned(field, value) if value else (value, [])
+        if errors:
+            field.stale_warning = (
+                f"The stored {STORED_NAMES[name]} no longer passes today's checks; "
+                f"it is kept as it is unless you change it. ({' '.join(errors)})"
+            )
 
 
-def _tidied(name: str, raw) -> str:
-    """A shown value as the form would clean it; as it was when today's rules refuse it."""
-    value, errors = CustomerForm({name: raw or ""}, branches=[]).clean_field(name)
-    return (raw or "") if errors else value
+def _cleaned(field: forms.Field, value: Any) -> tuple[Any, list[str]]:
+    try:
+        return field.clean(value), []
+    except ValidationError as exc:
+        return value, list(exc.messages)
 
 
 class TransactionFilterForm(forms.Form):

@@ -95,7 +95,7 @@ def edit(request, customer_id: int):
     token = submissions.posted(request)
     stored = customer.form_values()
     branches = _with_branch(branch_options(request.user), customer.branch_id)
-    form = CustomerEditForm(request.POST or None, initial=stored, stored=stored, branches=branches)
+    form = CustomerEditForm(request.POST or None, initial=stored, branches=branches)
     context = {
         "title": f"Edit {customer.name}",
         "customer": customer,
