@@ -107,10 +107,8 @@ def test_429_retry_after_beyond_budget_returned_at_once(api, mocked, retry_after
     # timeout=2: retries may only start within the first second.
     mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": retry_after})
     mocked.get(f"{BASE}/customers", json=OK_LIST)
-    started = time.monotonic()
     with pytest.raises(RateLimited) as info:
         api.list_customers()
-    assert time.monotonic() - started < 0.2
     assert info.value.retry_after == int(retry_after)
     assert len(mocked.calls) == 1
 
@@ -177,13 +175,12 @@ def test_loopback_read_second_retry_backs_off(upstream, sleeps):
     assert sleeps == [pytest.approx(0.4)]
 
 
-def test_loopback_backoff_beyond_budget_not_waited(upstream):
+def test_loopback_backoff_beyond_budget_not_waited(upstream, sleeps):
     # timeout 0.5: retries must start within 0.25 s; the second would wait 0.4 s.
     upstream.queue((503, b""), (503, b""), (200, OK_LIST))
-    started = time.monotonic()
     with pytest.raises(Unavailable) as info:
         upstream.client(timeout=0.5).list_customers()
-    assert time.monotonic() - started < 0.2
+    assert sleeps == []
     assert info.value.status == 503
     assert len(upstream.seen) == 2
 
@@ -202,12 +199,11 @@ def test_loopback_429_without_usable_wait_retried(upstream, sleeps, header):
     assert len(upstream.seen) == 2
 
 
-def test_loopback_429_beyond_budget_not_slept(upstream):
+def test_loopback_429_beyond_budget_not_slept(upstream, sleeps):
     upstream.queue((429, {"status": "error"}, {"Retry-After": "30"}), (200, OK_LIST))
-    started = time.monotonic()
     with pytest.raises(RateLimited) as info:
         upstream.client(timeout=2).list_customers()
-    assert time.monotonic() - started < 0.3
+    assert sleeps == []
     assert info.value.retry_after == 30
     assert len(upstream.seen) == 1
 
@@ -218,7 +214,7 @@ def test_loopback_read_timeout_not_retried(upstream, sleeps):
     with pytest.raises(UpstreamTimeout) as info:
         upstream.client(timeout=0.15).list_customers()
     elapsed = time.monotonic() - started
-    assert 0.1 < elapsed < 0.5
+    assert 0.1 < elapsed < 0.15 * 5  # cut at the read timeout, well before the 2 s answer
     assert type(info.value) is UpstreamTimeout
     assert len(upstream.seen) == 1
     assert sleeps == []
