@@ -17,31 +17,18 @@ from typing import Any
 
 import pytest
 import requests
-import responses
 from django.contrib.messages import get_messages
 
-from customers import services
-from tests.fakes import API_KEY, BASE_URL, FakeUpstream
+from tests.fakes import API_KEY
 
 HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture(autouse=True)
-def _upstream_settings(settings):
-    """Point the service door at the fake upstream; a fresh client for every test."""
-    settings.CTAX_API_BASE_URL = BASE_URL
-    settings.CTAX_API_KEY = API_KEY
-    settings.CTAX_API_TIMEOUT = 2
-    services.reset_client()
-    yield
-    services.reset_client()
-
-
-@pytest.fixture(autouse=True)
-def upstream():
-    """The fake upstream; autouse, so an unregistered call can never go out."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield FakeUpstream(rsps)
+def _only_the_fake_upstream(upstream):
+    """The fake upstream (tests/conftest.py) in every test, so an unregistered call can
+    never go out."""
+    return upstream
 
 
 # --- upstream faults, each with what the user must be told ------------------------
