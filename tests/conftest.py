@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: fast hashing, users, the sandbox over real HTTP, Chromium."""
+"""Fixtures shared by every test: fast hashing, the fake upstream, users (one per role),
+the sandbox over real HTTP, Chromium."""
 
 import datetime as dt
 import os
@@ -50,6 +51,66 @@ def fake_upstream_settings(settings):
     settings.CTAX_API_BASE_URL = BASE_URL
     settings.CTAX_API_KEY = API_KEY
     return settings
+
+
+@pytest.fixture
+def upstream(fake_upstream_settings):
+    """The in-process fake of the upstream (tests/fakes.py), nothing answered yet; a
+    fresh service client before and after, so none of another test's settings leak."""
+    import responses
+
+    from customers import services
+    from tests.fakes import FakeUpstream
+
+    fake_upstream_settings.CTAX_API_TIMEOUT = 2
+    services.reset_client()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FakeUpstream(mock)
+    services.reset_client()
+
+
+@pytest.fixture
+def served_upstream(upstream):
+    """The same fake answering every documented endpoint from its state: HQ001 in branch
+    00 and MSA001 in branch 01 (`.customers`), no history yet (`.histories`)."""
+    from tests.fakes import two_branch_customers
+
+    return upstream.serve(two_branch_customers())
+
+
+@pytest.fixture
+def users(django_user_model, branches):
+    """One user per role, by name: staff00/staff01 (Office staff), manager00/manager01
+    (Branch manager), norole00 (a branch, no role) and admin (a superuser)."""
+    from tests.role_users import make_user
+
+    return {
+        "staff00": make_user(
+            django_user_model, "staff00", role="Office staff", branch_codes=["00"]
+        ),
+        "staff01": make_user(
+            django_user_model, "staff01", role="Office staff", branch_codes=["01"]
+        ),
+        "manager00": make_user(
+            django_user_model, "manager00", role="Branch manager", branch_codes=["00"]
+        ),
+        "manager01": make_user(
+            django_user_model, "manager01", role="Branch manager", branch_codes=["01"]
+        ),
+        "norole00": make_user(django_user_model, "norole00", branch_codes=["00"]),
+        "admin": make_user(django_user_model, "admin", superuser=True),
+    }
+
+
+@pytest.fixture
+def as_user(client, users):
+    """as_user(name) -> the test client, logged in as that one of `users`."""
+
+    def login(name):
+        client.force_login(users[name])
+        return client
+
+    return login
 
 
 @pytest.fixture

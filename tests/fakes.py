@@ -4,8 +4,12 @@
 built from the examples of the upstream API's documentation (tests/doc_examples.py).
 Either register fixed answers per test (`list`, `detail`, `create`, `fail`, ...),
 or `serve(customers)`: every documented endpoint answered from a small dict of
-customers (branch filtering, paging, 404s, writes), for tests that click through
-several pages. A call nobody registered is refused by `responses`.
+customers (branch filtering, paging, 404s, writes) and their histories, for tests
+that click through several pages or read every page of an export. A call nobody
+registered is refused by `responses`.
+
+The fixtures (tests/conftest.py): `upstream`, this fake with nothing registered, and
+`served_upstream`, the same fake serving `two_branch_customers()`.
 """
 
 from __future__ import annotations
@@ -57,6 +61,67 @@ DOC_CONFLICT = DOC_409
 
 TRANSACTIONS_PER_PAGE = 25  # the documented page of GET /customers/{id}/transactions
 
+# The fields a customer of `serve()` has beyond a list row, answered by the detail call.
+DETAIL_ONLY = {
+    "metadata": {},
+    "transaction_summary": None,
+    "recent_transactions": [],
+    "updated_at": "2025-01-01T10:00:00Z",
+}
+
+
+def customer(id_: int, no: str, name: str, branch: str = "00", **extra) -> dict:
+    """A customer of `serve()`'s state: the documentation's list row, with no TIN, phone,
+    e-mail, address or transactions unless given, and an empty detail (no summary)."""
+    record = {
+        **copy.deepcopy(DOC_LIST_ROWS[0]),
+        "id": id_,
+        "customer_no": no,
+        "name": name,
+        "tin": None,
+        "phone": None,
+        "email": None,
+        "address": None,
+        "branch_id": branch,
+        "is_active": True,
+        "total_transactions": 0,
+        "created_at": "2025-01-01T10:00:00Z",
+        **copy.deepcopy(DETAIL_ONLY),
+    }
+    record.update(extra)
+    return record
+
+
+def transaction(
+    n: int,
+    *,
+    type_: str = "sales",
+    amount: str = "100.00",
+    tax: str = "13.79",
+    status: str = "success",
+    created_at: str = "2025-01-14T16:30:00Z",
+) -> dict:
+    """Transaction `n` of a history for `serve()`, in the documentation's shape."""
+    return {
+        **copy.deepcopy(DOC_TRANSACTIONS[0]),
+        "id": f"uuid-{n}",
+        "type": type_,
+        "invoice_no": f"INV-{n:04d}",
+        "total_amount": amount,
+        "tax_amount": tax,
+        "status": status,
+        "branch_id": "00",
+        "created_at": created_at,
+    }
+
+
+def two_branch_customers() -> dict[int, dict]:
+    """HQ001 in branch 00 and MSA001 in branch 01: for who may see what (fresh each time)."""
+    return {
+        1: customer(1, "HQ001", "Head Office Trading Ltd", "00", phone="+254712345678"),
+        2: customer(2, "MSA001", "Mombasa Secret Supplies", "01", phone="+254712345678"),
+    }
+
 
 class FakeUpstream:
     """The documented endpoints on a `responses.RequestsMock`, and what was called."""
@@ -66,7 +131,9 @@ class FakeUpstream:
 
     def __init__(self, rsps: responses.RequestsMock):
         self.rsps = rsps
-        self.histories: dict[int, list[dict]] = {}  # customer id -> transactions, for serve()
+        # for serve(): customer id -> transactions; (path, page) -> the status that page fails with
+        self.histories: dict[int, list[dict]] = {}
+        self.fail_on: dict[tuple[str, int], int] = {}
 
     # bodies ------------------------------------------------------------------
 
@@ -236,9 +303,18 @@ class FakeUpstream:
         branch = request.params.get("branch_id")
         return [c for c in self.customers.values() if branch in (None, c["branch_id"])]
 
+    def _failing(self, path: str, page: int):
+        status = self.fail_on.get((path, page))
+        return None if status is None else _answer(status, {"status": "error", "message": "Down"})
+
     def _serve_list(self, request):
-        rows = [self.row(0, **c) for c in self._in_branch(request)]
+        rows = [
+            self.row(0, **{k: v for k, v in c.items() if k in DOC_LIST_ROWS[0]})
+            for c in self._in_branch(request)
+        ]
         page, per_page = int(request.params.get("page", 1)), int(request.params.get("per_page", 25))
+        if failing := self._failing("customers", page):
+            return failing
         chunk = rows[(page - 1) * per_page : page * per_page]
         last_page = max(1, math.ceil(len(rows) / per_page))
         body = self.page_body(
@@ -259,6 +335,8 @@ class FakeUpstream:
         customer_id = int(re.search(r"/customers/(\d+)/", urlsplit(request.url).path).group(1))
         rows = self.histories.get(customer_id, [])
         page = max(int(request.params.get("page", 1)), 1)
+        if failing := self._failing(f"customers/{customer_id}/transactions", page):
+            return failing
         chunk = rows[(page - 1) * TRANSACTIONS_PER_PAGE : page * TRANSACTIONS_PER_PAGE]
         return _answer(200, self.page_body(chunk, total=len(rows), current_page=page))
 
@@ -303,6 +381,14 @@ class FakeUpstream:
     def calls_to(self, method: str, path: str) -> list[requests.PreparedRequest]:
         wanted = urlsplit(self.url(path)).path
         return [r for r in self.calls if r.method == method and urlsplit(r.url).path == wanted]
+
+    def queries_to(self, path: str) -> list[dict[str, str]]:
+        """The query parameters of each GET sent to `path`, in order."""
+        return [self.params(r) for r in self.calls_to("GET", path)]
+
+    def pages_asked(self, path: str) -> list[int]:
+        """The `page` of each GET sent to `path` (1 when not given), in order."""
+        return [int(query.get("page", 1)) for query in self.queries_to(path)]
 
     def only_call(self, method: str, path: str) -> requests.PreparedRequest:
         """The one call made (failing if there were others, to this path or any other)."""

@@ -79,7 +79,7 @@ def _post_data(case, user):
 
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize(("case", "method", "path", "whose"), list(CASES))
-def test_matrix(client, upstream, users, user, case, method, path, whose):
+def test_matrix(client, served_upstream, users, user, case, method, path, whose):
     expectations = CASES[(case, method, path, whose)]
     if user != "anonymous":
         client.force_login(users[user])
@@ -99,7 +99,7 @@ def test_matrix(client, upstream, users, user, case, method, path, whose):
         assert other_name not in response.content.decode()
 
 
-def test_buttons_follow_permissions(client, upstream, users):
+def test_buttons_follow_permissions(client, served_upstream, users):
     client.force_login(users["staff01"])
     response = client.get("/customers/2/")
     assertContains(response, '<a href="/customers/2/edit/" class="changelink">Edit</a>', html=True)
@@ -111,15 +111,15 @@ def test_buttons_follow_permissions(client, upstream, users):
     assertContains(response, "Changes made through ctaxoffice")
 
 
-def test_list_and_search_send_only_the_users_branch(client, upstream, users):
+def test_list_and_search_send_only_the_users_branch(client, served_upstream, users):
     client.force_login(users["staff01"])
     client.get("/customers/?branch_id=00")  # not theirs: ignored
     client.get("/customers/search/?q=Tr", headers={"HX-Request": "true"})
-    sent = [call.params.get("branch_id") for call in upstream.calls]
+    sent = [call.params.get("branch_id") for call in served_upstream.calls]
     assert sent == ["01", "01"]
 
 
-def test_create_offers_only_the_users_branches(client, upstream, users):
+def test_create_offers_only_the_users_branches(client, served_upstream, users):
     client.force_login(users["staff01"])
     page = client.get("/customers/new/")
     assertContains(
@@ -134,19 +134,19 @@ def test_create_offers_only_the_users_branches(client, upstream, users):
         "/customers/new/", {"branch_id": "00", "customer_no": "N1", "name": "Sneaky Ltd"}
     )
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
-    assert not upstream.calls_to("POST", "customers")
+    assert not served_upstream.calls_to("POST", "customers")
 
 
 def test_a_user_without_branches_sees_nothing_and_calls_nothing(
-    client, upstream, django_user_model, branches
+    client, served_upstream, django_user_model, branches
 ):
     client.force_login(make_user(django_user_model, "lonely", role="Office staff"))
     page = client.get("/customers/").content.decode()
     assert "not assigned to any branch" in page
-    assert len(upstream.calls) == 0
+    assert len(served_upstream.calls) == 0
 
 
-def test_every_write_is_audited(client, upstream, users):
+def test_every_write_is_audited(client, served_upstream, users):
     client.force_login(users["staff01"])
     client.post(
         "/customers/2/edit/",
@@ -166,7 +166,7 @@ def test_every_write_is_audited(client, upstream, users):
     assert entry.request_id == "req_put"
 
 
-def test_list_filters_survive_edit_and_delete(client, upstream, users):
+def test_list_filters_survive_edit_and_delete(client, served_upstream, users):
     client.force_login(users["manager00"])
     carried = "?_changelist_filters=search%3DHead%26page%3D2"
     page = client.get(f"/customers/1/{carried}").content.decode()

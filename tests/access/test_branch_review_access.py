@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from customers.jobs import Job
 from customers.review import sections, snapshot
-from tests.role_users import make_user
 
 URLS = [
     ("get", "/branches/{}/review/"),
@@ -18,7 +17,8 @@ URLS = [
 
 
 @pytest.fixture
-def people(django_user_model, branches):
+def users(users):
+    """The shared users (one per role), and a review of branch 00 with a top customer."""
     snapshot.replace(
         branch_code="00",
         user=None,
@@ -28,18 +28,7 @@ def people(django_user_model, branches):
             "top": [{"id": 1, "customer_no": "HQ001", "name": "Secret Ltd", "sales": "5"}],
         },
     )
-    return {
-        "clerk00": make_user(
-            django_user_model, "clerk00", role="Office staff", branch_codes=["00"]
-        ),
-        "manager01": make_user(
-            django_user_model, "manager01", role="Branch manager", branch_codes=["01"]
-        ),
-        "manager00": make_user(
-            django_user_model, "manager00", role="Branch manager", branch_codes=["00"]
-        ),
-        "admin": make_user(django_user_model, "admin", superuser=True),
-    }
+    return users
 
 
 def _ask(client, method, url):
@@ -47,9 +36,9 @@ def _ask(client, method, url):
 
 
 @pytest.mark.parametrize(("method", "url"), URLS)
-@pytest.mark.parametrize(("who", "status"), [("clerk00", 403), ("manager01", 404)])
-def test_others_may_not_see_the_review(client, people, who, status, method, url):
-    client.force_login(people[who])
+@pytest.mark.parametrize(("who", "status"), [("staff00", 403), ("manager01", 404)])
+def test_others_may_not_see_the_review(client, users, who, status, method, url):
+    client.force_login(users[who])
     answer = _ask(client, method, url)
     assert answer.status_code == status
     assert b"Secret Ltd" not in answer.content
@@ -57,37 +46,37 @@ def test_others_may_not_see_the_review(client, people, who, status, method, url)
 
 
 @pytest.mark.parametrize(("method", "url"), URLS)
-def test_anonymous_is_sent_to_login(client, people, method, url):
+def test_anonymous_is_sent_to_login(client, users, method, url):
     answer = _ask(client, method, url)
     assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/")
     assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["manager00", "admin"])
-def test_the_branchs_manager_and_administrators_may(client, people, who):
-    client.force_login(people[who])
+def test_the_branchs_manager_and_administrators_may(client, users, who):
+    client.force_login(users[who])
     assert client.get("/branches/00/review/").status_code == 200
     top = client.get("/branches/00/review/top.csv")
     assert top.status_code == 200 and b"Secret Ltd" in b"".join(top.streaming_content)
     assert client.post("/branches/00/review/refresh/").status_code == 302
-    assert Job.objects.get().started_by == people[who]
+    assert Job.objects.get().started_by == users[who]
 
 
-@pytest.mark.parametrize(("who", "links"), [("manager00", 1), ("clerk00", 0), ("manager01", 0)])
-def test_the_header_links_the_reviews_the_user_may_open(client, people, who, links):
-    client.force_login(people[who])
+@pytest.mark.parametrize(("who", "links"), [("manager00", 1), ("staff00", 0), ("manager01", 0)])
+def test_the_header_links_the_reviews_the_user_may_open(client, users, who, links):
+    client.force_login(users[who])
     html = client.get("/accounts/password_change/").content.decode()
     assert html.count('href="/branches/00/review/">Review 00</a>') == links
 
 
-def test_an_administrator_naming_a_branch_code_too_long_for_one_gets_404(client, people):
-    client.force_login(people["admin"])
+def test_an_administrator_naming_a_branch_code_too_long_for_one_gets_404(client, users):
+    client.force_login(users["admin"])
     assert client.post("/branches/" + "9" * 21 + "/review/refresh/").status_code == 404
     assert not Job.objects.exists()
 
 
-def test_the_progress_fragments_send_a_plain_request_to_the_page(client, people):
-    client.force_login(people["manager00"])
+def test_the_progress_fragments_send_a_plain_request_to_the_page(client, users):
+    client.force_login(users["manager00"])
     for fragment in ("progress", "action-progress"):
         answer = client.get(f"/branches/00/review/{fragment}/")
         assert answer.status_code == 302 and answer["Location"] == "/branches/00/review/"

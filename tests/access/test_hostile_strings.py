@@ -6,8 +6,8 @@ HOSTILE = '<script>alert("x")</script>"><img src=x onerror=alert(1)>{{ 7*7 }}'
 
 
 @pytest.fixture
-def hostile_customer(upstream):
-    upstream.customers[1].update(customer_no=HOSTILE[:50], name=HOSTILE)
+def hostile_customer(served_upstream):
+    served_upstream.customers[1].update(customer_no=HOSTILE[:50], name=HOSTILE)
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,7 @@ def hostile_customer(upstream):
         "/customers/1/delete/",
     ],
 )
-def test_pages_escape_upstream_text(client, upstream, users, hostile_customer, url):
+def test_pages_escape_upstream_text(client, served_upstream, users, hostile_customer, url):
     client.force_login(users["admin"])
     html = client.get(url).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html
@@ -29,7 +29,9 @@ def test_pages_escape_upstream_text(client, upstream, users, hostile_customer, u
     assert "{{ 7*7 }}" in html  # shown as typed, never evaluated
 
 
-def test_quick_search_escapes_and_highlights_safely(client, upstream, users, hostile_customer):
+def test_quick_search_escapes_and_highlights_safely(
+    client, served_upstream, users, hostile_customer
+):
     client.force_login(users["admin"])
     html = client.get("/customers/search/?q=script", headers={"HX-Request": "true"})
     text = html.content.decode()

@@ -16,15 +16,15 @@ from customers.models import AuditEntry
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_write_without_csrf_token_is_rejected(upstream, users):
+def test_a_write_without_csrf_token_is_rejected(served_upstream, users):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["manager00"])
     response = client.post("/customers/1/delete/")
     assert response.status_code == 403
-    assert not upstream.calls_to("DELETE", "customers/1")
+    assert not served_upstream.calls_to("DELETE", "customers/1")
 
 
-def test_htmx_writes_carry_the_token_in_a_header(upstream, users):
+def test_htmx_writes_carry_the_token_in_a_header(served_upstream, users):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["staff01"])
     page = client.get("/customers/new/").content.decode()
@@ -42,7 +42,7 @@ def test_htmx_writes_carry_the_token_in_a_header(upstream, users):
     assert refused.status_code == 403
 
 
-def test_the_csrf_secret_stays_in_the_session_not_in_a_cookie(upstream, users):
+def test_the_csrf_secret_stays_in_the_session_not_in_a_cookie(served_upstream, users):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["staff01"])
 
@@ -74,13 +74,13 @@ def test_a_good_login_still_works_below_the_limit(client, users):
     assert response.status_code == 302
 
 
-def test_the_api_key_never_reaches_a_page(client, upstream, users):
+def test_the_api_key_never_reaches_a_page(client, served_upstream, users):
     client.force_login(users["admin"])
     for url in ["/customers/", "/customers/1/", "/customers/1/edit/", "/customers/new/"]:
         assert "k-test-secret" not in client.get(url).content.decode()
 
 
-def test_pages_send_a_strict_content_security_policy(client, upstream, users, settings):
+def test_pages_send_a_strict_content_security_policy(client, served_upstream, users, settings):
     client.force_login(users["admin"])
     response = client.get("/customers/")
     policy = response.headers.get("Content-Security-Policy", "")
@@ -93,8 +93,8 @@ def test_pages_send_a_strict_content_security_policy(client, upstream, users, se
     assert "hx-on" not in html
 
 
-def test_a_failed_upstream_write_is_audited(client, upstream, users):
-    upstream.replace(
+def test_a_failed_upstream_write_is_audited(client, served_upstream, users):
+    served_upstream.replace(
         responses.DELETE,
         "customers/1",
         json={"status": "error", "message": "Server Error"},
@@ -109,8 +109,8 @@ def test_a_failed_upstream_write_is_audited(client, upstream, users):
     assert "Unavailable" in entry.error and entry.customer_no == "HQ001"
 
 
-def test_failed_create_is_audited_with_the_fields_tried(client, upstream, users):
-    upstream.replace(
+def test_failed_create_is_audited_with_the_fields_tried(client, served_upstream, users):
+    served_upstream.replace(
         responses.POST,
         "customers",
         status=409,

@@ -24,7 +24,7 @@ def form_token(client, url) -> str:
 
 
 def test_saving_after_the_session_ended_leads_to_the_login_page_and_back(
-    clerk, upstream, _frozen_clock
+    clerk, served_upstream, _frozen_clock
 ):
     token = form_token(clerk, "/customers/new/")
     _frozen_clock.shift(HOURS + 1)  # the working day is over while the form is open
@@ -43,11 +43,11 @@ def test_saving_after_the_session_ended_leads_to_the_login_page_and_back(
         },
     )
     assert again.status_code == 302 and again["Location"] == "/customers/new/"
-    assert not upstream.calls_to("POST", "customers")
+    assert not served_upstream.calls_to("POST", "customers")
 
 
 def test_an_htmx_post_after_the_session_ended_sends_the_page_to_the_login(
-    clerk, upstream, _frozen_clock
+    clerk, served_upstream, _frozen_clock
 ):
     token = form_token(clerk, "/customers/1/edit/")
     clerk.session.delete()  # e.g. logged out in another tab
@@ -60,10 +60,10 @@ def test_an_htmx_post_after_the_session_ended_sends_the_page_to_the_login(
     assert answer["HX-Redirect"] == "/accounts/login/?next=%2Fcustomers%2F%3Fq%3Da&ended=1"
 
 
-def test_a_forged_post_to_a_logged_in_user_is_still_refused(clerk, upstream):
+def test_a_forged_post_to_a_logged_in_user_is_still_refused(clerk, served_upstream):
     answer = clerk.post("/customers/1/delete/", {"csrfmiddlewaretoken": "x" * 64})
     assert answer.status_code == 403
-    assert not upstream.calls_to("DELETE", "customers/1")
+    assert not served_upstream.calls_to("DELETE", "customers/1")
 
 
 def test_logging_out_after_the_session_ended_just_shows_the_login_page(clerk, _frozen_clock):

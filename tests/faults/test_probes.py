@@ -1,19 +1,17 @@
 """/healthz, /readyz and the administrators' "Upstream status" line."""
 
 import pytest
-import responses
 from django.contrib.auth.models import Group
 
-from tests.fakes import API_KEY, BASE_URL, EMPTY_LIST
+from tests.fakes import API_KEY, EMPTY_LIST
 
 # /readyz keeps its answer in the shared cache (the database cache when CACHE_URL is unset).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_upstream_settings")]
+pytestmark = pytest.mark.django_db
 
 
-def test_healthz_needs_no_login_and_no_upstream(client):
-    with responses.RequestsMock() as mock:
-        response = client.get("/healthz")
-        assert len(mock.calls) == 0
+def test_healthz_needs_no_login_and_no_upstream(client, upstream):
+    response = client.get("/healthz")
+    assert len(upstream.calls) == 0
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
@@ -37,25 +35,24 @@ def test_healthz_answers_a_load_balancer_probing_by_address_over_plain_http(clie
 
 
 @pytest.mark.parametrize("probe", ["/healthz", "/readyz"])
-def test_probes_answer_get_and_head_only(client, probe):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as upstream:
-        upstream.get(f"{BASE_URL}/customers", json=EMPTY_LIST)  # what /readyz asks
-        assert client.head(probe).status_code == 200  # some load balancers probe with HEAD
-        assert client.post(probe).status_code == 405
+def test_probes_answer_get_and_head_only(client, upstream, probe):
+    upstream.on("GET", "customers", json=EMPTY_LIST)  # what /readyz asks
+    assert client.head(probe).status_code == 200  # some load balancers probe with HEAD
+    assert client.post(probe).status_code == 405
 
 
-@responses.activate
-def test_readyz_is_ready_when_the_upstream_answers_with_our_key(client):
-    responses.get(f"{BASE_URL}/customers", json=EMPTY_LIST)
+def test_readyz_is_ready_when_the_upstream_answers_with_our_key(client, upstream):
+    upstream.on("GET", "customers", json=EMPTY_LIST)
     response = client.get("/readyz")
     assert response.status_code == 200 and response.json()["status"] == "ready"
-    assert responses.calls[0].request.headers["Authorization"] == f"Bearer {API_KEY}"
+    assert upstream.calls[0].headers["Authorization"] == f"Bearer {API_KEY}"
 
 
 @pytest.mark.parametrize(("status", "reason"), [(401, "Unauthorized"), (503, "Unavailable")])
-@responses.activate
-def test_readyz_says_not_ready_in_general_words_and_logs_why(client, caplog, status, reason):
-    responses.get(f"{BASE_URL}/customers", json={"status": "error", "message": "x"}, status=status)
+def test_readyz_says_not_ready_in_general_words_and_logs_why(
+    client, upstream, caplog, status, reason
+):
+    upstream.on("GET", "customers", json={"status": "error", "message": "x"}, status=status)
     with caplog.at_level("WARNING", logger="customers.readiness"):
         response = client.get("/readyz")
     assert response.status_code == 503
@@ -65,21 +62,18 @@ def test_readyz_says_not_ready_in_general_words_and_logs_why(client, caplog, sta
     assert logged == [f"Not ready: the upstream said {reason}"]
 
 
-@responses.activate
 def test_administrators_see_the_upstream_status(
-    admin_client, client, django_user_model, _frozen_clock, settings
+    admin_client, client, upstream, django_user_model, _frozen_clock, settings
 ):
-    responses.get(f"{BASE_URL}/customers", json=EMPTY_LIST)
+    upstream.on("GET", "customers", json=EMPTY_LIST)
     page = admin_client.get("/customers/").content.decode()
     assert "Upstream status: not checked lately" in page  # the page itself asks nothing more
-    assert len(responses.calls) == 1
-    responses.replace(
-        responses.GET, f"{BASE_URL}/customers", json={"status": "error", "message": "x"}, status=500
-    )
+    assert len(upstream.calls) == 1
+    upstream.replace("GET", "customers", json={"status": "error", "message": "x"}, status=500)
     client.get("/readyz")  # a load balancer's probe; its answer is shared by every instance
     page = admin_client.get("/customers/").content.decode()
     assert "failing" in page
-    responses.replace(responses.GET, f"{BASE_URL}/customers", json=EMPTY_LIST)
+    upstream.replace("GET", "customers", json=EMPTY_LIST)
     _frozen_clock.shift(settings.CTAX_READYZ_CACHE_SECONDS + 1)
     client.get("/readyz")
     page = admin_client.get("/customers/").content.decode()

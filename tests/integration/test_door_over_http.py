@@ -113,12 +113,12 @@ def test_faults_become_typed_errors(data, knobs, error):
 
 
 def test_a_hang_is_cut_at_the_timeout(data, settings):
-    settings.CTAX_API_TIMEOUT = 0.5
+    settings.CTAX_API_TIMEOUT = 0.2
     faults.set_faults(hang_seconds=2)
     started = time.monotonic()
     with pytest.raises(services.UpstreamTimeout):
         services.get_customer(customer_id=data.id)
-    assert time.monotonic() - started < 0.5 * 1.5 + 0.3
+    assert time.monotonic() - started < 0.2 * 5  # cut at the timeout, long before the hang ends
 
 
 def test_a_long_retry_after_is_reported_not_waited(data):

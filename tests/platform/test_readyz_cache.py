@@ -3,59 +3,54 @@
 import threading
 
 import pytest
-import responses
 from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 
 from customers import readiness
-from tests.fakes import BASE_URL, EMPTY_LIST
+from tests.fakes import EMPTY_LIST
 
 
 @pytest.fixture(autouse=True)
-def _upstream(fake_upstream_settings):
-    fake_upstream_settings.CTAX_READYZ_CACHE_SECONDS = 5
+def _readyz_cached_5_seconds(upstream, settings):
+    settings.CTAX_READYZ_CACHE_SECONDS = 5
 
 
 @pytest.mark.django_db
-@responses.activate
-def test_a_flood_of_probes_makes_one_upstream_call_per_period(client, _frozen_clock):
-    responses.get(f"{BASE_URL}/customers", json=EMPTY_LIST)
+def test_a_flood_of_probes_makes_one_upstream_call_per_period(client, upstream, _frozen_clock):
+    upstream.on("GET", "customers", json=EMPTY_LIST)
     answers = [client.get("/readyz") for _ in range(50)]
     assert {a.status_code for a in answers} == {200}
-    assert len(responses.calls) == 1
+    assert len(upstream.calls) == 1
     _frozen_clock.shift(6)  # the answer is now older than CTAX_READYZ_CACHE_SECONDS
     assert client.get("/readyz").status_code == 200
-    assert len(responses.calls) == 2
+    assert len(upstream.calls) == 2
 
 
 @pytest.mark.django_db
-@responses.activate
-def test_a_failure_is_kept_too_and_then_refreshed(client, _frozen_clock):
-    responses.get(f"{BASE_URL}/customers", json={"status": "error", "message": "x"}, status=503)
+def test_a_failure_is_kept_too_and_then_refreshed(client, upstream, _frozen_clock):
+    upstream.on("GET", "customers", json={"status": "error", "message": "x"}, status=503)
     assert client.get("/readyz").status_code == 503
-    calls = len(responses.calls)  # one check (the client retries a 503 read)
+    calls = len(upstream.calls)  # one check (the client retries a 503 read)
     assert [client.get("/readyz").status_code for _ in range(10)] == [503] * 10
-    assert len(responses.calls) == calls
-    responses.replace(responses.GET, f"{BASE_URL}/customers", json=EMPTY_LIST)
+    assert len(upstream.calls) == calls
+    upstream.replace("GET", "customers", json=EMPTY_LIST)
     _frozen_clock.shift(6)
     assert client.get("/readyz").json() == {"status": "ready"}
 
 
 @pytest.mark.django_db
-@responses.activate
-def test_while_another_process_refreshes_the_last_answer_is_given(client, _frozen_clock):
-    responses.get(f"{BASE_URL}/customers", json=EMPTY_LIST)
+def test_while_another_process_refreshes_the_last_answer_is_given(client, upstream, _frozen_clock):
+    upstream.on("GET", "customers", json=EMPTY_LIST)
     assert client.get("/readyz").status_code == 200
     _frozen_clock.shift(6)
     assert cache.add(readiness.REFRESH_LOCK_KEY, True, 30)  # "another worker is refreshing"
     assert client.get("/readyz").json() == {"status": "ready"}
-    assert len(responses.calls) == 1
+    assert len(upstream.calls) == 1
 
 
 @pytest.mark.django_db(transaction=True)
-@responses.activate
-def test_concurrent_probes_share_one_refresh():
+def test_concurrent_probes_share_one_refresh(upstream):
     """20 probes at once (one thread each, own connections): one refresher, one call."""
     started = threading.Event()
 
@@ -63,7 +58,7 @@ def test_concurrent_probes_share_one_refresh():
         started.wait(timeout=2)  # hold the refresh until every probe has been sent
         return 200, {}, '{"status": "success", "data": [], "meta": {"total": 0}}'
 
-    responses.add_callback(responses.GET, f"{BASE_URL}/customers", callback=slow_upstream)
+    upstream.rsps.add_callback("GET", upstream.url("customers"), callback=slow_upstream)
     statuses = []
 
     def probe():
@@ -79,4 +74,4 @@ def test_concurrent_probes_share_one_refresh():
     for thread in threads:
         thread.join(timeout=30)
     assert statuses == [200] * 20
-    assert len(responses.calls) == 1
+    assert len(upstream.calls) == 1

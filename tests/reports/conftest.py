@@ -1,54 +1,14 @@
-"""Fixtures for the report tests: a paging fake upstream, branches 00/01, one user per role."""
+"""Fixtures for the report tests: pages of the history that never answer.
+
+The fake upstream (`served_upstream`) and the users (`users`, `as_user`) are shared
+(tests/conftest.py).
+"""
 
 import threading
 
 import pytest
-import responses
 
 from customers import services
-from tests.reports.report_fakes import BASE, FakeUpstream, customer
-from tests.role_users import make_user
-
-
-@pytest.fixture
-def fake(settings):
-    settings.CTAX_API_BASE_URL = BASE
-    settings.CTAX_API_KEY = "k-report-test"
-    settings.CTAX_API_TIMEOUT = 2
-    services.reset_client()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        upstream = FakeUpstream(mock).install()
-        upstream.customers = {
-            1: customer(1, "HQ001", "Head Office Trading Ltd", "00"),
-            2: customer(2, "MSA001", "Mombasa Secret Supplies", "01"),
-        }
-        yield upstream
-    services.reset_client()
-
-
-@pytest.fixture
-def people(django_user_model, branches):
-    return {
-        "staff00": make_user(
-            django_user_model, "staff00", role="Office staff", branch_codes=["00"]
-        ),
-        "manager00": make_user(
-            django_user_model, "manager00", role="Branch manager", branch_codes=["00"]
-        ),
-        "manager01": make_user(
-            django_user_model, "manager01", role="Branch manager", branch_codes=["01"]
-        ),
-        "admin": make_user(django_user_model, "admin", superuser=True),
-    }
-
-
-@pytest.fixture
-def as_user(client, people):
-    def login(name):
-        client.force_login(people[name])
-        return client
-
-    return login
 
 
 class SlowPages:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from customers.jobs import Job
+from tests.fakes import customer, transaction
 from tests.jobs_helpers import run_queued_jobs
-from tests.reports.report_fakes import customer, transaction
 from tests.review_helpers import restore_roles
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,8 +25,9 @@ def _roles(transactional_db):
 
 
 @pytest.fixture
-def upstream(fake):
-    fake.customers[3] = customer(
+def served_upstream(served_upstream):
+    """The shared fake's two customers, a third with a formula for a name, and a history."""
+    served_upstream.customers[3] = customer(
         3,
         "HQ003",
         '=HYPERLINK("http://evil")',
@@ -35,11 +36,11 @@ def upstream(fake):
         phone="+254712345678",
         created_at="2026-03-31T22:30:00Z",  # 1 April in Nairobi
     )
-    fake.transactions[1] = [
+    served_upstream.histories[1] = [
         transaction(1, amount="1234.50", created_at="2026-05-31T21:15:00Z"),
         transaction(2, type_="purchases", amount="99.00"),
     ]
-    return fake
+    return served_upstream
 
 
 def _export(client, **fields) -> Job:
@@ -54,10 +55,10 @@ def _download(client, job):
     return client.get(link)
 
 
-def test_xlsx_of_the_list_has_typed_cells_and_never_a_formula(as_user, upstream):
+def test_xlsx_of_the_list_has_typed_cells_and_never_a_formula(as_user, served_upstream):
     client = as_user("manager00")
     job = _export(client, what="customers", format="xlsx", branch_id="00")
-    assert upstream.calls_to("customers") == []  # nothing read in the request
+    assert served_upstream.queries_to("customers") == []  # nothing read in the request
     assert "Export waiting for a worker" in client.get(f"/exports/{job.pk}/").content.decode()
 
     run_queued_jobs()
@@ -75,7 +76,7 @@ def test_xlsx_of_the_list_has_typed_cells_and_never_a_formula(as_user, upstream)
     assert created.value == dt.datetime(2026, 4, 1) and created.is_date
 
 
-def test_xlsx_of_the_history_has_amounts_in_kes_and_nairobi_dates(as_user, upstream):
+def test_xlsx_of_the_history_has_amounts_in_kes_and_nairobi_dates(as_user, served_upstream):
     client = as_user("manager00")
     job = _export(client, what="transactions", format="xlsx", customer_id="1")
     run_queued_jobs()
@@ -86,7 +87,7 @@ def test_xlsx_of_the_history_has_amounts_in_kes_and_nairobi_dates(as_user, upstr
 
 
 def test_a_list_csv_beyond_the_streamed_limit_is_built_in_the_background(
-    as_user, upstream, settings
+    as_user, served_upstream, settings
 ):
     client = as_user("admin")
     settings.CTAX_EXPORT_STREAM_MAX_ROWS = 3
@@ -102,11 +103,11 @@ def test_a_list_csv_beyond_the_streamed_limit_is_built_in_the_background(
 
 
 def test_only_the_user_who_asked_may_see_or_download_the_file(
-    client, people, upstream, django_user_model
+    client, users, served_upstream, django_user_model
 ):
     from tests.role_users import make_user
 
-    client.force_login(people["manager00"])
+    client.force_login(users["manager00"])
     job = _export(client, what="customers", format="xlsx", branch_id="00")
     run_queued_jobs()
     page = f"/exports/{job.pk}/"
@@ -117,10 +118,10 @@ def test_only_the_user_who_asked_may_see_or_download_the_file(
         django_user_model, "manager00b", role="Branch manager", branch_codes=["00"]
     )
     for who, status in [
-        (people["staff00"], 403),
-        (people["manager01"], 404),
+        (users["staff00"], 403),
+        (users["manager01"], 404),
         (colleague, 404),
-        (people["admin"], 404),
+        (users["admin"], 404),
     ]:
         client.force_login(who)
         assert client.get(page).status_code == status
@@ -129,12 +130,12 @@ def test_only_the_user_who_asked_may_see_or_download_the_file(
     assert client.get(download)["Location"].startswith("/accounts/login/")
 
     with time_machine.travel(timezone.now() + dt.timedelta(hours=24, minutes=1)):
-        client.force_login(people["manager00"])  # a login lasts 10 hours at most
+        client.force_login(users["manager00"])  # a login lasts 10 hours at most
         assert client.get(download).status_code == 404
         assert "expired" in client.get(page).content.decode()
 
 
-def test_a_clerk_may_not_start_an_export_nor_name_another_branch(as_user, upstream):
+def test_a_clerk_may_not_start_an_export_nor_name_another_branch(as_user, served_upstream):
     assert (
         as_user("staff00")
         .post("/exports/new/", {"what": "customers", "format": "xlsx"})

@@ -8,7 +8,7 @@ import pytest
 from customers.fanout import Budget
 from customers.reports import fetching
 from customers.reports.fetching import TransactionQuery
-from tests.reports.report_fakes import transaction
+from tests.fakes import transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +30,13 @@ def _text(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
-def test_totals_cover_every_page_per_type_successful_only(admin_client, fake, branches):
-    fake.transactions[1] = _mixed(150)
+def test_totals_cover_every_page_per_type_successful_only(admin_client, served_upstream, branches):
+    served_upstream.histories[1] = _mixed(150)
 
     response = admin_client.get(URL)
 
     body = _text(response)
-    rows = fake.transactions[1]
+    rows = served_upstream.histories[1]
     counted = [t for t in rows if t["status"] == "success"]
     sales = sum(1 for t in counted if t["type"] == "sales")
     purchases = len(counted) - sales
@@ -47,14 +47,14 @@ def test_totals_cover_every_page_per_type_successful_only(admin_client, fake, br
     assert f"Purchases {purchases} KES {purchases * 10:,}.00 KES {purchases:,}.00" in body
     assert f"Not counted: 15 failed (KES 150.00), {pending} pending (KES 50.00)." in body
     assert "Total of this page" not in body
-    totals_calls = fake.calls_to("customers/1/transactions")
+    totals_calls = served_upstream.queries_to("customers/1/transactions")
     assert sorted(int(c["page"]) for c in totals_calls) == list(range(1, 7))  # 25 a page
     assert not any("per_page" in c for c in totals_calls)  # not in the API's documentation
 
 
-def test_totals_of_91_sales_count_all_91_on_pages_of_25(admin_client, fake, branches):
+def test_totals_of_91_sales_count_all_91_on_pages_of_25(admin_client, served_upstream, branches):
     """The API serves 25 transactions a page whatever `per_page` says: 4 pages, all read."""
-    fake.transactions[1] = [transaction(n, amount="10.00", tax="1.00") for n in range(91)]
+    served_upstream.histories[1] = [transaction(n, amount="10.00", tax="1.00") for n in range(91)]
 
     response = admin_client.get(f"{URL}?type=sales", headers={"HX-Request": "true"})
 
@@ -63,16 +63,18 @@ def test_totals_of_91_sales_count_all_91_on_pages_of_25(admin_client, fake, bran
     assert "Totals of all 91 transactions matching these filters" in body
     assert "Sales 91 KES 910.00 KES 91.00" in body
     assert "could not be read in time" not in body
-    assert sorted(int(c["page"]) for c in fake.calls_to("customers/1/transactions")) == [1, 2, 3, 4]
+    assert sorted(
+        int(c["page"]) for c in served_upstream.queries_to("customers/1/transactions")
+    ) == [1, 2, 3, 4]
 
 
 def test_the_totals_read_page_one_then_the_rest_side_by_side(
-    admin_client, fake, branches, monkeypatch
+    admin_client, served_upstream, branches, monkeypatch
 ):
     """Two round trips: the customer with page 1, then pages 2.. at most 4 in flight."""
     from customers import fanout
 
-    fake.transactions[1] = _mixed(118)
+    served_upstream.histories[1] = _mixed(118)
     batches = []
     real_gather = fanout.Budget.gather
 
@@ -88,8 +90,8 @@ def test_the_totals_read_page_one_then_the_rest_side_by_side(
     assert "Totals of all 118 transactions" in body
 
 
-def test_a_type_filter_totals_that_type_only(admin_client, fake, branches):
-    fake.transactions[1] = [transaction(n, type_="purchases") for n in range(3)]
+def test_a_type_filter_totals_that_type_only(admin_client, served_upstream, branches):
+    served_upstream.histories[1] = [transaction(n, type_="purchases") for n in range(3)]
 
     body = _text(admin_client.get(f"{URL}?type=purchases"))
 
@@ -99,10 +101,10 @@ def test_a_type_filter_totals_that_type_only(admin_client, fake, branches):
 
 
 def test_pages_not_read_in_time_make_partial_totals(
-    admin_client, fake, branches, settings, slow_pages
+    admin_client, served_upstream, branches, settings, slow_pages
 ):
     settings.CTAX_PAGE_DEADLINE = 0.3
-    fake.transactions[1] = _mixed(250)
+    served_upstream.histories[1] = _mixed(250)
     slow_pages.block(3)  # the third page of 25 never answers
 
     response = admin_client.get(URL)
@@ -114,10 +116,10 @@ def test_pages_not_read_in_time_make_partial_totals(
 
 
 def test_a_history_longer_than_the_page_budget_is_partial(
-    admin_client, fake, branches, monkeypatch
+    admin_client, served_upstream, branches, monkeypatch
 ):
     monkeypatch.setattr(fetching, "MAX_PAGES", 2)
-    fake.transactions[1] = _mixed(250)
+    served_upstream.histories[1] = _mixed(250)
 
     body = _text(admin_client.get(URL))
 
@@ -125,10 +127,10 @@ def test_a_history_longer_than_the_page_budget_is_partial(
 
 
 def test_a_page_that_never_answers_is_the_timeout_notice(
-    admin_client, fake, branches, settings, slow_pages
+    admin_client, served_upstream, branches, settings, slow_pages
 ):
     settings.CTAX_PAGE_DEADLINE = 0.3
-    fake.transactions[1] = _mixed(3)
+    served_upstream.histories[1] = _mixed(3)
     slow_pages.block(1)
 
     response = admin_client.get(URL)
@@ -138,12 +140,12 @@ def test_a_page_that_never_answers_is_the_timeout_notice(
 
 
 def test_a_hung_chart_does_not_delay_another_users_history(
-    client, people, fake, branches, slow_pages
+    client, users, served_upstream, branches, slow_pages
 ):
     """A manager's chart of customer 1 hangs on every page; a clerk's history still comes."""
-    fake.customers[1]["branch_id"] = "00"
-    fake.transactions[1] = _mixed(2000)
-    fake.transactions[2] = _mixed(3)
+    served_upstream.customers[1]["branch_id"] = "00"
+    served_upstream.histories[1] = _mixed(2000)
+    served_upstream.histories[2] = _mixed(3)
     slow_pages.block(*range(2, fetching.MAX_PAGES + 1), customer_id=1)
     chart_query = TransactionQuery(1)
     first = fetching.TransactionQuery(1).page(1)
@@ -156,7 +158,7 @@ def test_a_hung_chart_does_not_delay_another_users_history(
     manager = threading.Thread(target=managers_chart)
     manager.start()
     try:
-        client.force_login(people["manager01"])
+        client.force_login(users["manager01"])
         response = client.get("/customers/2/transactions/totals/", headers={"HX-Request": "true"})
         assert response.status_code == 200
         assert "Totals of all 3 transactions" in _text(response)

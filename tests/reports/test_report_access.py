@@ -3,7 +3,7 @@ office staff print statements (a walk-in customer asks for one at the counter)."
 
 import pytest
 
-from tests.reports.report_fakes import transaction
+from tests.fakes import transaction
 
 pytestmark = pytest.mark.usefixtures("branches")
 
@@ -23,7 +23,7 @@ def _body(response) -> bytes:
 
 @pytest.mark.parametrize("case", list(CUSTOMER_URLS))
 @pytest.mark.parametrize("user", ["manager00", "manager01", "admin"])
-def test_managers_and_admins_read_their_own_branch(as_user, fake, case, user):
+def test_managers_and_admins_read_their_own_branch(as_user, served_upstream, case, user):
     response = as_user(user).get(CUSTOMER_URLS[case].format(id=OWN[user]))
     assert response.status_code == 200
     _body(response)
@@ -31,7 +31,7 @@ def test_managers_and_admins_read_their_own_branch(as_user, fake, case, user):
 
 @pytest.mark.parametrize("case", list(CUSTOMER_URLS))
 @pytest.mark.parametrize("user", ["manager00", "manager01"])
-def test_another_branchs_customer_is_not_found(as_user, fake, case, user):
+def test_another_branchs_customer_is_not_found(as_user, served_upstream, case, user):
     response = as_user(user).get(CUSTOMER_URLS[case].format(id=OTHER[user]))
     assert response.status_code == 404
     secret = {"manager00": "Mombasa Secret", "manager01": "Head Office Trading"}[user]
@@ -39,29 +39,29 @@ def test_another_branchs_customer_is_not_found(as_user, fake, case, user):
 
 
 @pytest.mark.parametrize("case", list(CUSTOMER_URLS))
-def test_administrators_see_every_branch(as_user, fake, case):
+def test_administrators_see_every_branch(as_user, served_upstream, case):
     assert as_user("admin").get(CUSTOMER_URLS[case].format(id=2)).status_code == 200
 
 
 @pytest.mark.parametrize("path", MANAGERS_ONLY)
-def test_office_staff_are_refused_without_asking_the_upstream(as_user, fake, path):
+def test_office_staff_are_refused_without_asking_the_upstream(as_user, served_upstream, path):
     response = as_user("staff00").get(path)
     assert response.status_code == 403
-    assert len(fake.mock.calls) == 0
+    assert len(served_upstream.calls) == 0
 
 
 @pytest.mark.parametrize(
     "path", [*(u.format(id=1) for u in CUSTOMER_URLS.values()), "/customers/export.csv"]
 )
-def test_anonymous_users_go_to_the_login_page(client, fake, path):
+def test_anonymous_users_go_to_the_login_page(client, served_upstream, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    assert len(fake.mock.calls) == 0
+    assert len(served_upstream.calls) == 0
 
 
-def test_office_staff_print_a_statement_of_their_own_branch_only(as_user, fake):
-    fake.transactions[1] = [transaction(1)]
+def test_office_staff_print_a_statement_of_their_own_branch_only(as_user, served_upstream):
+    served_upstream.histories[1] = [transaction(1)]
     client = as_user("staff00")
 
     own = client.get("/customers/1/statement/")
@@ -73,37 +73,37 @@ def test_office_staff_print_a_statement_of_their_own_branch_only(as_user, fake):
     assert other.status_code == 404
 
 
-def test_both_roles_are_given_the_statement_permission(people):
+def test_both_roles_are_given_the_statement_permission(users):
     from django.contrib.auth.models import Group
 
     for role in ("Office staff", "Branch manager"):
         codenames = Group.objects.get(name=role).permissions.values_list("codename", flat=True)
         assert "print_statement" in codenames
-    assert people["staff00"].has_perm("customers.print_statement")
-    assert not people["staff00"].has_perm("customers.export_customer")
+    assert users["staff00"].has_perm("customers.print_statement")
+    assert not users["staff00"].has_perm("customers.export_customer")
 
 
-def test_customer_export_of_another_branch_is_not_found(as_user, fake):
+def test_customer_export_of_another_branch_is_not_found(as_user, served_upstream):
     response = as_user("manager00").get("/customers/export.csv?branch_id=01")
     assert response.status_code == 404
-    assert len(fake.mock.calls) == 0
+    assert len(served_upstream.calls) == 0
 
 
-def test_customer_export_keeps_a_manager_in_their_branch(as_user, fake):
+def test_customer_export_keeps_a_manager_in_their_branch(as_user, served_upstream):
     response = as_user("manager00").get("/customers/export.csv")
     text = _body(response).decode("utf-8-sig")
     assert "Head Office Trading Ltd" in text and "Mombasa" not in text
-    assert fake.calls_to("customers")[0]["branch_id"] == "00"
+    assert served_upstream.queries_to("customers")[0]["branch_id"] == "00"
     assert 'filename="customers-branch-00-' in response["Content-Disposition"]
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
-def test_reports_are_read_only(as_user, fake, method):
+def test_reports_are_read_only(as_user, served_upstream, method):
     for path in [*(u.format(id=1) for u in CUSTOMER_URLS.values()), "/customers/export.csv"]:
         assert getattr(as_user("admin"), method)(path).status_code == 405
 
 
-def test_links_are_shown_only_with_the_export_permission(as_user, fake):
+def test_links_are_shown_only_with_the_export_permission(as_user, served_upstream):
     for user, shown in [("manager00", True), ("staff00", False)]:
         client = as_user(user)
         listing = client.get("/customers/").content.decode()
@@ -115,7 +115,7 @@ def test_links_are_shown_only_with_the_export_permission(as_user, fake):
         # The history has no transactions here: no export of nothing.
         assert "/customers/1/transactions.csv" not in history
 
-    fake.transactions[1] = [transaction(1)]
+    served_upstream.histories[1] = [transaction(1)]
     for user, shown in [("manager00", True), ("staff00", False)]:
         history = as_user(user).get("/customers/1/transactions/?type=sales").content.decode()
         assert ("/customers/1/transactions.csv?type=sales" in history) is shown

@@ -5,19 +5,26 @@ import io
 
 import pytest
 
-from tests.reports.report_fakes import customer
+from tests.fakes import customer
 
 pytestmark = pytest.mark.usefixtures("branches")
 
 
-def test_an_export_past_the_share_ends_saying_when_to_try_again(admin_client, fake, settings):
+def test_an_export_past_the_share_ends_saying_when_to_try_again(
+    admin_client, served_upstream, settings
+):
     settings.CTAX_USER_CALLS_PER_MINUTE = 2
-    fake.customers = {i: customer(i, f"C{i:04d}", f"Customer {i}", "00") for i in range(1, 251)}
+    served_upstream.customers = {
+        i: customer(i, f"C{i:04d}", f"Customer {i}", "00") for i in range(1, 251)
+    }
 
     response = admin_client.get("/customers/export.csv")
     content = b"".join(response.streaming_content).decode("utf-8-sig")
 
-    assert fake.pages_asked("customers") == [1, 2]  # the third page's call was never sent
+    assert served_upstream.pages_asked("customers") == [
+        1,
+        2,
+    ]  # the third page's call was never sent
     rows = list(csv.reader(io.StringIO(content, newline="")))
     assert len(rows) == 1 + 200 + 1
     assert rows[-1][0].startswith("The export stopped early and this file is incomplete")

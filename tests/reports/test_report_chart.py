@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth
 
 from customers.reports import fetching
 from sandbox.models import SandboxBranch, SandboxCustomer, SandboxTransaction
-from tests.reports.report_fakes import transaction
+from tests.fakes import transaction
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 
@@ -230,9 +230,9 @@ def test_a_history_longer_than_the_budget_says_so(admin_client, shop, monkeypatc
 
 
 @pytest.mark.django_db
-def test_pages_are_fetched_within_the_budget(admin_client, fake, branches):
+def test_pages_are_fetched_within_the_budget(admin_client, served_upstream, branches):
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    fake.transactions[1] = [
+    served_upstream.histories[1] = [
         transaction(n, created_at=(stamp - dt.timedelta(minutes=n)).isoformat())
         for n in range(2500)
     ]
@@ -240,10 +240,10 @@ def test_pages_are_fetched_within_the_budget(admin_client, fake, branches):
     response = admin_client.get("/customers/1/chart/")
 
     # 25 a page, as documented: pages 1 to MAX_PAGES, counted from `meta.last_page`
-    assert sorted(fake.pages_asked("customers/1/transactions")) == list(
+    assert sorted(served_upstream.pages_asked("customers/1/transactions")) == list(
         range(1, fetching.MAX_PAGES + 1)
     )
-    params = fake.calls_to("customers/1/transactions")[0]
+    params = served_upstream.queries_to("customers/1/transactions")[0]
     assert "per_page" not in params
     assert params["from_date"] == _window_start().date().isoformat()
     assert params["to_date"] == dt.datetime.now(NAIROBI).date().isoformat()
@@ -252,10 +252,10 @@ def test_pages_are_fetched_within_the_budget(admin_client, fake, branches):
 
 
 @pytest.mark.django_db
-def test_an_unordered_history_draws_no_month(admin_client, fake, branches, monkeypatch):
+def test_an_unordered_history_draws_no_month(admin_client, served_upstream, branches, monkeypatch):
     monkeypatch.setattr(fetching, "MAX_PAGES", 1)
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    fake.transactions[1] = [
+    served_upstream.histories[1] = [
         transaction(n, created_at=(stamp - dt.timedelta(minutes=(n * 37) % 101)).isoformat())
         for n in range(150)
     ]
@@ -269,11 +269,11 @@ def test_an_unordered_history_draws_no_month(admin_client, fake, branches, monke
 
 @pytest.mark.django_db
 def test_chart_pages_not_back_by_the_deadline_are_not_loaded(
-    admin_client, fake, branches, settings, slow_pages
+    admin_client, served_upstream, branches, settings, slow_pages
 ):
     settings.CTAX_PAGE_DEADLINE = 0.3
     newest = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)  # the tests' frozen clock
-    fake.transactions[1] = [
+    served_upstream.histories[1] = [
         transaction(n, created_at=(newest - dt.timedelta(days=n)).strftime("%Y-%m-%dT%H:%M:%SZ"))
         for n in range(250)
     ]

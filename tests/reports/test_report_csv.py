@@ -8,7 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from customers.reports import csvexport, months
-from tests.reports.report_fakes import customer, transaction
+from tests.fakes import customer, transaction
 
 pytestmark = pytest.mark.usefixtures("branches")
 
@@ -37,14 +37,14 @@ def _expected(value: str) -> str:
     return f"'{value}" if value.startswith(DANGEROUS_START) else value
 
 
-def _many_customers(fake, count, branch="00"):
-    fake.customers = {
+def _many_customers(served_upstream, count, branch="00"):
+    served_upstream.customers = {
         i: customer(i, f"C{i:04d}", f"Customer {i}", branch) for i in range(1, count + 1)
     }
 
 
-def test_hostile_names_round_trip_neutralised(admin_client, fake):
-    fake.customers = {
+def test_hostile_names_round_trip_neutralised(admin_client, served_upstream):
+    served_upstream.customers = {
         i: customer(
             i,
             f"H{i:03d}",
@@ -79,7 +79,7 @@ def test_hostile_names_round_trip_neutralised(admin_client, fake):
     body = rows[1:]
     assert [row[1] for row in body] == [_expected(name) for name in HOSTILE]
     assert [row[5] for row in body] == [_expected(name) for name in HOSTILE]
-    assert {row[3] for row in body} == {"0700 000000"}  # as people write it, no apostrophe
+    assert {row[3] for row in body} == {"0700 000000"}  # as users write it, no apostrophe
     assert {row[4] for row in body} == {"'=1+1@x.example"}
     assert body[0][6:] == ["00", "Head Office", "Yes", "0", "2025-01-01 13:00"]
     for row in body:
@@ -98,50 +98,50 @@ def test_hostile_names_round_trip_neutralised(admin_client, fake):
     ],
 )
 def test_phones_are_exported_in_national_format_and_text_stays_safe(
-    admin_client, fake, stored, exported
+    admin_client, served_upstream, stored, exported
 ):
-    fake.customers = {1: customer(1, "P001", "Phone Test", "00", phone=stored)}
+    served_upstream.customers = {1: customer(1, "P001", "Phone Test", "00", phone=stored)}
 
     rows = _rows(b"".join(admin_client.get("/customers/export.csv").streaming_content))
 
     assert rows[1][3] == exported
 
 
-def test_the_export_streams_and_reads_upstream_pages_lazily(admin_client, fake):
-    _many_customers(fake, 250)
+def test_the_export_streams_and_reads_upstream_pages_lazily(admin_client, served_upstream):
+    _many_customers(served_upstream, 250)
 
     response = admin_client.get("/customers/export.csv")
 
     assert isinstance(response, StreamingHttpResponse)
-    assert fake.pages_asked("customers") == [1]  # the first page before answering
+    assert served_upstream.pages_asked("customers") == [1]  # the first page before answering
     chunks = iter(response.streaming_content)
     header_and_first = next(chunks) + next(chunks)
     assert header_and_first.count(b"\r\n") == 101
-    assert fake.pages_asked("customers") == [1]
+    assert served_upstream.pages_asked("customers") == [1]
     rest = list(chunks)
     # The pages after the first, side by side (meta.last_page: 3), written in order.
-    assert sorted(fake.pages_asked("customers")) == [1, 2, 3]
+    assert sorted(served_upstream.pages_asked("customers")) == [1, 2, 3]
     assert len(rest) == 2
-    assert {params["per_page"] for params in fake.calls_to("customers")} == {"100"}
+    assert {params["per_page"] for params in served_upstream.queries_to("customers")} == {"100"}
     rows = _rows(header_and_first + b"".join(rest))
     assert [row[0] for row in rows[1:]] == [f"C{i:04d}" for i in range(1, 251)]
 
 
-def test_the_export_reads_at_most_four_pages_ahead_of_the_file(admin_client, fake):
-    _many_customers(fake, 1000)  # ten pages of 100
+def test_the_export_reads_at_most_four_pages_ahead_of_the_file(admin_client, served_upstream):
+    _many_customers(served_upstream, 1000)  # ten pages of 100
 
     chunks = iter(admin_client.get("/customers/export.csv").streaming_content)
     written = next(chunks) + next(chunks) + next(chunks)  # header, pages 1 and 2
 
     assert written.count(b"\r\n") == 201
-    assert max(fake.pages_asked("customers")) <= 6  # page 2 read, 3 to 6 in flight
+    assert max(served_upstream.pages_asked("customers")) <= 6  # page 2 read, 3 to 6 in flight
     rows = _rows(written + b"".join(chunks))
     assert [row[0] for row in rows[1:]] == [f"C{i:04d}" for i in range(1, 1001)]
-    assert sorted(fake.pages_asked("customers")) == list(range(1, 11))
+    assert sorted(served_upstream.pages_asked("customers")) == list(range(1, 11))
 
 
-def test_every_page_not_only_the_one_on_screen(admin_client, fake):
-    _many_customers(fake, 230)
+def test_every_page_not_only_the_one_on_screen(admin_client, served_upstream):
+    _many_customers(served_upstream, 230)
 
     response = admin_client.get("/customers/export.csv?page=2&per_page=25")
 
@@ -149,12 +149,12 @@ def test_every_page_not_only_the_one_on_screen(admin_client, fake):
     assert [row[0] for row in rows[1:]] == [f"C{i:04d}" for i in range(1, 231)]
 
 
-def test_the_lists_filters_are_passed_upstream(admin_client, fake):
-    _many_customers(fake, 3, branch="01")
+def test_the_lists_filters_are_passed_upstream(admin_client, served_upstream):
+    _many_customers(served_upstream, 3, branch="01")
 
     response = admin_client.get("/customers/export.csv?search=Cust&branch_id=01&status=active")
 
-    assert fake.calls_to("customers") == [
+    assert served_upstream.queries_to("customers") == [
         {"search": "Cust", "branch_id": "01", "status": "active", "page": "1", "per_page": "100"}
     ]
     day = months.today().isoformat()
@@ -164,7 +164,9 @@ def test_the_lists_filters_are_passed_upstream(admin_client, fake):
     assert len(_rows(b"".join(response.streaming_content))) == 4
 
 
-def test_an_administrators_unfiltered_export_is_named_for_all_branches(admin_client, fake):
+def test_an_administrators_unfiltered_export_is_named_for_all_branches(
+    admin_client, served_upstream
+):
     response = admin_client.get("/customers/export.csv")
 
     day = months.today().isoformat()
@@ -172,11 +174,11 @@ def test_an_administrators_unfiltered_export_is_named_for_all_branches(admin_cli
         f'attachment; filename="customers-all-branches-{day}.csv"'
     )
     assert "no-store" in response["Cache-Control"]
-    assert "branch_id" not in fake.calls_to("customers")[0]
+    assert "branch_id" not in served_upstream.queries_to("customers")[0]
 
 
-def test_a_failure_on_the_first_page_is_an_error_page_not_a_file(admin_client, fake):
-    fake.fail_on[("customers", 1)] = 503
+def test_a_failure_on_the_first_page_is_an_error_page_not_a_file(admin_client, served_upstream):
+    served_upstream.fail_on[("customers", 1)] = 503
 
     response = admin_client.get("/customers/export.csv")
 
@@ -185,9 +187,9 @@ def test_a_failure_on_the_first_page_is_an_error_page_not_a_file(admin_client, f
     assert "not answering" in response.content.decode()
 
 
-def test_a_failure_part_way_ends_the_file_saying_it_is_incomplete(admin_client, fake):
-    _many_customers(fake, 150)
-    fake.fail_on[("customers", 2)] = 503
+def test_a_failure_part_way_ends_the_file_saying_it_is_incomplete(admin_client, served_upstream):
+    _many_customers(served_upstream, 150)
+    served_upstream.fail_on[("customers", 2)] = 503
 
     response = admin_client.get("/customers/export.csv")
 
@@ -196,7 +198,7 @@ def test_a_failure_part_way_ends_the_file_saying_it_is_incomplete(admin_client, 
     assert rows[-1][0].startswith("The export stopped early and this file is incomplete")
 
 
-def test_the_download_token_cookie_says_when_the_file_starts(admin_client, fake):
+def test_the_download_token_cookie_says_when_the_file_starts(admin_client, served_upstream):
     response = admin_client.get("/customers/export.csv?export_token=abc123def456")
     assert response.cookies["ctax_export"].value == "abc123def456"
     assert not response.cookies["ctax_export"]["httponly"]
@@ -205,8 +207,8 @@ def test_the_download_token_cookie_says_when_the_file_starts(admin_client, fake)
     assert "ctax_export" not in response.cookies
 
 
-def test_transactions_export_with_filters(admin_client, fake):
-    fake.transactions[1] = [
+def test_transactions_export_with_filters(admin_client, served_upstream):
+    served_upstream.histories[1] = [
         transaction(1, amount="15000.00", tax="2068.97", created_at="2025-01-31T21:30:00Z"),
         transaction(2, type_="purchases", amount="1160.00", tax="160.00", status="failed"),
         {**transaction(3, amount="-500.00", tax="-68.97"), "invoice_no": "=cmd|'/C calc'!A0"},
@@ -216,7 +218,7 @@ def test_transactions_export_with_filters(admin_client, fake):
         "/customers/1/transactions.csv?type=sales&from_date=2025-01-01&to_date=2025-03-31"
     )
 
-    assert fake.calls_to("customers/1/transactions") == [
+    assert served_upstream.queries_to("customers/1/transactions") == [
         {
             "type": "sales",
             "from_date": "2025-01-01",
@@ -255,17 +257,17 @@ def test_transactions_export_with_filters(admin_client, fake):
     assert rows[3][3:5] == ["-500.00", "-68.97"]  # numbers we format are left as numbers
 
 
-def test_transactions_export_of_every_page(admin_client, fake):
-    fake.transactions[1] = [transaction(n) for n in range(1, 206)]
+def test_transactions_export_of_every_page(admin_client, served_upstream):
+    served_upstream.histories[1] = [transaction(n) for n in range(1, 206)]
 
     response = admin_client.get("/customers/1/transactions.csv")
 
-    assert fake.pages_asked("customers/1/transactions") == [1]
+    assert served_upstream.pages_asked("customers/1/transactions") == [1]
     rows = _rows(b"".join(response.streaming_content))
     assert len(rows) == 1 + 205
     # 25 a page, as documented: meta.last_page 9, pages 2 to 9 read side by side
-    assert sorted(fake.pages_asked("customers/1/transactions")) == list(range(1, 10))
-    assert not any("per_page" in c for c in fake.calls_to("customers/1/transactions"))
+    assert sorted(served_upstream.pages_asked("customers/1/transactions")) == list(range(1, 10))
+    assert not any("per_page" in c for c in served_upstream.queries_to("customers/1/transactions"))
     day = months.today().isoformat()
     assert f'filename="transactions-HQ001-{day}.csv"' in response["Content-Disposition"]
 
@@ -303,13 +305,13 @@ def test_file_names_are_safe():
     assert name == f"transactions-A_B_C_D-{day.isoformat()}.csv"
 
 
-def test_an_administrator_exports_a_branch_not_registered_here(admin_client, fake):
-    fake.customers = {1: customer(1, "B001", "Far Branch Ltd", "07", phone="0712345678")}
+def test_an_administrator_exports_a_branch_not_registered_here(admin_client, served_upstream):
+    served_upstream.customers = {1: customer(1, "B001", "Far Branch Ltd", "07", phone="0712345678")}
 
     response = admin_client.get("/customers/export.csv?branch_id=07&search=0712-345-678")
 
     rows = _rows(b"".join(response.streaming_content))
-    (call,) = fake.calls_to("customers")
+    (call,) = served_upstream.queries_to("customers")
     assert call["branch_id"] == "07"
     assert call["search"] == "712345678"  # the digits the stored +254712345678 holds
     assert rows[1][:2] == ["B001", "Far Branch Ltd"]

@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 
 from customers.reports import fetching
 from sandbox.models import SandboxBranch, SandboxCustomer, SandboxTransaction
-from tests.reports.report_fakes import transaction
+from tests.fakes import transaction
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 REPORT_CSS = Path(__file__).resolve().parents[2] / "static" / "ctax" / "report.css"
@@ -122,31 +122,33 @@ def test_without_dates_the_statement_covers_the_whole_history(admin_client, shop
 
 
 @pytest.mark.django_db
-def test_a_backwards_period_is_refused_without_reading_the_history(admin_client, fake, branches):
+def test_a_backwards_period_is_refused_without_reading_the_history(
+    admin_client, served_upstream, branches
+):
     response = admin_client.get("/customers/1/statement/?from_date=2025-04-01&to_date=2025-03-01")
 
     assert response.status_code == 400
     assert "The end date must be on or after the start date." in response.content.decode()
-    assert fake.calls_to("customers/1/transactions") == []
+    assert served_upstream.queries_to("customers/1/transactions") == []
 
 
 @pytest.mark.django_db
-def test_the_whole_history_is_not_asked_with_dates(admin_client, fake, branches):
-    fake.transactions[1] = [transaction(n) for n in range(3)]
+def test_the_whole_history_is_not_asked_with_dates(admin_client, served_upstream, branches):
+    served_upstream.histories[1] = [transaction(n) for n in range(3)]
 
     response = admin_client.get("/customers/1/statement/")
 
     assert response.status_code == 200
-    assert fake.calls_to("customers/1/transactions") == [{"page": "1"}]
+    assert served_upstream.queries_to("customers/1/transactions") == [{"page": "1"}]
     assert "Partial statement" not in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_a_history_longer_than_one_statement_is_labelled_partial(
-    admin_client, fake, branches, monkeypatch
+    admin_client, served_upstream, branches, monkeypatch
 ):
     monkeypatch.setattr(fetching, "MAX_PAGES", 2)
-    fake.transactions[1] = [transaction(n) for n in range(51)]
+    served_upstream.histories[1] = [transaction(n) for n in range(51)]
 
     response = admin_client.get("/customers/1/statement/")
 
@@ -154,16 +156,16 @@ def test_a_history_longer_than_one_statement_is_labelled_partial(
     assert "Partial statement." in html
     assert "This customer has 51 transactions; the 50 most recent are on this statement" in html
     assert "a statement reads at most 50," in html
-    assert sorted(fake.pages_asked("customers/1/transactions")) == [1, 2]
+    assert sorted(served_upstream.pages_asked("customers/1/transactions")) == [1, 2]
     assert html.count("INV-0") == 50
 
 
 @pytest.mark.django_db
 def test_pages_not_back_by_the_deadline_make_a_partial_statement(
-    admin_client, fake, branches, settings, slow_pages
+    admin_client, served_upstream, branches, settings, slow_pages
 ):
     settings.CTAX_PAGE_DEADLINE = 0.3
-    fake.transactions[1] = [transaction(n) for n in range(250)]
+    served_upstream.histories[1] = [transaction(n) for n in range(250)]
     slow_pages.block(3)  # page 3 never answers
 
     response = admin_client.get("/customers/1/statement/")
@@ -175,7 +177,7 @@ def test_pages_not_back_by_the_deadline_make_a_partial_statement(
 
 @pytest.mark.django_db
 def test_the_letterhead_has_the_business_pin_address_and_logo(
-    admin_client, fake, branches, settings
+    admin_client, served_upstream, branches, settings
 ):
     settings.CTAX_BUSINESS_NAME = "Wanjiku Traders"
     settings.CTAX_BUSINESS_PIN = "P051234567Q"
@@ -193,7 +195,9 @@ def test_the_letterhead_has_the_business_pin_address_and_logo(
 
 
 @pytest.mark.django_db
-def test_the_letterhead_without_pin_address_or_logo(admin_client, fake, branches, settings):
+def test_the_letterhead_without_pin_address_or_logo(
+    admin_client, served_upstream, branches, settings
+):
     settings.CTAX_BUSINESS_PIN = ""
     settings.CTAX_BUSINESS_ADDRESS = ""
     settings.CTAX_BUSINESS_LOGO = ""
@@ -205,7 +209,9 @@ def test_the_letterhead_without_pin_address_or_logo(admin_client, fake, branches
 
 
 @pytest.mark.django_db
-def test_an_unset_business_name_names_no_business(admin_client, fake, branches, settings):
+def test_an_unset_business_name_names_no_business(
+    admin_client, served_upstream, branches, settings
+):
     """Not "ctaxoffice": a customer would take the software's name for the business's."""
     settings.CTAX_BUSINESS_NAME = ""
 
@@ -217,15 +223,15 @@ def test_an_unset_business_name_names_no_business(admin_client, fake, branches, 
 
 
 @pytest.mark.django_db
-def test_the_statement_honours_the_type_filter_and_says_so(admin_client, fake, branches):
-    fake.transactions[1] = [transaction(1, type_="sales", amount="100.00")]  # as filtered
+def test_the_statement_honours_the_type_filter_and_says_so(admin_client, served_upstream, branches):
+    served_upstream.histories[1] = [transaction(1, type_="sales", amount="100.00")]  # as filtered
 
     response = admin_client.get(
         "/customers/1/statement/?type=sales&from_date=2025-01-01&to_date=2025-01-31"
     )
 
     html = " ".join(response.content.decode().split())
-    assert fake.calls_to("customers/1/transactions") == [
+    assert served_upstream.queries_to("customers/1/transactions") == [
         {"type": "sales", "from_date": "2025-01-01", "to_date": "2025-01-31", "page": "1"}
     ]
     assert '<dd class="statement-filter">Sales only</dd>' in html
@@ -235,8 +241,8 @@ def test_the_statement_honours_the_type_filter_and_says_so(admin_client, fake, b
 
 
 @pytest.mark.django_db
-def test_the_historys_statement_link_carries_every_filter(admin_client, fake, branches):
-    fake.transactions[1] = [transaction(1)]
+def test_the_historys_statement_link_carries_every_filter(admin_client, served_upstream, branches):
+    served_upstream.histories[1] = [transaction(1)]
 
     html = admin_client.get(
         "/customers/1/transactions/?type=sales&from_date=2025-01-01&to_date=2025-01-31&page=1"

@@ -32,8 +32,5 @@ class Api:
     def put(self, route, body=None, raw=None):
         return self._send("put", route, body, raw)
 
-    def patch(self, route, body=None, raw=None):
-        return self._send("patch", route, body, raw)
-
     def delete(self, route):
         return self.client.delete(API + route)

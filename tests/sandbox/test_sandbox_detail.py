@@ -135,13 +135,6 @@ def test_update_changes_only_provided_fields(api, abc):
     assert after.updated_at > before.updated_at
 
 
-def test_patch_works_like_put(api, abc):
-    response = api.patch(f"/customers/{abc.id}", {"is_active": False})
-    assert response.status_code == 200
-    assert response.json()["data"]["is_active"] is False
-    assert SandboxCustomer.objects.get(pk=abc.pk).is_active is False
-
-
 @pytest.mark.parametrize(("value", "expected"), [(True, True), (0, False), ("1", True)])
 def test_is_active_accepts_booleans(api, abc, value, expected):
     response = api.put(f"/customers/{abc.id}", {"is_active": value})

@@ -5,7 +5,7 @@ Two kinds of fake upstream:
 * `mocked`: the `responses` library, for URLs, headers, bodies, parsing and the
   status-code retries (which `responses` emulates from the adapter's `max_retries`,
   without sleeping);
-* `upstream`: a real HTTP server on 127.0.0.1 in a thread, for what `responses`
+* `loopback`: a real HTTP server on 127.0.0.1 in a thread, for what `responses`
   cannot show: urllib3's own retry loop with its sleeps, refused connections and
   read timeouts on a real socket.
 """
@@ -167,7 +167,8 @@ class LoopbackUpstream:
 
 
 @pytest.fixture
-def upstream():
+def loopback():
+    """A real HTTP server on 127.0.0.1 answering the queued replies (transport tests)."""
     server = LoopbackUpstream()
     server.thread.start()
     yield server

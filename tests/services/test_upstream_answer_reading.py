@@ -31,18 +31,18 @@ def size_of(body: dict) -> int:
 
 
 @pytest.fixture
-def door_on(settings, upstream):
+def door_on(settings, loopback):
     """The app's own door (services) pointed at the loopback server, key and all."""
-    settings.CTAX_API_BASE_URL = upstream.base_url
+    settings.CTAX_API_BASE_URL = loopback.base_url
     settings.CTAX_API_KEY = API_KEY
     settings.CTAX_API_TIMEOUT = 2
     return settings
 
 
-def test_answer_announced_larger_than_the_limit_is_not_read(door_on, upstream):
+def test_answer_announced_larger_than_the_limit_is_not_read(door_on, loopback):
     door_on.CTAX_API_MAX_BYTES = 1000
     body = listing(60)  # about 4 kB, dripped: reading it all would take about 5 s
-    upstream.queue(Reply(200, body, drip=0.02))
+    loopback.queue(Reply(200, body, drip=0.02))
     started = time.monotonic()
     with pytest.raises(BadResponse) as info:
         services.list_customers()
@@ -51,19 +51,19 @@ def test_answer_announced_larger_than_the_limit_is_not_read(door_on, upstream):
     assert "could not read" in info.value.message
 
 
-def test_answer_without_length_is_given_up_past_the_limit(door_on, upstream, caplog):
+def test_answer_without_length_is_given_up_past_the_limit(door_on, loopback, caplog):
     door_on.CTAX_API_MAX_BYTES = 10_000
-    upstream.queue(Reply(200, listing(800), length=False))  # about 50 kB, until the close
+    loopback.queue(Reply(200, listing(800), length=False))  # about 50 kB, until the close
     with pytest.raises(BadResponse):
         services.list_customers()
     (record,) = [r for r in caplog.records if r.name == "customers.upstream"]
     assert record.upstream_error == "answer-too-large"
 
 
-def test_answer_of_exactly_the_limit_is_read(upstream):
+def test_answer_of_exactly_the_limit_is_read(loopback):
     body = listing(3)
-    upstream.queue(Reply(200, body, length=False))
-    client = CustomersClient(base_url=upstream.base_url, api_key=API_KEY, timeout=2)
+    loopback.queue(Reply(200, body, length=False))
+    client = CustomersClient(base_url=loopback.base_url, api_key=API_KEY, timeout=2)
     client.max_bytes = size_of(body)
     assert len(client.list_customers().items) == 3
 
@@ -73,14 +73,14 @@ def test_default_limit_is_5_mb(settings):
     assert services.get_client().max_bytes == 5_000_000
 
 
-def test_dripping_answer_is_given_up_at_the_call_deadline(upstream):
+def test_dripping_answer_is_given_up_at_the_call_deadline(loopback):
     # Each 16-byte piece comes 0.05 s after the last, well within the 0.4 s read
     # timeout: only the call's one deadline (0.6 s) ends it, not the ~6 s drip.
-    upstream.queue(Reply(200, listing(30), drip=0.05))
+    loopback.queue(Reply(200, listing(30), drip=0.05))
     deadline = 0.4 * CALL_DEADLINE_FACTOR
     started = time.monotonic()
     with pytest.raises(UpstreamTimeout):
-        upstream.client(timeout=0.4).list_customers()
+        loopback.client(timeout=0.4).list_customers()
     elapsed = time.monotonic() - started
     assert deadline * 0.9 < elapsed < deadline * 5
 
@@ -98,17 +98,17 @@ def test_deadline_counts_from_the_start_of_the_call(mocked):
     assert len(on_time.list_customers().items) == 2000
 
 
-def test_answers_read_whole_keep_the_connection(upstream, connect_attempts):
-    upstream.queue((200, listing(1)), (200, listing(2)))
-    client = upstream.client()
+def test_answers_read_whole_keep_the_connection(loopback, connect_attempts):
+    loopback.queue((200, listing(1)), (200, listing(2)))
+    client = loopback.client()
     client.list_customers()
     client.list_customers()
     assert len(connect_attempts) == 1  # keep-alive: the second call reused the first's
 
 
-def test_answer_given_up_does_not_leave_its_rest_on_a_pooled_connection(upstream):
-    upstream.queue((200, listing(800)), (200, listing(2)))  # keep-alive, the first unread
-    client = upstream.client()
+def test_answer_given_up_does_not_leave_its_rest_on_a_pooled_connection(loopback):
+    loopback.queue((200, listing(800)), (200, listing(2)))  # keep-alive, the first unread
+    client = loopback.client()
     client.max_bytes = 1000
     with pytest.raises(BadResponse):
         client.list_customers()

@@ -107,10 +107,8 @@ def test_429_retry_after_beyond_budget_returned_at_once(api, mocked, retry_after
     # timeout=2: retries may only start within the first second.
     mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": retry_after})
     mocked.get(f"{BASE}/customers", json=OK_LIST)
-    started = time.monotonic()
     with pytest.raises(RateLimited) as info:
         api.list_customers()
-    assert time.monotonic() - started < 0.2
     assert info.value.retry_after == int(retry_after)
     assert len(mocked.calls) == 1
 
@@ -162,87 +160,85 @@ def test_write_never_retried_on_connection_error(api, mocked, method):
 # --- the real urllib3 retry loop, on a loopback server ------------------------
 
 
-def test_loopback_read_retried_after_503(upstream, sleeps):
-    upstream.queue((503, {"status": "error"}), (200, OK_LIST))
-    assert upstream.client().list_customers().items == []
-    assert [seen.method for seen in upstream.seen] == ["GET", "GET"]
-    assert all(s.headers["Authorization"] == "Bearer k-secret" for s in upstream.seen)
+def test_loopback_read_retried_after_503(loopback, sleeps):
+    loopback.queue((503, {"status": "error"}), (200, OK_LIST))
+    assert loopback.client().list_customers().items == []
+    assert [seen.method for seen in loopback.seen] == ["GET", "GET"]
+    assert all(s.headers["Authorization"] == "Bearer k-secret" for s in loopback.seen)
     assert sleeps == []  # the first retry starts at once
 
 
-def test_loopback_read_second_retry_backs_off(upstream, sleeps):
-    upstream.queue((502, b"bad gateway"), (504, b""), (200, OK_LIST))
-    upstream.client().list_customers()
-    assert len(upstream.seen) == 3
+def test_loopback_read_second_retry_backs_off(loopback, sleeps):
+    loopback.queue((502, b"bad gateway"), (504, b""), (200, OK_LIST))
+    loopback.client().list_customers()
+    assert len(loopback.seen) == 3
     assert sleeps == [pytest.approx(0.4)]
 
 
-def test_loopback_backoff_beyond_budget_not_waited(upstream):
+def test_loopback_backoff_beyond_budget_not_waited(loopback, sleeps):
     # timeout 0.5: retries must start within 0.25 s; the second would wait 0.4 s.
-    upstream.queue((503, b""), (503, b""), (200, OK_LIST))
-    started = time.monotonic()
+    loopback.queue((503, b""), (503, b""), (200, OK_LIST))
     with pytest.raises(Unavailable) as info:
-        upstream.client(timeout=0.5).list_customers()
-    assert time.monotonic() - started < 0.2
+        loopback.client(timeout=0.5).list_customers()
+    assert sleeps == []
     assert info.value.status == 503
-    assert len(upstream.seen) == 2
+    assert len(loopback.seen) == 2
 
 
-def test_loopback_429_waits_retry_after(upstream, sleeps):
-    upstream.queue((429, {"status": "error"}, {"Retry-After": "1"}), (200, OK_LIST))
-    upstream.client(timeout=4).list_customers()
-    assert len(upstream.seen) == 2
+def test_loopback_429_waits_retry_after(loopback, sleeps):
+    loopback.queue((429, {"status": "error"}, {"Retry-After": "1"}), (200, OK_LIST))
+    loopback.client(timeout=4).list_customers()
+    assert len(loopback.seen) == 2
     assert sleeps == [1]
 
 
 @pytest.mark.parametrize("header", ["0", "soon"])
-def test_loopback_429_without_usable_wait_retried(upstream, sleeps, header):
-    upstream.queue((429, {}, {"Retry-After": header}), (200, OK_LIST))
-    upstream.client().list_customers()
-    assert len(upstream.seen) == 2
+def test_loopback_429_without_usable_wait_retried(loopback, sleeps, header):
+    loopback.queue((429, {}, {"Retry-After": header}), (200, OK_LIST))
+    loopback.client().list_customers()
+    assert len(loopback.seen) == 2
 
 
-def test_loopback_429_beyond_budget_not_slept(upstream):
-    upstream.queue((429, {"status": "error"}, {"Retry-After": "30"}), (200, OK_LIST))
-    started = time.monotonic()
+def test_loopback_429_beyond_budget_not_slept(loopback, sleeps):
+    loopback.queue((429, {"status": "error"}, {"Retry-After": "30"}), (200, OK_LIST))
     with pytest.raises(RateLimited) as info:
-        upstream.client(timeout=2).list_customers()
-    assert time.monotonic() - started < 0.3
+        loopback.client(timeout=2).list_customers()
+    assert sleeps == []
     assert info.value.retry_after == 30
-    assert len(upstream.seen) == 1
+    assert len(loopback.seen) == 1
 
 
-def test_loopback_read_timeout_not_retried(upstream, sleeps):
-    upstream.queue((200, OK_LIST, {}, 2), (200, OK_LIST))
+def test_loopback_read_timeout_not_retried(loopback, sleeps):
+    loopback.queue((200, OK_LIST, {}, 2), (200, OK_LIST))
     started = time.monotonic()
     with pytest.raises(UpstreamTimeout) as info:
-        upstream.client(timeout=0.15).list_customers()
+        loopback.client(timeout=0.15).list_customers()
     elapsed = time.monotonic() - started
-    assert 0.1 < elapsed < 0.5
+    assert 0.1 < elapsed < 0.15 * 5  # cut at the read timeout, well before the 2 s answer
     assert type(info.value) is UpstreamTimeout
-    assert len(upstream.seen) == 1
+    assert len(loopback.seen) == 1
     assert sleeps == []
 
 
-def test_loopback_write_read_timeout_not_retried(upstream, sleeps):
-    upstream.queue((200, OK_WRITE, {}, 2), (200, OK_WRITE))
+def test_loopback_write_read_timeout_not_retried(loopback, sleeps):
+    loopback.queue((200, OK_WRITE, {}, 2), (200, OK_WRITE))
     with pytest.raises(UpstreamTimeout):
-        upstream.client(timeout=0.15).create_customer(values=VALUES)
-    assert [seen.method for seen in upstream.seen] == ["POST"]
+        loopback.client(timeout=0.15).create_customer(values=VALUES)
+    assert [seen.method for seen in loopback.seen] == ["POST"]
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
-def test_loopback_write_not_retried_on_503(upstream, sleeps, method):
-    upstream.queue((503, b"", {"Retry-After": "0"}), (200, OK_WRITE))
+def test_loopback_write_not_retried_on_503(loopback, sleeps, method):
+    loopback.queue((503, b"", {"Retry-After": "0"}), (200, OK_WRITE))
     with pytest.raises(Unavailable):
-        _write_calls(upstream.client())[method]()
-    assert [seen.method for seen in upstream.seen] == [method]
+        _write_calls(loopback.client())[method]()
+    assert [seen.method for seen in loopback.seen] == [method]
 
 
-def test_loopback_write_body_on_the_wire(upstream):
-    upstream.queue((201, OK_WRITE))
-    upstream.client().create_customer(values=dict(VALUES, tin=""))
-    (seen,) = upstream.seen
+def test_loopback_write_body_on_the_wire(loopback):
+    loopback.queue((201, OK_WRITE))
+    loopback.client().create_customer(values=dict(VALUES, tin=""))
+    (seen,) = loopback.seen
     assert seen.path == "/api/v1/customers"
     assert seen.headers["Content-Type"] == "application/json"
     assert seen.body == b'{"branch_id": "00", "customer_no": "C3", "custNm": "XYZ"}'
@@ -266,19 +262,19 @@ def test_loopback_refused_write_not_retried(closed_port_url, connect_attempts, s
     assert sleeps == []
 
 
-def test_loopback_retry_count_logged(upstream, sleeps, caplog):
+def test_loopback_retry_count_logged(loopback, sleeps, caplog):
     caplog.set_level("INFO", logger="customers.upstream")
-    upstream.queue((503, b""), (200, OK_LIST))
-    upstream.client().list_customers()
+    loopback.queue((503, b""), (200, OK_LIST))
+    loopback.client().list_customers()
     (record,) = [r for r in caplog.records if r.name == "customers.upstream"]
     assert "retries=1" in record.getMessage()
 
 
-def test_loopback_retry_after_zero_still_counts_the_backoff(upstream, sleeps):
+def test_loopback_retry_after_zero_still_counts_the_backoff(loopback, sleeps):
     # Retry-After: 0 makes urllib3 sleep its backoff (0.4 s before a second retry),
     # which is beyond the 0.25 s budget of a 0.5 s timeout: not retried a second time.
-    upstream.queue((429, {}, {"Retry-After": "0"}), (429, {}, {"Retry-After": "0"}), (200, OK_LIST))
+    loopback.queue((429, {}, {"Retry-After": "0"}), (429, {}, {"Retry-After": "0"}), (200, OK_LIST))
     with pytest.raises(RateLimited):
-        upstream.client(timeout=0.5).list_customers()
-    assert len(upstream.seen) == 2
+        loopback.client(timeout=0.5).list_customers()
+    assert len(loopback.seen) == 2
     assert sleeps == []

@@ -32,15 +32,15 @@ def test_headers_set_on_the_session_are_sent_with_the_key(api, mocked):
     assert call.request.headers["Authorization"] == "Bearer k-secret"
 
 
-def test_cookies_of_one_answer_are_never_sent_with_the_next_call(upstream):
+def test_cookies_of_one_answer_are_never_sent_with_the_next_call(loopback):
     """One session serves every user: an upstream cookie must not travel between calls."""
-    upstream.queue((200, OK_LIST, {"Set-Cookie": "laravel_session=abc; Path=/"}), (200, OK_LIST))
-    client = upstream.client()
+    loopback.queue((200, OK_LIST, {"Set-Cookie": "laravel_session=abc; Path=/"}), (200, OK_LIST))
+    client = loopback.client()
 
     client.list_customers()
     client.list_customers()
 
-    assert [seen.headers.get("Cookie") for seen in upstream.seen] == [None, None]
+    assert [seen.headers.get("Cookie") for seen in loopback.seen] == [None, None]
 
 
 def test_redirects_are_not_followed(api, mocked):

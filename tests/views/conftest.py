@@ -5,8 +5,8 @@ a `responses.RequestsMock` that answers at https://upstream.test/api/v1 with bod
 built from the examples of the upstream API's documentation. A call that no test
 registered is refused by `responses`, so no test ever reaches a real network.
 
-The helpers are fixtures (`upstream`, `html_of`, `fault`, ...), so test modules need no
-imports from this file.
+The helpers are fixtures (`html_of`, `fault`, `each_fault`, ...; `upstream` comes from
+tests/conftest.py), so test modules need no imports from this file.
 """
 
 from __future__ import annotations
@@ -17,31 +17,18 @@ from typing import Any
 
 import pytest
 import requests
-import responses
 from django.contrib.messages import get_messages
 
-from customers import services
-from tests.fakes import API_KEY, BASE_URL, FakeUpstream
+from tests.fakes import API_KEY
 
 HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture(autouse=True)
-def _upstream_settings(settings):
-    """Point the service door at the fake upstream; a fresh client for every test."""
-    settings.CTAX_API_BASE_URL = BASE_URL
-    settings.CTAX_API_KEY = API_KEY
-    settings.CTAX_API_TIMEOUT = 2
-    services.reset_client()
-    yield
-    services.reset_client()
-
-
-@pytest.fixture(autouse=True)
-def upstream():
-    """The fake upstream; autouse, so an unregistered call can never go out."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield FakeUpstream(rsps)
+def _only_the_fake_upstream(upstream):
+    """The fake upstream (tests/conftest.py) in every test, so an unregistered call can
+    never go out."""
+    return upstream
 
 
 # --- upstream faults, each with what the user must be told ------------------------
@@ -78,7 +65,10 @@ FAULTS = [
     Fault("504", 504, "took too long", upstream_status=504, body="<h1>Gateway Timeout</h1>"),
     Fault("read-timeout", 504, "took too long", body=requests.ReadTimeout("read timed out")),
     Fault(
-        "connect-timeout", 504, "Could not reach", body=requests.ConnectTimeout("connect timed out")
+        "connect-timeout",
+        504,
+        "Could not reach the customer service in time",
+        body=requests.ConnectTimeout("connect timed out"),
     ),
     Fault(
         "connection-refused",
@@ -94,7 +84,11 @@ FAULTS = [
         json={"status": "error", "message": "Unauthenticated."},
     ),
     Fault(
-        "403", 502, "API key", upstream_status=403, json={"status": "error", "message": "Forbidden"}
+        "403",
+        502,
+        "API key may not do this",
+        upstream_status=403,
+        json={"status": "error", "message": "Forbidden"},
     ),
     Fault(
         "429",
@@ -121,18 +115,17 @@ FAULTS = [
 
 
 @pytest.fixture(params=FAULTS, ids=[f.name for f in FAULTS])
-def fault(request) -> Fault:
-    """Every kind of upstream failure other than 400/404/409 (tests using it run once each)."""
+def each_fault(request) -> Fault:
+    """Every kind of upstream failure other than 400/404/409 (a test using it runs once for
+    each): for the one test of each fault through the error handling (test_errors.py)."""
     return request.param
 
 
-DELETE_FAULTS = [f for f in FAULTS if f.name != "bad-shape"]
-
-
-@pytest.fixture(params=DELETE_FAULTS, ids=[f.name for f in DELETE_FAULTS])
-def delete_fault(request) -> Fault:
-    """The faults a DELETE can meet: its answer has no `data` that could be misshapen."""
-    return request.param
+@pytest.fixture
+def fault() -> Fault:
+    """One upstream failure (a 503), for a screen's own test of what it shows when the
+    upstream fails: which words go with which fault is tested once, with `each_fault`."""
+    return next(f for f in FAULTS if f.name == "503")
 
 
 @pytest.fixture

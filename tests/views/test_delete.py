@@ -73,20 +73,20 @@ def test_get_never_deletes(admin_client, upstream):
 
 
 def test_upstream_failure_keeps_the_user_on_the_page(
-    admin_client, upstream, html_of, delete_fault, assert_safe
+    admin_client, upstream, html_of, fault, assert_safe
 ):
     upstream.detail(1)
-    upstream.fail("DELETE", "customers/1", delete_fault)
+    upstream.fail("DELETE", "customers/1", fault)
 
     response = admin_client.post(URL, signed())
 
-    assert response.status_code == delete_fault.status
+    assert response.status_code == fault.status
     body = assert_safe(response)
     assert "<html" in body
     html = html_of(response)
     alert = html.find("div", class_="errornote")
     message = " ".join(alert.text.split())
-    assert delete_fault.says in message
+    assert fault.says in message
     assert "The customer was not deleted." in message
     assert html.find("form", class_="prevent-double-submit")  # can try again
     assert len(upstream.calls_to("DELETE", "customers/1")) == 1  # never retried

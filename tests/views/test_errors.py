@@ -1,7 +1,8 @@
-"""Upstream faults on every screen that reads: a page in our look (or an htmx notice).
+"""Upstream faults through the error handling: a page in our look (or an htmx notice).
 
 Never a Django error page or traceback, never the API key; always what happened, in words,
-and a way to try again.
+and a way to try again. Each fault once (on the list), each screen once with one fault;
+which typed error each answer becomes is tested once, in tests/services/test_upstream_errors.py.
 """
 
 from dataclasses import dataclass
@@ -53,12 +54,11 @@ HTMX_SCREENS = [
 ]
 
 
-@pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
-def test_full_page_explains_the_fault(admin_client, upstream, html_of, assert_safe, fault, screen):
-    screen.arrange(upstream, fault)
+LIST = SCREENS[0]
+FULL_PAGE_SCREENS = SCREENS[1:]  # the list's full page is the one of `each_fault`
 
-    response = admin_client.get(screen.url)
 
+def _explains_on_a_full_page(response, screen, fault, html_of, assert_safe):
     assert response.status_code == fault.status
     body = assert_safe(response)
     assert "<html" in body
@@ -73,8 +73,29 @@ def test_full_page_explains_the_fault(admin_client, upstream, html_of, assert_sa
     assert retry.attrs["href"] == screen.url
     assert html.find("form", id="quick-search")  # the app's header: the user can go on
     assert "HX-Request" in response["Vary"]
-    if fault.name == "429":
+
+
+def test_each_fault_is_explained_in_the_apps_look(
+    admin_client, upstream, html_of, assert_safe, each_fault
+):
+    LIST.arrange(upstream, each_fault)
+
+    response = admin_client.get(LIST.url)
+
+    _explains_on_a_full_page(response, LIST, each_fault, html_of, assert_safe)
+    if each_fault.name == "429":
         assert response["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize("screen", FULL_PAGE_SCREENS, ids=[s.name for s in FULL_PAGE_SCREENS])
+def test_each_screen_explains_a_fault_on_a_full_page(
+    admin_client, upstream, html_of, assert_safe, fault, screen
+):
+    screen.arrange(upstream, fault)
+
+    response = admin_client.get(screen.url)
+
+    _explains_on_a_full_page(response, screen, fault, html_of, assert_safe)
 
 
 @pytest.mark.parametrize("screen", HTMX_SCREENS, ids=[s.name for s in HTMX_SCREENS])
@@ -110,41 +131,16 @@ def test_no_debug_page_even_with_debug_on(
     assert fault.says in assert_safe(response)
 
 
-def test_a_read_timeout_is_not_tried_again(admin_client, upstream, fault_named):
-    upstream.fail("GET", "customers", fault_named("read-timeout"))
+def test_the_page_works_again_when_the_upstream_does(admin_client, upstream, fault):
+    """Nothing of a failure is kept: the next request asks the upstream again."""
+    upstream.fail("GET", "customers", fault)
+    assert admin_client.get("/customers/").status_code == fault.status
+
+    upstream.replace("GET", "customers", json=upstream.page_body([upstream.row(0)]))
 
     response = admin_client.get("/customers/")
-
-    assert response.status_code == 504
-    assert len(upstream.calls) == 1
-
-
-def test_a_busy_upstream_is_tried_again_then_answers(admin_client, upstream):
-    upstream.on("GET", "customers", status=503, json={"status": "error", "message": "busy"})
-    upstream.list()
-
-    response = admin_client.get("/customers/")
-
     assert response.status_code == 200
     assert "ABC Trading Ltd" in response.content.decode()
-    assert len(upstream.calls) == 2
-
-
-def test_a_long_retry_after_is_reported_not_waited_out(admin_client, upstream):
-    upstream.on(
-        "GET",
-        "customers",
-        status=429,
-        headers={"Retry-After": "120"},
-        json={"status": "error", "message": "Too Many Attempts."},
-    )
-
-    response = admin_client.get("/customers/")
-
-    assert response.status_code == 503
-    assert "try again in 120 seconds" in response.content.decode()
-    assert response["Retry-After"] == "120"
-    assert len(upstream.calls) == 1
 
 
 def test_request_id_is_shown_for_reference(admin_client, upstream):

@@ -5,19 +5,11 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from customers import recent
 from tests.role_users import make_user
 
 pytestmark = pytest.mark.usefixtures("branches")
-
-
-@pytest.fixture(autouse=True)
-def _no_recently_viewed(db):
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

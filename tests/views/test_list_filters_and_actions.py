@@ -3,7 +3,6 @@
 import logging
 
 import pytest
-from django.core.cache import cache
 
 from customers.models import AuditEntry
 from tests.role_users import make_user
@@ -11,14 +10,6 @@ from tests.role_users import make_user
 pytestmark = pytest.mark.usefixtures("branches")
 
 LONG_NAME = "N" * 255
-
-
-@pytest.fixture(autouse=True)
-def _no_recently_viewed(db):
-    """Recently viewed lives in the shared cache, which outlives each test's transaction."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def clerk_client(client, django_user_model, *, role="Office staff", branch_codes=("01",)):
