@@ -224,6 +224,10 @@ def test_loopback_write_read_timeout_not_retried(loopback, sleeps):
     loopback.queue((200, OK_WRITE, {}, 2), (200, OK_WRITE))
     with pytest.raises(UpstreamTimeout):
         loopback.client(timeout=0.15).create_customer(values=VALUES)
+    # The server's thread may log the request after the client gave up on a busy machine.
+    deadline = time.monotonic() + 5
+    while not loopback.seen and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert [seen.method for seen in loopback.seen] == ["POST"]
 
 
