@@ -19,8 +19,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import duplicates, numbering, services, submissions, writes
-from ..access import ADD, CHANGE, DELETE, branch_options, get_customer_for
+from .. import duplicates, numbering, selectors, services, submissions, writes
+from ..access import ADD, CHANGE, DELETE, branch_options
 from ..forms import LIVE_FIELDS, CustomerEditForm, CustomerForm
 from ..rendering import render_page
 from ..writes import REFUSED, Result
@@ -87,7 +87,7 @@ def create(request):
 @requires(CHANGE)
 def edit(request, customer_id: int):
     try:
-        customer = get_customer_for(request.user, customer_id)
+        customer = selectors.customer_for(user=request.user, customer_id=customer_id)
     except services.UpstreamError as exc:
         if request.method != "POST" or isinstance(exc, services.NotFound):
             raise
@@ -126,7 +126,7 @@ def edit(request, customer_id: int):
 @require_http_methods(["GET", "POST"])
 @requires(DELETE)
 def delete(request, customer_id: int):
-    customer = get_customer_for(request.user, customer_id)
+    customer = selectors.customer_for(user=request.user, customer_id=customer_id)
     token = submissions.posted(request)
     context = {
         "title": f"Delete {customer.name}?",
