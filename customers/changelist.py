@@ -17,11 +17,12 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import columns, phones, services
+from . import columns, phones
 from .access import allowed_branches, branch_options, branch_registry, in_branches
 from .forms import PER_PAGE_CHOICES, STATUS_CHOICES, parse_page_number
 from .people_search import SEARCH_MAX
 from .reports import fetching
+from .upstream.door import get_client
 from .upstream.types import CustomerSummary, Page, PageMeta
 
 logger = logging.getLogger("customers.access")
@@ -149,7 +150,7 @@ class CustomerChangeList:
 
     def page_loader(self, *, per_page: int) -> Callable[[int], Page[CustomerSummary]]:
         """Page `number` of every matching customer, `per_page` a page (for the exports)."""
-        return lambda number: services.list_customers(
+        return lambda number: get_client().list_customers(
             **self.upstream_filters, page=number, per_page=per_page
         )
 

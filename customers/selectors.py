@@ -17,11 +17,12 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import access, recent, services
+from . import access, recent
 from .changelist import CustomerChangeList
 from .fanout import NOT_LOADED, Budget, NotLoaded
 from .people_search import QUICK_SEARCH_MIN, QUICK_SEARCH_SHOWN, SearchPlan, plan
 from .reports.fetching import TransactionQuery
+from .upstream.door import get_client
 from .upstream.errors import NotFound, Unavailable, UpstreamError, UpstreamTimeout
 from .upstream.types import CustomerDetail, Page, SearchHit, Transaction
 
@@ -37,7 +38,7 @@ def customer_for(
     """The customer's detail if the user may see its branch; NotFound otherwise.
 
     `run` makes the call (e.g. within a page's budget, or paced by a background job)."""
-    read = lambda: services.get_customer(customer_id=customer_id)  # noqa: E731
+    read = lambda: get_client().get_customer(customer_id)  # noqa: E731
     return _visible(user, run(read) if run else read())
 
 
@@ -46,7 +47,7 @@ def customer_with_history(
 ) -> tuple[CustomerDetail, Page[Transaction]]:
     """The customer and a page of their history (the first), side by side in `budget`."""
     customer, page = budget.require(
-        lambda: services.get_customer(customer_id=query.customer_id), query.loader(number)
+        lambda: get_client().get_customer(query.customer_id), query.loader(number)
     )
     return _visible(user, customer), page
 
@@ -64,11 +65,32 @@ def customer_with_history_or_error(
             return error
 
     customer, page = budget.gather(
-        lambda: services.get_customer(customer_id=query.customer_id), page_or_error
+        lambda: get_client().get_customer(query.customer_id), page_or_error
     )
     if isinstance(customer, NotLoaded):
         raise UpstreamTimeout()
     return _visible(user, customer), UpstreamTimeout() if isinstance(page, NotLoaded) else page
+
+
+def customers_for(*, user, customer_ids: list[int], budget: Budget) -> list:
+    """Each customer's detail, in order, read side by side within `budget`. In the place
+    of one the user may not see or that does not exist: NotFound; of one that failed: its
+    UpstreamError; of one that did not answer in time: a NotLoaded."""
+
+    def read(customer_id: int):
+        try:
+            return get_client().get_customer(customer_id)
+        except UpstreamError as exc:
+            return exc
+
+    found = budget.gather(*[lambda cid=cid: read(cid) for cid in customer_ids])
+    allowed = access.allowed_branches(user)
+    return [
+        NotFound()
+        if isinstance(item, CustomerDetail) and not access.in_branches(allowed, item.branch_id)
+        else item
+        for item in found
+    ]
 
 
 def _visible(user, customer):
@@ -143,7 +165,9 @@ def _search_each(wanted: SearchPlan, branches: list) -> list:
     (a branch that failed or was late gives a NotLoaded in its place)."""
 
     def call(code):
-        return lambda: services.search_customers(q=wanted.sent, branch_id=code, limit=wanted.limit)
+        return lambda: get_client().search_customers(
+            q=wanted.sent, branch_id=code, limit=wanted.limit
+        )
 
     if len(branches) == 1:
         return [call(branches[0])()]

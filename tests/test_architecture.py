@@ -14,6 +14,7 @@ VISIBILITY_CHECKS = {
     "get_customer_for",
 }
 SCREEN_PACKAGES = ("views", "reports", "templatetags")
+WRITE_OPERATIONS = ("create_customer", "update_customer", "delete_customer")
 
 
 def _modules(*packages: str) -> list[Path]:
@@ -50,3 +51,20 @@ def test_no_screen_checks_a_branch_itself(path):
 def test_the_check_finds_a_visibility_check_where_there_is_one():
     tree = ast.parse("from ..access import may_see_branch\naccess.ensure_visible(user, c)\n")
     assert _names_used(tree) & VISIBILITY_CHECKS == {"may_see_branch", "ensure_visible"}
+
+
+def _definitions(name: str) -> list[str]:
+    """The modules of customers/ that define a function `name` (at any depth)."""
+    found = []
+    for path in sorted(CUSTOMERS.rglob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+                found.append(str(path.relative_to(CUSTOMERS)))
+    return found
+
+
+@pytest.mark.parametrize("operation", WRITE_OPERATIONS)
+def test_one_name_per_write_at_each_layer(operation):
+    """One `create_customer` (and update, delete) in the client, one in the services."""
+    assert _definitions(operation) == ["services.py", "upstream/client.py"]

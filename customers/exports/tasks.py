@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django.tasks import task
 
-from .. import columns, jobs, selectors, services
+from .. import columns, jobs, selectors
 from ..access import branch_registry
 from ..reports import csvexport, fetching, months
+from ..upstream.door import get_client
 from ..upstream.errors import NotFound
 from . import files, writing
 
@@ -94,8 +95,8 @@ def _transactions(user, filters: dict, pacer, running):
     }
 
     def load(number: int):
-        return services.list_transactions(
-            customer_id=customer_id, type=filters.get("type") or None, page=number, **dates
+        return get_client().list_transactions(
+            customer_id, type=filters.get("type") or None, page=number, **dates
         )
 
     rows = [

@@ -4,7 +4,7 @@ and one user per role."""
 import pytest
 import responses
 
-from customers import services
+from customers.upstream import door
 from tests.fakes import API_KEY, BASE_URL, FakeUpstream
 from tests.role_users import make_user
 
@@ -24,10 +24,10 @@ def customers() -> dict[int, dict]:
 def upstream(settings):
     settings.CTAX_API_BASE_URL = BASE_URL
     settings.CTAX_API_KEY = API_KEY
-    services.reset_client()
+    door.reset_client()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield FakeUpstream(mock).serve(customers())
-    services.reset_client()
+    door.reset_client()
 
 
 @pytest.fixture

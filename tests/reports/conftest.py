@@ -5,7 +5,7 @@ import threading
 import pytest
 import responses
 
-from customers import services
+from customers.upstream import door, errors
 from tests.reports.report_fakes import BASE, FakeUpstream, customer
 from tests.role_users import make_user
 
@@ -15,7 +15,7 @@ def fake(settings):
     settings.CTAX_API_BASE_URL = BASE
     settings.CTAX_API_KEY = "k-report-test"
     settings.CTAX_API_TIMEOUT = 2
-    services.reset_client()
+    door.reset_client()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         upstream = FakeUpstream(mock).install()
         upstream.customers = {
@@ -23,7 +23,7 @@ def fake(settings):
             2: customer(2, "MSA001", "Mombasa Secret Supplies", "01"),
         }
         yield upstream
-    services.reset_client()
+    door.reset_client()
 
 
 @pytest.fixture
@@ -58,19 +58,19 @@ class SlowPages:
         self.blocked: set[tuple[int | None, int]] = set()  # (customer or any, page)
         self.started: list[int] = []
         self.release = threading.Event()
-        self._original = services.list_transactions
-        monkeypatch.setattr(services, "list_transactions", self._list_transactions)
+        self._original = door.get_client().list_transactions
+        monkeypatch.setattr(door.get_client(), "list_transactions", self._list_transactions)
 
     def block(self, *pages: int, customer_id: int | None = None) -> None:
         self.blocked.update((customer_id, page) for page in pages)
 
-    def _list_transactions(self, **kwargs):
+    def _list_transactions(self, customer_id, **kwargs):
         page = kwargs.get("page", 1)
         self.started.append(page)
-        if {(None, page), (kwargs["customer_id"], page)} & self.blocked:
+        if {(None, page), (customer_id, page)} & self.blocked:
             self.release.wait(30)
-            raise services.UpstreamTimeout()  # never an answer, even once released
-        return self._original(**kwargs)
+            raise errors.UpstreamTimeout()  # never an answer, even once released
+        return self._original(customer_id, **kwargs)
 
 
 @pytest.fixture

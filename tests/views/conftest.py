@@ -20,7 +20,7 @@ import requests
 import responses
 from django.contrib.messages import get_messages
 
-from customers import services
+from customers.upstream import door
 from tests.fakes import API_KEY, BASE_URL, FakeUpstream
 
 HTMX = {"HX-Request": "true"}
@@ -32,9 +32,9 @@ def _upstream_settings(settings):
     settings.CTAX_API_BASE_URL = BASE_URL
     settings.CTAX_API_KEY = API_KEY
     settings.CTAX_API_TIMEOUT = 2
-    services.reset_client()
+    door.reset_client()
     yield
-    services.reset_client()
+    door.reset_client()
 
 
 @pytest.fixture(autouse=True)
