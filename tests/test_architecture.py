@@ -13,7 +13,7 @@ VISIBILITY_CHECKS = {
     "allowed_branches",
     "get_customer_for",
 }
-SCREEN_PACKAGES = ("views", "reports", "templatetags")
+SCREEN_PACKAGES = ("views", "reports", "templatetags", "review", "exports")
 WRITE_OPERATIONS = ("create_customer", "update_customer", "delete_customer")
 
 
@@ -42,8 +42,9 @@ def test_the_screens_are_found():
     "path", _modules(*SCREEN_PACKAGES), ids=lambda p: str(p.relative_to(CUSTOMERS))
 )
 def test_no_screen_checks_a_branch_itself(path):
-    """Views, reports and template tags call the reads (customers/selectors.py), which
-    apply branch visibility; none imports or calls a visibility check of its own."""
+    """Views, reports, template tags, the branch review and the background exports call
+    the reads (customers/selectors.py), which apply branch visibility; none imports or
+    calls a visibility check of its own."""
     found = _names_used(ast.parse(path.read_text(), filename=str(path))) & VISIBILITY_CHECKS
     assert not found, f"{path.relative_to(CUSTOMERS)} uses {sorted(found)}: call a selector"
 
