@@ -169,6 +169,11 @@ class CustomerChangeList:
             return list(page.items)
         return [c for c in page.items if c.branch_id in self.allowed_branches]
 
+    def csv_rows(self, page: Page[CustomerSummary]) -> list[list]:
+        """The page's visible rows as the CSV exports write them (every list column)."""
+        ctx = columns.RowContext(detail_prefix="", branch_names=self.branch_names)
+        return [columns.csv_row(c, ctx) for c in self.visible_rows(page)]
+
     def _page(self, number: int) -> Page[CustomerSummary]:
         return self.page_loader(per_page=self.per_page)(number)
 

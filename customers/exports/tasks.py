@@ -9,7 +9,6 @@ from django.http import QueryDict
 from django.tasks import task
 
 from .. import columns, jobs, selectors
-from ..access import branch_registry
 from ..reports import csvexport, fetching, months
 from ..upstream.door import get_client
 from ..upstream.errors import NotFound
@@ -72,10 +71,9 @@ def _customers(user, filters: dict, pacer, running):
     cl = selectors.customer_changelist(user=user, params=params)
     if cl.refused_branch:  # a branch taken from the user since the export was asked
         raise NotFound()
-    ctx = columns.RowContext(detail_prefix="", branch_names=branch_registry(user))
     load = cl.page_loader(per_page=fetching.PER_PAGE)
     pages = [] if cl.has_no_branch else _pages(load, pacer, running)
-    rows = [columns.csv_row(c, ctx) for page in pages for c in cl.visible_rows(page)]
+    rows = [row for page in pages for row in cl.csv_rows(page)]
     branch = cl.upstream_branch
     name = csvexport.file_name(
         "customers",

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import columns, selectors
-from ..access import EXPORT, PRINT, VIEW, branch_name_of, branch_registry, requires
+from ..access import EXPORT, PRINT, VIEW, branch_name_of, requires
 from ..fanout import Budget
 from ..forms import TransactionFilterForm
 from ..rendering import render_page
@@ -90,8 +90,7 @@ def customers_csv(request):
         fields = [("search", cl.search), ("branch_id", cl.branch_id), ("status", cl.status)]
         return background_offer(request, "customers", fields, first.meta.total)
     pages = itertools.chain([first], pages) if first is not None else pages
-    ctx = columns.RowContext(detail_prefix="", branch_names=branch_registry(user))
-    rows = ([columns.csv_row(c, ctx) for c in cl.visible_rows(page)] for page in pages)
+    rows = (cl.csv_rows(page) for page in pages)
     return _csv_response(request, csvexport.stream(columns.csv_header(), rows), file_name_of(cl))
 
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from customers import services
 from customers.upstream import door, errors
 from sandbox import faults
 from sandbox.models import SandboxBranch, SandboxCustomer, SandboxTransaction
