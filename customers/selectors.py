@@ -38,7 +38,10 @@ def customer_for(
     """The customer's detail if the user may see its branch; NotFound otherwise.
 
     `run` makes the call (e.g. within a page's budget, or paced by a background job)."""
-    read = lambda: get_client().get_customer(customer_id)  # noqa: E731
+
+    def read() -> CustomerDetail:
+        return get_client().get_customer(customer_id)
+
     return _visible(user, run(read) if run else read())
 
 
