@@ -2,8 +2,9 @@
 
 Roles are groups with permissions (see migration 0002): Office staff view, add
 and change; Branch managers also delete, export and read the audit trail;
-superusers may do everything in every branch. A customer of a branch the user
-does not belong to answers 404, so its existence does not leak.
+superusers may do everything in every branch. The branch rules are applied by the
+reads (`customers.selectors`) and the writes (`customers.services`): a customer of a
+branch the user does not belong to answers 404 there, so its existence does not leak.
 """
 
 from __future__ import annotations
@@ -83,19 +84,3 @@ def in_branches(allowed: list[str] | None, branch_id: str) -> bool:
 
     For checks in a loop: read allowed_branches once, then ask this for each row."""
     return allowed is None or branch_id in allowed
-
-
-def get_customer_for(user, customer_id: int):
-    """The customer's detail if the user may see it; NotFound (a 404) otherwise."""
-    from . import services
-
-    return ensure_visible(user, services.get_customer(customer_id=customer_id))
-
-
-def ensure_visible(user, customer):
-    """The customer, if the user may see its branch; NotFound (a 404) otherwise."""
-    from . import services
-
-    if not may_see_branch(user, customer.branch_id):
-        raise services.NotFound()
-    return customer

@@ -12,8 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
 from .models import AuditEntry
+from .upstream.errors import BadResponse, Unavailable, UpstreamError
 
 
 def _plain(value: Any):
@@ -68,7 +68,7 @@ def begin(
 def finish(
     entry: AuditEntry,
     *,
-    error: services.UpstreamError | None = None,
+    error: UpstreamError | None = None,
     request_id: str | None = None,
     customer_id: int | None = None,
     customer_no: str | None = None,
@@ -95,11 +95,11 @@ def finish(
         )
 
 
-def outcome_of(error: services.UpstreamError | None) -> str:
+def outcome_of(error: UpstreamError | None) -> str:
     if error is None:
         return AuditEntry.SUCCESS
     # The upstream's answer was lost or unreadable: the write may have happened.
-    if isinstance(error, (services.Unavailable, services.BadResponse)):
+    if isinstance(error, (Unavailable, BadResponse)):
         return AuditEntry.UNKNOWN
     return AuditEntry.FAILURE
 
@@ -137,7 +137,7 @@ def trail_of(customer_id: int, *, limit: int = 50) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(customer_id=customer_id)[:limit])
 
 
-def _describe(error: services.UpstreamError | None) -> str:
+def _describe(error: UpstreamError | None) -> str:
     if error is None:
         return ""
     status = f"HTTP {error.status}: " if error.status else ""

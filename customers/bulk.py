@@ -1,10 +1,10 @@
 """The list's actions on ticked customers: mark active or inactive, export as CSV.
 
-`apply_status` reads each customer (for its branch and current state), then writes
-through `writes.update_each` (the one write protocol: form token, audit, one
-`PUT /customers/{id}` with only `{"is_active": …}` each, outcome). It runs a few
-customers at a time through `_fan_out`, the one call site to swap for a shared,
-budgeted fan-out.
+`apply_status` reads each customer (`selectors.customers_for`: its branch and current
+state), then writes through `services.update_each` (the one write protocol: form token,
+audit, one `PUT /customers/{id}` with only `{"is_active": …}` each, outcome). Reads and
+writes run a few at a time within the page's one `fanout.Budget`: a write the deadline
+passed before it started is never sent (and said so); one already started is waited for.
 
 A customer of another branch and one that does not exist read the same on every page
 of an action ("not found"), whatever the request carries.
@@ -14,18 +14,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import call_budget, services, writes
-from .access import CHANGE, EXPORT, allowed_branches, in_branches
+from . import selectors, services
+from .access import CHANGE, EXPORT
+from .fanout import Budget, NotLoaded, page_deadline_seconds
 from .request_numbers import ascii_int
-from .upstream.errors import NotFound, TooManyCalls, UpstreamError
+from .upstream.errors import NotFound, TooManyCalls, UpstreamError, UpstreamTimeout
 
 MAX_CUSTOMERS = 25  # per action
-AT_ONCE = 4  # customers written side by side
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,79 +72,67 @@ def parse_ids(raw: list[str]) -> list[int]:
 
 
 def seconds_at_most(count: int) -> int:
-    """What the confirmation page says a change of `count` customers may take at worst."""
-    rounds = math.ceil(count / AT_ONCE)
-    return int(rounds * 2 * float(settings.CTAX_API_TIMEOUT))
+    """What the confirmation page says a change of `count` customers may take at worst:
+    the page's deadline, then the longest a write started just before it may take."""
+    if not count:
+        return 0
+    return math.ceil(page_deadline_seconds() + 1.5 * float(settings.CTAX_API_TIMEOUT))
 
 
-def _fan_out(calls: list[Callable]) -> list:
-    """Run the calls a few at a time, each answering in order (the reads: never raises but
-    TooManyCalls, before any call is sent, when the user's share cannot pay for them all).
-
-    The calls are paid for here, on the request's thread, and run in its context, so that
-    each is charged to the user whose request made it (`call_budget`)."""
-    with call_budget.prepaid(len(calls)):
-        if len(calls) <= 1:
-            return [call() for call in calls]
-        with ThreadPoolExecutor(max_workers=AT_ONCE, thread_name_prefix="ctax-bulk") as pool:
-            return list(pool.map(lambda call: call(), map(call_budget.carried, calls)))
+NOT_SENT = "Not sent: this page ran out of time before it could be. Please try again."
 
 
-def _write_all(sends: list[Callable]) -> list:
-    """`_fan_out` for the writes, whose audit entries are open: a share that cannot pay
-    for them all is every write's answer, so each entry is settled as refused."""
+def _write_all(sends: list[Callable], budget: Budget) -> list:
+    """The writes side by side within `budget` (their audit entries are open, so each gets
+    an answer: a share that cannot pay for them all, or a write the deadline passed
+    before it started, is answered as refused)."""
     try:
-        return _fan_out(sends)
+        answers = budget.gather_writes(*sends)
     except TooManyCalls as exc:
         return [exc] * len(sends)
+    return [UpstreamError(NOT_SENT) if isinstance(a, NotLoaded) else a for a in answers]
 
 
-def read_customers(user, ids: list[int]) -> list:
-    """Each ticked customer's detail, or an Outcome saying why it cannot be acted on.
+def read_customers(user, ids: list[int], *, budget: Budget | None = None) -> list:
+    """Each ticked customer's detail, or an Outcome saying why it cannot be acted on."""
+    wanted = ids[:MAX_CUSTOMERS]
+    found = selectors.customers_for(user=user, customer_ids=wanted, budget=budget or Budget())
+    return [_readable(customer_id, item) for customer_id, item in zip(wanted, found, strict=True)]
 
-    Only the HTTP runs in worker threads; the branch checks (the database) stay here.
-    """
 
-    def read(customer_id: int):
-        try:
-            return services.get_customer(customer_id=customer_id)
-        except NotFound:
-            return Outcome(customer_id, MISSING)
-        except UpstreamError as exc:
-            return Outcome(customer_id, FAILED, reason=exc.message)
-
-    found = _fan_out([lambda cid=cid: read(cid) for cid in ids[:MAX_CUSTOMERS]])
-    allowed = allowed_branches(user)
-    return [
-        item
-        if isinstance(item, Outcome) or in_branches(allowed, item.branch_id)
-        else Outcome(item.id, MISSING)
-        for item in found
-    ]
+def _readable(customer_id: int, item):
+    if isinstance(item, NotFound):  # or of a branch the user may not see
+        return Outcome(customer_id, MISSING)
+    if isinstance(item, UpstreamError):
+        return Outcome(customer_id, FAILED, reason=item.message)
+    if isinstance(item, NotLoaded):
+        return Outcome(customer_id, FAILED, reason=UpstreamTimeout().message)
+    return item
 
 
 @dataclass(frozen=True, slots=True)
 class Applied:
     outcomes: list[Outcome]
-    refusal: writes.WriteOutcome | None = None  # the form was not accepted: nothing sent
+    refusal: services.WriteOutcome | None = None  # the form was not accepted: nothing sent
 
 
 def apply_status(user, ids: list[int], *, is_active: bool, token: str | None) -> Applied:
     """Set is_active on each customer the user may change, under the form's token."""
+    budget = Budget()  # the page's one deadline, for the reads and the writes
     outcomes: dict[int, Outcome] = {}
     to_write = []
-    for item in read_customers(user, ids):
+    for item in read_customers(user, ids, budget=budget):
         if isinstance(item, Outcome):
             outcomes[item.customer_id] = item
         elif item.is_active == is_active:
             outcomes[item.id] = Outcome(item.id, ALREADY, item.name, item.customer_no)
         else:
             to_write.append(item)
-    refusal, written = writes.update_each(
+    refusal, written = services.update_each(
         user=user,
         changes_of=[(customer, {"is_active": is_active}) for customer in to_write],
         token=token,
-        run=_write_all,
+        run=lambda sends: _write_all(sends, budget),
     )
     if refusal is not None:
         return Applied([], refusal)
@@ -154,12 +141,12 @@ def apply_status(user, ids: list[int], *, is_active: bool, token: str | None) ->
     return Applied([outcomes[customer_id] for customer_id in ids[:MAX_CUSTOMERS]])
 
 
-def _outcome_of(customer, outcome: writes.WriteOutcome) -> Outcome:
+def _outcome_of(customer, outcome: services.WriteOutcome) -> Outcome:
     if outcome.ok:
         return Outcome(customer.id, DONE, customer.name, customer.customer_no)
     if isinstance(outcome.error, NotFound):  # gone since it was read
         return Outcome(customer.id, MISSING)
-    reason = outcome.error.message if outcome.error else writes.NOT_RECORDED_MESSAGE
+    reason = outcome.error.message if outcome.error else services.NOT_RECORDED_MESSAGE
     return Outcome(customer.id, FAILED, customer.name, customer.customer_no, reason)
 
 

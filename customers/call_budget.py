@@ -1,6 +1,6 @@
 """Who pays for upstream calls: each user's share, CTAX_USER_CALLS_PER_MINUTE calls a minute.
 
-Every call through the door (`services`) is charged, before it is sent, to the payer
+Every call through the door (`customers.upstream`) is charged, before it is sent, to the payer
 bound where it runs: the signed-in user whose request it serves
 (`middleware.UpstreamPayerMiddleware` binds them for the whole request, a streamed
 body included), or nobody. Nothing is bound in background jobs and management

@@ -1,19 +1,28 @@
-"""The customer list: request parameters turned into one upstream query (cf. ChangeList)."""
+"""The customer list: request parameters turned into one upstream query (cf. ChangeList).
+
+The one owner of the list's query: the page, its htmx fragment, the CSV export and the
+background export all read the customers through a `CustomerChangeList`, so a filter, a
+branch the user may not name (a notice, never a 404) and the rows of other branches
+(never shown) are handled once.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import columns, phones, services
-from .access import branch_registry, in_branches
+from . import columns, phones
+from .access import allowed_branches, branch_options, branch_registry, in_branches
 from .forms import PER_PAGE_CHOICES, STATUS_CHOICES, parse_page_number
 from .people_search import SEARCH_MAX
+from .reports import fetching
+from .upstream.door import get_client
 from .upstream.types import CustomerSummary, Page, PageMeta
 
 logger = logging.getLogger("customers.access")
@@ -35,6 +44,7 @@ class CustomerChangeList:
     branch_names: dict[str, str] = field(default_factory=dict)
     preserved_filters: str = ""
     notices: list[str] = field(default_factory=list)
+    refused_branch: str = ""  # a branch asked for that the user may not name (see notices)
     dropped_rows: int = 0
     ticked: frozenset[int] = frozenset()  # rows whose checkbox starts ticked
 
@@ -43,16 +53,33 @@ class CustomerChangeList:
     columns = columns.LIST_COLUMNS
 
     @classmethod
+    def for_user(cls, *, user, params) -> CustomerChangeList:
+        """The filters of `params` (a QueryDict) within the branches `user` may name."""
+        return cls.from_params(
+            params, user=user, branches=branch_options(user), allowed=allowed_branches(user)
+        )
+
+    @classmethod
     def from_request(
         cls, request, *, branches: list[tuple[str, str]], allowed_branches: list[str] | None
     ) -> CustomerChangeList:
+        return cls.from_params(
+            request.GET, user=request.user, branches=branches, allowed=allowed_branches
+        )
+
+    @classmethod
+    def from_params(
+        cls, params, *, user, branches: list[tuple[str, str]] | None, allowed: list[str] | None
+    ) -> CustomerChangeList:
         """Read the filters from the query string, as given; what cannot be used is told."""
-        params = request.GET
-        names = branch_registry(request.user)
+        allowed_branches = allowed
+        names = branch_registry(user)
         branch_choices = [("", "All branches")] if allowed_branches is None else []
         branch_choices += branches or []
         notices: list[str] = []
         branch_id = _branch(params.get("branch_id"), allowed_branches, notices)
+        asked = (params.get("branch_id") or "").strip()
+        refused = asked if asked and not branch_id and BRANCH_ID.fullmatch(asked) else ""
         if branch_id and all(branch_id != value for value, _ in branch_choices):
             name = names.get(branch_id)
             label = f"{branch_id} — {name}" if name else f"{branch_id} (not registered here)"
@@ -74,6 +101,7 @@ class CustomerChangeList:
             branch_names=names,
             preserved_filters=_preserved(params.urlencode()),
             notices=notices,
+            refused_branch=refused,
         )
 
     @property
@@ -111,20 +139,49 @@ class CustomerChangeList:
         self._drop_foreign_rows()
         return self
 
-    def _page(self, number: int) -> Page[CustomerSummary]:
-        return services.list_customers(
-            search=self.upstream_search,
-            branch_id=self.upstream_branch,
-            status=self.status or None,
-            page=number,
-            per_page=self.per_page,
+    @property
+    def upstream_filters(self) -> dict[str, str | None]:
+        """The list's query as the upstream takes it, but the page: built here only."""
+        return {
+            "search": self.upstream_search,
+            "branch_id": self.upstream_branch,
+            "status": self.status or None,
+        }
+
+    def page_loader(self, *, per_page: int) -> Callable[[int], Page[CustomerSummary]]:
+        """Page `number` of every matching customer, `per_page` a page (for the exports)."""
+        return lambda number: get_client().list_customers(
+            **self.upstream_filters, page=number, per_page=per_page
         )
+
+    def export_pages(self, *, per_page: int) -> Iterator[Page[CustomerSummary]]:
+        """Every page of the matching customers, read ahead in order (the streamed CSV).
+
+        The first page is read now: its failure is still an error page, not a broken file."""
+        if self.has_no_branch:
+            return iter(())
+        load = self.page_loader(per_page=per_page)
+        return fetching.iter_pages(load(1), load)
+
+    def visible_rows(self, page: Page[CustomerSummary]) -> list[CustomerSummary]:
+        """The page's rows of the user's branches (even if the upstream ignored the filter)."""
+        if self.allowed_branches is None:
+            return list(page.items)
+        return [c for c in page.items if c.branch_id in self.allowed_branches]
+
+    def csv_rows(self, page: Page[CustomerSummary]) -> list[list]:
+        """The page's visible rows as the CSV exports write them (every list column)."""
+        ctx = columns.RowContext(detail_prefix="", branch_names=self.branch_names)
+        return [columns.csv_row(c, ctx) for c in self.visible_rows(page)]
+
+    def _page(self, number: int) -> Page[CustomerSummary]:
+        return self.page_loader(per_page=self.per_page)(number)
 
     def _drop_foreign_rows(self) -> None:
         """Rows of a branch this user may not see never show, even if the upstream sent them."""
         if self.allowed_branches is None:
             return
-        kept = [c for c in self.result.items if c.branch_id in self.allowed_branches]
+        kept = self.visible_rows(self.result)
         self.dropped_rows = len(self.result.items) - len(kept)
         if self.dropped_rows:
             logger.warning(

@@ -19,8 +19,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import services
 from .access import allowed_branches, may_see_branch
+from .upstream.door import get_client
+from .upstream.errors import UpstreamError
+from .upstream.types import SearchHit
 
 SEARCH_LIMIT = 50
 MIN_QUERY = 2  # the upstream's own minimum for `q`
@@ -35,7 +37,7 @@ def holder_of_number(
     customer_no: str,
     hints: Iterable[str | None],
     exclude_id: int | None = None,
-) -> services.SearchHit | None:
+) -> SearchHit | None:
     """The customer of `branch_id` with this number, found by searching each hint; or None."""
     if not customer_no or not may_see_branch(user, branch_id):
         return None
@@ -50,7 +52,7 @@ def holder_of_number(
 
 @dataclass(frozen=True, slots=True)
 class Holders:
-    named: list[services.SearchHit]  # in the user's branches
+    named: list[SearchHit]  # in the user's branches
     elsewhere: bool  # someone in a branch the user may not see
 
 
@@ -61,7 +63,7 @@ def holders_of(*, user, field: str, value: str) -> Holders:
     branches = allowed_branches(user)
     if branches is None:  # an administrator sees every branch: one search covers it
         return Holders(_matching(_search(value, None) or [], field, value), False)
-    seen: dict[int, services.SearchHit] = {}
+    seen: dict[int, SearchHit] = {}
     complete = True
     for branch_id in branches:
         hits = _search(value, branch_id)
@@ -120,15 +122,15 @@ def warnings_for(holders: Holders, field: str) -> list[str]:
     return warnings
 
 
-def _search(q: str, branch_id: str | None) -> list[services.SearchHit] | None:
+def _search(q: str, branch_id: str | None) -> list[SearchHit] | None:
     """The hits, or None when the search failed (a check that cannot run warns of nothing)."""
     try:
-        return services.search_customers(q=q, branch_id=branch_id, limit=SEARCH_LIMIT)
-    except services.UpstreamError:
+        return get_client().search_customers(q=q, branch_id=branch_id, limit=SEARCH_LIMIT)
+    except UpstreamError:
         return None
 
 
-def _matching(hits, field: str, value: str) -> list[services.SearchHit]:
+def _matching(hits, field: str, value: str) -> list[SearchHit]:
     wanted = _comparable(field, value)
     return [hit for hit in hits if _comparable(field, getattr(hit, field) or "") == wanted]
 

@@ -10,7 +10,7 @@ between requests). Whatever is not back when the page's deadline passes
 of the fan-out) is given up: calls not yet started never start, and the caller
 finds `NOT_LOADED` in their place instead of an exception.
 
-Worker threads only do HTTP through `services`; checks that read the database
+Worker threads only do HTTP through the door (`customers.upstream`); checks that read the database
 stay on the request's own thread. So does paying for the calls: the user's call
 budget (`call_budget`) is charged for all of a gather's calls before the first is
 sent (all, or none and the 429 `TooManyCalls`, never tolerated), and each call runs
@@ -95,6 +95,29 @@ class Budget:
                 # Late calls are abandoned, not awaited: each ends at its own HTTP timeout.
                 executor.shutdown(wait=False, cancel_futures=True)
         return [_outcome(future, tolerate) for future in _raise_first_error(futures, tolerate)]
+
+    def gather_writes(self, *calls: Callable[[], Any]) -> list[Any]:
+        """Run the writes side by side; their results in order, NOT_LOADED for those the
+        deadline passed before they started (they are never sent).
+
+        Unlike `gather`, a write already started is waited for to its end, never
+        abandoned: its outcome must be settled (each ends at its own HTTP timeout). The
+        calls must not raise (the write protocol hands in calls that return their error).
+        """
+        if not calls:
+            return []
+
+        def unless_late(call):
+            return lambda: NOT_LOADED if self.expired else call()
+
+        with (
+            call_budget.prepaid(len(calls)),
+            ThreadPoolExecutor(
+                max_workers=min(self.parallel, len(calls)), thread_name_prefix="upstream-write"
+            ) as executor,
+        ):
+            futures = [executor.submit(call_budget.carried(unless_late(call))) for call in calls]
+        return [future.result() for future in futures]
 
     def require(self, *calls: Callable[[], Any]) -> list[Any]:
         """As `gather`, but every result is needed: a late one is the usual timeout error."""

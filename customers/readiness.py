@@ -11,7 +11,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from . import services
+from .upstream.door import get_client
+from .upstream.errors import UpstreamError
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def readiness() -> tuple[bool, str]:
             known = cache.get(READY_KEY)  # a refresher may have finished since we looked
             if _fresh(known):
                 return known["ready"], known["reason"]
-            ready, reason = services.check_ready()
+            ready, reason = check_ready()
             if not ready:  # once per refresh, not once per probe
                 logger.warning("Not ready: the upstream said %s", reason)
             cache.set(
@@ -44,6 +45,15 @@ def readiness() -> tuple[bool, str]:
     if known is not None:  # someone else is refreshing: the last answer will do
         return known["ready"], known["reason"]
     return _wait_for_refresher(lock_seconds)
+
+
+def check_ready() -> tuple[bool, str]:
+    """Does the upstream answer with our key? (One small list call.)"""
+    try:
+        get_client().list_customers(per_page=1)
+    except UpstreamError as exc:
+        return False, type(exc).__name__
+    return True, "ok"
 
 
 def _fresh(known: dict | None) -> bool:

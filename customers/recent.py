@@ -1,7 +1,8 @@
 """Recently viewed customers, per user, in Django's shared cache (the same on every instance).
 
-Recorded when a customer's detail page is shown; read back filtered by the branches
-the user may see today, so a customer of a branch taken away never shows. An entry
+Recorded when a customer's detail page is shown; read back through
+`selectors.recently_viewed`, which keeps only the branches the user may see today, so a
+customer of a branch taken away never shows. An entry
 holds the id, number and name shown, and the branch (for that filter, never shown):
 no TIN, no phone. The list is emptied at logout, an entry lasts no longer than a
 login (CTAX_SESSION_HOURS), and one that answers "not found" when opened is dropped.
@@ -15,8 +16,6 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
 from django.core.cache import cache
 from django.dispatch import receiver
-
-from .access import allowed_branches, in_branches
 
 SHOWN = 8  # offered in the quick search, latest first
 KEPT = 20  # kept, so that filtering by branch still leaves SHOWN
@@ -62,9 +61,9 @@ def forget(user, customer_id: int) -> None:
 
 
 def viewed_by(user) -> list[dict]:
-    """The last customers `user` opened, latest first, only of branches they may see."""
-    allowed = allowed_branches(user)
-    return [e for e in _entries(user) if in_branches(allowed, e.get("branch_id", ""))][:SHOWN]
+    """The last customers `user` opened, latest first, whatever their branch (see
+    `selectors.recently_viewed` for what may be shown)."""
+    return _entries(user)
 
 
 @receiver(user_logged_out, dispatch_uid="customers.recent.clear_at_logout")

@@ -1,196 +1,341 @@
-"""The one door to the upstream C-Ushuru Customers API.
+"""Every write to the upstream, always in one order: form token → audit → upstream → outcome.
 
-Views and forms call the keyword-only functions of this module; nothing else in
-the project talks HTTP to the upstream, builds its URLs or reads its JSON.
-Results are the dataclasses of `customers.upstream.types`; failures the errors
-of `customers.upstream.errors`, both re-exported here (`services.NotFound`).
-The client itself, its session and retry policy live in `customers.upstream`.
+The forms' views call `create_customer`, `update_customer` and `delete_customer`, the
+list's bulk actions `update_each` (through `customers.bulk`), and read the
+`WriteOutcome`s; the form token they pass (`submissions.posted`) is claimed here. No
+caller audits a write or calls the client's write functions (`customers.upstream`).
 
-Call budget: every call is first charged to the user whose request it serves
-(`call_budget`); past their CTAX_USER_CALLS_PER_MINUTE it is not sent (TooManyCalls).
-
-Time budget: every call gives up after CTAX_API_TIMEOUT seconds of waiting for
-an answer. Reads (GET) are retried on refused connections, 502/503/504 and 429,
-but only while a retry can start within the first half of that budget; a read
-that timed out is never retried, and writes are never retried. A page therefore
-waits at most about 1.5 x CTAX_API_TIMEOUT.
+- The form token (the signed string the form sent; None: not a form) is checked and
+  claimed first: one the server did not issue, or issued too long ago, is answered
+  `FORM_TOO_OLD`; a repeat of the same form `ALREADY_SENT`; nothing is written twice.
+  It is completed once something was written and released otherwise, so the same
+  form can be sent again; a database error on it is `NOT_RECORDED`, nothing sent.
+- Each attempt is recorded in the audit trail ("pending") before its upstream write;
+  if it cannot be recorded, it is not sent (`NOT_RECORDED`). It is completed after.
+- Each function checks the user's permission (PermissionDenied, with what was
+  refused) and branch (`NotFound`, as for a customer that does not exist).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
+import dataclasses
+import enum
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.signals import setting_changed
-from django.db import connection
-from django.dispatch import receiver
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 
-from . import call_budget
-from .upstream.client import CustomersClient
-from .upstream.errors import (
-    BadResponse,
-    Conflict,
-    Forbidden,
-    NotFound,
-    RateLimited,
-    TooManyCalls,
-    Unauthorized,
-    Unavailable,
-    UpstreamError,
-    UpstreamTimeout,
-    ValidationFailed,
+from . import audit, duplicates, submissions
+from .access import ADD, CHANGE, DELETE, may_see_branch
+from .models import AuditEntry
+from .upstream.door import get_client
+from .upstream.errors import BadResponse, Conflict, NotFound, UpstreamError, ValidationFailed
+from .upstream.types import CustomerDetail, SearchHit
+
+logger = logging.getLogger("customers.writes")
+
+NOT_RECORDED_MESSAGE = (
+    "ctaxoffice could not record this change in its audit trail (its database is busy "
+    "or not answering), so nothing was sent. Please try again in a moment."
 )
-from .upstream.types import (
-    CustomerDetail,
-    CustomerSummary,
-    Page,
-    SearchHit,
-    Transaction,
-    WriteResult,
-)
-
-__all__ = [
-    "BadResponse",
-    "Conflict",
-    "CustomerDetail",
-    "CustomerSummary",
-    "CustomersClient",
-    "Forbidden",
-    "NotFound",
-    "Page",
-    "RateLimited",
-    "SearchHit",
-    "TooManyCalls",
-    "Transaction",
-    "Unauthorized",
-    "Unavailable",
-    "UpstreamError",
-    "UpstreamTimeout",
-    "ValidationFailed",
-    "WriteResult",
-    "check_ready",
-    "create_customer",
-    "delete_customer",
-    "get_client",
-    "get_customer",
-    "list_customers",
-    "list_transactions",
-    "reset_client",
-    "search_customers",
-    "update_customer",
-]
+REFUSED = {
+    ADD: "You don't have permission to add customers.",
+    CHANGE: "You don't have permission to edit customers.",
+    DELETE: "You don't have permission to delete customers.",
+}
 
 
-def check_ready() -> tuple[bool, str]:
-    """Does the upstream answer with our key? (For /readyz: one small list call.)"""
-    try:
-        get_client().list_customers(per_page=1)
-    except UpstreamError as exc:
-        return False, type(exc).__name__
-    return True, "ok"
+class Result(enum.StrEnum):
+    SAVED = "saved"
+    UNCHANGED = "unchanged"  # an update with nothing to change: nothing sent
+    REFUSED = "refused"  # the upstream said no or failed: see `error`
+    NOT_RECORDED = "not_recorded"  # the attempt could not be audited: nothing sent
+    ALREADY_SENT = "already_sent"  # this form token was used before: nothing sent
+    FORM_TOO_OLD = "form_too_old"  # a token not issued here, or expired: nothing sent
 
 
-# --- the process-wide client ------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    result: Result
+    customer_id: int | None = None
+    customer: CustomerDetail | None = None  # as the upstream answered a save
+    error: UpstreamError | None = None
+    request_id: str | None = None
+    number_taken: bool = False  # refused: the customer number is already taken
+    existing: SearchHit | None = None  # who holds that number, when found
+    probably_saved_before: bool = False  # ...by this same form, whose answer was lost
 
-_client: CustomersClient | None = None
-_client_lock = threading.Lock()
-
-
-def get_client() -> CustomersClient:
-    global _client
-    if _client is None:
-        with _client_lock:
-            if _client is None:
-                _client = CustomersClient(
-                    base_url=settings.CTAX_API_BASE_URL,
-                    api_key=settings.CTAX_API_KEY,
-                    timeout=settings.CTAX_API_TIMEOUT,
-                    proxy=settings.CTAX_API_PROXY or None,
-                    before_call=before_each_call,
-                    max_bytes=settings.CTAX_API_MAX_BYTES,
-                )
-    return _client
+    @property
+    def ok(self) -> bool:
+        return self.result in (Result.SAVED, Result.UNCHANGED)
 
 
-def before_each_call() -> None:
-    """Charge the call to whoever pays (TooManyCalls: not sent), then free the connection."""
-    call_budget.before_call()
-    release_pooled_connection()
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    action: str
+    customer_id: int | None
+    customer_no: str
+    branch_id: str
+    changes: dict
 
 
-def release_pooled_connection() -> None:
-    """Give this thread's PostgreSQL connection back to the pool while the upstream answers.
+def create_customer(*, user, values: dict[str, Any], token: str | None = None) -> WriteOutcome:
+    """POST a new customer (`values` under the form's field names)."""
+    _require(user, ADD)
+    branch_id = str(values.get("branch_id") or "")
+    if not may_see_branch(user, branch_id):
+        raise PermissionDenied(f"You may not add customers to branch {branch_id}.")
+    attempt = Attempt(
+        AuditEntry.CREATE, None, values.get("customer_no", ""), branch_id, audit.diff({}, values)
+    )
+    outcome = _write(user, token, attempt, lambda: get_client().create_customer(values=values))
+    return _with_holder(user, outcome, values=values, branch_id=branch_id)
 
-    A request waits on the upstream for most of its life (a second, on a slow link);
-    holding a database connection all that time would make PostgreSQL's connection
-    limit the limit of concurrent pages. The next query takes one from the pool again.
-    Not inside a transaction, and not without a pool (a SQLite file stays open).
+
+def update_customer(
+    *, user, customer, changes: dict[str, Any], token: str | None = None
+) -> WriteOutcome:
+    """PUT only `changes` ({field: new value}) to `customer` (a detail or a list row)."""
+    _require(user, CHANGE)
+    _require_visible(user, customer)
+    new_branch = changes.get("branch_id")
+    if new_branch and not may_see_branch(user, str(new_branch)):
+        raise PermissionDenied(f"You may not move customers to branch {new_branch}.")
+    if not changes:
+        return WriteOutcome(Result.UNCHANGED, customer_id=customer.id)
+    outcome = _write(user, token, *_update_job(customer, changes))
+    values = {"customer_no": customer.customer_no, "name": customer.name, "tin": customer.tin}
+    values.update(changes)
+    branch_id = str(new_branch or customer.branch_id)
+    return _with_holder(user, outcome, values=values, branch_id=branch_id, own_id=customer.id)
+
+
+def update_each(
+    *, user, changes_of: Sequence[tuple[Any, dict[str, Any]]], token: str | None = None, run=None
+) -> tuple[WriteOutcome | None, list[WriteOutcome]]:
+    """PUT each customer's changes under one form token (the list's bulk action).
+
+    (the form's refusal or None, one outcome per customer in order). A customer of a
+    branch the user may not see is refused as not found, and never sent. `run` calls
+    the writes, e.g. a few side by side (see `_write_all`).
     """
-    if connection.in_atomic_block or not connection.settings_dict["OPTIONS"].get("pool"):
-        return
-    connection.close()
+    _require(user, CHANGE)
+    jobs, hidden = [], {}
+    for index, (customer, changes) in enumerate(changes_of):
+        if not may_see_branch(user, customer.branch_id):
+            hidden[index] = WriteOutcome(Result.REFUSED, error=NotFound())
+        else:
+            jobs.append(_update_job(customer, changes))
+    refusal, written = _write_all(user, token, jobs, run)
+    written = iter(written)
+    outcomes = [hidden.get(index) or next(written) for index in range(len(changes_of))]
+    return refusal, outcomes
 
 
-def reset_client() -> None:
-    global _client
-    with _client_lock:
-        _client = None
+def _update_job(customer, changes: dict[str, Any]) -> tuple[Attempt, Callable]:
+    before = {name: getattr(customer, name, None) for name in changes}
+    attempt = Attempt(
+        AuditEntry.UPDATE,
+        customer.id,
+        customer.customer_no,
+        customer.branch_id,
+        audit.diff(before, changes),
+    )
+    return attempt, lambda: get_client().update_customer(customer.id, changes=changes)
 
 
-@receiver(setting_changed)
-def _reset_on_setting_change(*, setting: str, **kwargs) -> None:
-    if setting.startswith("CTAX_API_"):
-        reset_client()
+def delete_customer(*, user, customer, token: str | None = None) -> WriteOutcome:
+    """Soft-delete `customer`; its audit entry keeps its branch for the not-found page."""
+    _require(user, DELETE)
+    _require_visible(user, customer)
+    attempt = Attempt(AuditEntry.DELETE, customer.id, customer.customer_no, customer.branch_id, {})
+    return _write(user, token, attempt, lambda: get_client().delete_customer(customer.id))
 
 
-# --- the functions views use ------------------------------------------------
+# --- the one order of every write ------------------------------------------------------
 
 
-def list_customers(
-    *,
-    search: str | None = None,
-    branch_id: str | None = None,
-    status: str | None = None,
-    page: int = 1,
-    per_page: int = 25,
-) -> Page[CustomerSummary]:
-    return get_client().list_customers(
-        search=search, branch_id=branch_id, status=status, page=page, per_page=per_page
+def _write(user, token, attempt: Attempt, send: Callable) -> WriteOutcome:
+    refusal, (outcome,) = _write_all(user, token, [(attempt, send)])
+    return refusal or outcome
+
+
+def _write_all(
+    user, token: str | None, jobs: Sequence[tuple[Attempt, Callable]], run=None
+) -> tuple[WriteOutcome | None, list[WriteOutcome]]:
+    """(the form's refusal, one outcome per job): the order of every write, for one or many.
+
+    `run` calls the sends (a list of no-argument callables) and returns their answers in
+    order, e.g. a few side by side; only the HTTP runs there, the database stays here.
+    """
+    key, refusal = _claim(token)
+    if refusal is not None:
+        return refusal, [refusal] * len(jobs)
+    saved: list[int | None] = []
+    try:
+        entries = [_begin_attempt(user, key, attempt) for attempt, _send in jobs]
+        sends = [send for (_attempt, send), entry in zip(jobs, entries, strict=True) if entry]
+        answers = iter((run or _in_turn)([_answering(send) for send in sends]))
+        outcomes, crash = [], None
+        for (attempt, _send), entry in zip(jobs, entries, strict=True):
+            if entry is None:
+                outcome = WriteOutcome(Result.NOT_RECORDED, customer_id=attempt.customer_id)
+            else:
+                outcome, crashed = _settle_attempt(entry, attempt, next(answers))
+                crash = crash or crashed
+            if outcome.result is Result.SAVED:
+                saved.append(outcome.customer_id)
+            outcomes.append(outcome)
+        if crash is not None:
+            raise crash
+        return None, outcomes
+    finally:
+        _settle_token(key, saved)
+
+
+def _claim(token: str | None):
+    """(the token's key, None) when the form may be written; (None, why not) otherwise."""
+    if token is None:
+        return None, None
+    key = submissions.parse_token(token)
+    if key is None:
+        return None, WriteOutcome(Result.FORM_TOO_OLD)
+    try:
+        earlier = submissions.claim(key)
+    except DatabaseError:
+        logger.exception("Form token could not be claimed; nothing was sent upstream")
+        return None, WriteOutcome(Result.NOT_RECORDED)
+    if earlier is not None:
+        return None, WriteOutcome(Result.ALREADY_SENT, customer_id=earlier.customer_id or None)
+    return key, None
+
+
+def _in_turn(calls: list[Callable]) -> list:
+    return [call() for call in calls]
+
+
+def _answering(send: Callable) -> Callable:
+    """`send`, returning (not raising) whatever it ends with, so every attempt is settled."""
+
+    def call():
+        try:
+            return send()
+        except Exception as exc:  # noqa: BLE001 - settled below, then re-raised if not upstream
+            return exc
+
+    return call
+
+
+def _settle_attempt(entry: AuditEntry, attempt: Attempt, answer):
+    """(the outcome, an exception to re-raise once every attempt is settled)."""
+    if isinstance(answer, UpstreamError):
+        _finish_attempt(entry, error=answer)
+        return _refused(entry, answer), None
+    if isinstance(answer, Exception):
+        _finish_attempt(entry, error=BadResponse("ctaxoffice failed during this write."))
+        return WriteOutcome(Result.REFUSED, customer_id=attempt.customer_id), answer
+    customer = answer.customer
+    saved_id = customer.id if customer else attempt.customer_id
+    _finish_attempt(
+        entry,
+        request_id=answer.request_id,
+        customer_id=saved_id,
+        customer_no=customer.customer_no if customer else None,
+    )
+    outcome = WriteOutcome(
+        Result.SAVED, customer_id=saved_id, customer=customer, request_id=answer.request_id
+    )
+    return outcome, None
+
+
+def _begin_attempt(user, token, attempt: Attempt) -> AuditEntry | None:
+    """The attempt's audit entry (pending), or None when it cannot be recorded: then
+    nothing may be sent."""
+    try:
+        return audit.begin(
+            user=user,
+            action=attempt.action,
+            customer_id=attempt.customer_id,
+            customer_no=attempt.customer_no,
+            branch_id=attempt.branch_id,
+            changes=attempt.changes,
+            token=token,
+        )
+    except DatabaseError:
+        logger.exception("Audit entry could not be recorded; nothing was sent upstream")
+        return None
+
+
+def _finish_attempt(entry: AuditEntry, **outcome) -> None:
+    """Complete the entry; if even that fails the write stands and the entry stays pending."""
+    try:
+        audit.finish(entry, **outcome)
+    except DatabaseError:
+        logger.exception("Audit entry %s could not be completed; it stays pending", entry.pk)
+
+
+def _settle_token(key, saved: list[int | None]) -> None:
+    """Completed once something was written; released when nothing was."""
+    try:
+        if saved:
+            submissions.complete(key, saved[0])
+        else:
+            submissions.release(key)
+    except DatabaseError:
+        logger.exception("Form token could not be settled")
+
+
+def _refused(entry: AuditEntry, exc: UpstreamError) -> WriteOutcome:
+    taken = is_number_taken(exc)
+    lost_before = False
+    if taken:
+        try:
+            lost_before = audit.answer_was_lost_before(entry)
+        except DatabaseError:
+            logger.exception("Earlier attempts of form could not be read")
+    return WriteOutcome(
+        Result.REFUSED,
+        customer_id=entry.customer_id,
+        error=exc,
+        request_id=exc.request_id,
+        number_taken=taken,
+        probably_saved_before=lost_before,
     )
 
 
-def search_customers(*, q: str, branch_id: str | None = None, limit: int = 10) -> list[SearchHit]:
-    return get_client().search_customers(q=q, branch_id=branch_id, limit=limit)
+def is_number_taken(exc: UpstreamError) -> bool:
+    """A 409, or a 400 whose `customer_no` message says the number is taken."""
+    if isinstance(exc, Conflict):
+        return True
+    if isinstance(exc, ValidationFailed):
+        messages = " ".join(exc.errors.get("customer_no", [])).lower()
+        return any(word in messages for word in ("taken", "already", "exists"))
+    return False
 
 
-def get_customer(*, customer_id: int) -> CustomerDetail:
-    return get_client().get_customer(customer_id)
-
-
-def list_transactions(
-    *,
-    customer_id: int,
-    type: str | None = None,
-    from_date: dt.date | None = None,
-    to_date: dt.date | None = None,
-    page: int = 1,
-) -> Page[Transaction]:
-    """One page of the history, as many transactions as the upstream puts on a page (the
-    API documents no `per_page` here: 25 a page)."""
-    return get_client().list_transactions(
-        customer_id, type=type, from_date=from_date, to_date=to_date, page=page
+def _with_holder(user, outcome: WriteOutcome, *, values, branch_id, own_id=None) -> WriteOutcome:
+    if not outcome.number_taken:
+        return outcome
+    holder = duplicates.holder_of_number(
+        user=user,
+        branch_id=branch_id,
+        customer_no=str(values.get("customer_no") or ""),
+        hints=[values.get("tin"), values.get("name")],
+        exclude_id=own_id,
     )
+    if holder is None:
+        return outcome
+    return dataclasses.replace(outcome, existing=holder)
 
 
-def create_customer(*, values: dict[str, Any]) -> WriteResult:
-    return get_client().create_customer(values=values)
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied(REFUSED[perm])
 
 
-def update_customer(*, customer_id: int, changes: dict[str, Any]) -> WriteResult:
-    return get_client().update_customer(customer_id, changes=changes)
-
-
-def delete_customer(*, customer_id: int) -> WriteResult:
-    return get_client().delete_customer(customer_id)
+def _require_visible(user, customer) -> None:
+    if not may_see_branch(user, customer.branch_id):
+        raise NotFound()

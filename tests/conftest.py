@@ -59,14 +59,14 @@ def upstream(fake_upstream_settings):
     fresh service client before and after, so none of another test's settings leak."""
     import responses
 
-    from customers import services
+    from customers.upstream import door
     from tests.fakes import FakeUpstream
 
     fake_upstream_settings.CTAX_API_TIMEOUT = 2
-    services.reset_client()
+    door.reset_client()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield FakeUpstream(mock)
-    services.reset_client()
+    door.reset_client()
 
 
 @pytest.fixture

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 from django.tasks import task
 
-from .. import columns, jobs, services
-from ..access import allowed_branches, branch_registry, ensure_visible, in_branches
+from .. import columns, jobs, selectors
 from ..reports import csvexport, fetching, months
+from ..upstream.door import get_client
+from ..upstream.errors import NotFound
 from . import files, writing
 
 KIND = "export"
@@ -63,21 +65,16 @@ def _pages(load, pacer: jobs.Pacer, running: jobs.Run):
 
 
 def _customers(user, filters: dict, pacer, running):
-    allowed = allowed_branches(user)
-    if filters.get("branch_id") and not in_branches(allowed, filters["branch_id"]):
-        raise services.NotFound()
-
-    def load(number: int):
-        return services.list_customers(**filters, page=number, per_page=fetching.PER_PAGE)
-
-    ctx = columns.RowContext(detail_prefix="", branch_names=branch_registry(user))
-    rows = [
-        columns.csv_row(c, ctx)
-        for page in _pages(load, pacer, running)
-        for c in page.items
-        if in_branches(allowed, c.branch_id)
-    ]
-    branch = filters.get("branch_id")
+    """The list's customers with the list's filters (its ChangeList), as the user may see them."""
+    params = QueryDict(mutable=True)
+    params.update({key: value for key, value in filters.items() if value})
+    cl = selectors.customer_changelist(user=user, params=params)
+    if cl.refused_branch:  # a branch taken from the user since the export was asked
+        raise NotFound()
+    load = cl.page_loader(per_page=fetching.PER_PAGE)
+    pages = [] if cl.has_no_branch else _pages(load, pacer, running)
+    rows = [row for page in pages for row in cl.csv_rows(page)]
+    branch = cl.upstream_branch
     name = csvexport.file_name(
         "customers",
         f"branch-{branch}" if branch else "all-branches",
@@ -89,17 +86,15 @@ def _customers(user, filters: dict, pacer, running):
 
 def _transactions(user, filters: dict, pacer, running):
     customer_id = int(filters["customer_id"])
-    customer = ensure_visible(
-        user, pacer.call(lambda: services.get_customer(customer_id=customer_id))
-    )
+    customer = selectors.customer_for(user=user, customer_id=customer_id, run=pacer.call)
     dates = {
         k: dt.date.fromisoformat(filters[k]) if filters.get(k) else None
         for k in ("from_date", "to_date")
     }
 
     def load(number: int):
-        return services.list_transactions(
-            customer_id=customer_id, type=filters.get("type") or None, page=number, **dates
+        return get_client().list_transactions(
+            customer_id, type=filters.get("type") or None, page=number, **dates
         )
 
     rows = [

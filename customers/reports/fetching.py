@@ -7,9 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from .. import services
 from ..fanout import Budget, NotLoaded, in_order
-from ..upstream.errors import UpstreamError, UpstreamTimeout
+from ..upstream.door import get_client
 from ..upstream.types import Page, Transaction
 
 PER_PAGE = 100  # the customer list's documented maximum `per_page` (the list's CSV)
@@ -30,8 +29,8 @@ class TransactionQuery:
 
     def page(self, number: int) -> Page[Transaction]:
         """A page as the upstream pages the history (25 transactions, as documented)."""
-        return services.list_transactions(
-            customer_id=self.customer_id,
+        return get_client().list_transactions(
+            self.customer_id,
             type=self.type,
             from_date=self.from_date,
             to_date=self.to_date,
@@ -60,32 +59,6 @@ class Fetched:
     @property
     def complete(self) -> bool:
         return self.pages_read >= self.last_page
-
-
-def customer_and_first_page(query: TransactionQuery, budget: Budget, *, number: int = 1):
-    """The customer and a page of their history (the first), side by side (HTTP only)."""
-    return budget.require(
-        lambda: services.get_customer(customer_id=query.customer_id),
-        query.loader(number),
-    )
-
-
-def customer_and_page_or_error(query: TransactionQuery, budget: Budget, *, number: int):
-    """As customer_and_first_page, but a history page that failed comes back as its
-    error (an UpstreamError) in its place, for a page that still shows the customer."""
-
-    def page_or_error():
-        try:
-            return query.page(number)
-        except UpstreamError as error:
-            return error
-
-    customer, page = budget.gather(
-        lambda: services.get_customer(customer_id=query.customer_id), page_or_error
-    )
-    if isinstance(customer, NotLoaded):
-        raise UpstreamTimeout()
-    return customer, UpstreamTimeout() if isinstance(page, NotLoaded) else page
 
 
 def read_rest(

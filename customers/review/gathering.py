@@ -9,8 +9,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
-from .. import services
 from ..jobs import Pacer
+from ..upstream.door import get_client
+from ..upstream.errors import NotFound
 from ..upstream.types import CustomerDetail, CustomerSummary, Transaction
 
 LIST_PAGE_SIZE = 100  # the documented maximum
@@ -57,7 +58,7 @@ def gather(
 def _customers(pool, *, branch_code: str, pacer: Pacer) -> list[CustomerSummary]:
     def page(number: int):
         return pacer.call(
-            lambda: services.list_customers(
+            lambda: get_client().list_customers(
                 branch_id=branch_code, page=number, per_page=LIST_PAGE_SIZE
             )
         )
@@ -74,8 +75,8 @@ def _customers(pool, *, branch_code: str, pacer: Pacer) -> list[CustomerSummary]
 
 def _facts(summary: CustomerSummary, since: dt.date, pacer: Pacer) -> CustomerFacts | None:
     try:
-        detail = pacer.call(lambda: services.get_customer(customer_id=summary.id))
-    except services.NotFound:
+        detail = pacer.call(lambda: get_client().get_customer(summary.id))
+    except NotFound:
         return None  # deleted since the list was read
     return CustomerFacts(
         summary=summary, detail=detail, transactions=_transactions(summary.id, since, pacer)
@@ -85,14 +86,12 @@ def _facts(summary: CustomerSummary, since: dt.date, pacer: Pacer) -> CustomerFa
 def _transactions(customer_id: int, since: dt.date, pacer: Pacer) -> list[Transaction]:
     def page(number: int):
         return pacer.call(
-            lambda: services.list_transactions(
-                customer_id=customer_id, from_date=since, page=number
-            )
+            lambda: get_client().list_transactions(customer_id, from_date=since, page=number)
         )
 
     try:
         first = page(1)
-    except services.NotFound:
+    except NotFound:
         return []
     items = list(first)
     for number in range(2, first.meta.last_page + 1):

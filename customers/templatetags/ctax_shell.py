@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django_htmx.jinja import htmx_script
 
-from .. import access, readiness
+from .. import readiness, selectors
 from ..people_search import QUICK_SEARCH_MIN
 from ..reports.csvexport import EXPORT_COOKIE
 
@@ -111,11 +111,7 @@ def user_tools(context):
 
 def _review_links(user) -> list[tuple[str, str]]:
     """The branch reviews this user may open (managers: their branches)."""
-    if not user.has_perm("customers.view_branch_review"):
-        return []
-    codes = access.allowed_branches(user)
-    if codes is None:
-        codes = list(access.branch_registry(user))
+    codes = selectors.reviewable_branches(user=user)
     return [(reverse("customers:branch_review", args=[code]), f"Review {code}") for code in codes]
 
 

@@ -1,9 +1,13 @@
-"""The client of the upstream C-Ushuru Customers API.
+"""The one door to the upstream C-Ushuru Customers API.
 
+- `door`: the process's one client (`get_client()`), made from the settings;
 - `client`: `CustomersClient`, the documented calls, typed results, logging;
 - `transport`: the pooled `requests.Session` and its retry policy;
 - `types`: the typed results and their parsing from the documented JSON;
 - `errors`: the typed errors every failure becomes.
 
-Views do not use this package directly: they call `customers.services`.
+Nothing else in the project talks HTTP to the upstream, builds its URLs or reads its
+JSON. The reads (`customers.selectors`, and what they use: the ChangeList, the report
+fetching) and the write services (`customers.services`) call the client; views call
+those and handle the typed results and errors, which they may render and catch.
 """

@@ -1,4 +1,4 @@
-"""Typed errors raised by the upstream door (`customers.services`).
+"""Typed errors raised by the upstream door (`customers.upstream`).
 
 Every error carries a message fit to show a user; none ever carries the API key.
 """

@@ -13,12 +13,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import bulk, submissions, writes
+from .. import bulk, services, submissions
 from ..access import VIEW, branch_registry, requires
 from ..columns import RowContext, csv_header, csv_row, summary_of
 from ..rendering import render_page
 from ..reports import csvexport, months
-from ..writes import Result
+from ..services import Result
 from .records import list_filters
 
 
@@ -93,7 +93,7 @@ def _apply(request, action, ids: list[int], back: str):
         problem = (
             submissions.TOO_OLD_MESSAGE
             if refusal.result is Result.FORM_TOO_OLD
-            else writes.NOT_RECORDED_MESSAGE
+            else services.NOT_RECORDED_MESSAGE
         )
         return _confirm(request, action, ids, problem=problem, token=token)
     outcomes = applied.outcomes

@@ -1,6 +1,6 @@
 """Create, edit and delete a customer; check one field as the user leaves it.
 
-The writes themselves (form token, audit, upstream, outcome) are `customers.writes`;
+The writes themselves (form token, audit, upstream, outcome) are `customers.services`;
 these views turn forms into its calls and its outcomes into pages.
 """
 
@@ -19,11 +19,12 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import duplicates, numbering, services, submissions, writes
-from ..access import ADD, CHANGE, DELETE, branch_options, get_customer_for
+from .. import duplicates, numbering, selectors, services, submissions
+from ..access import ADD, CHANGE, DELETE, branch_options
 from ..forms import LIVE_FIELDS, CustomerEditForm, CustomerForm
 from ..rendering import render_page
-from ..writes import REFUSED, Result
+from ..services import REFUSED, Result
+from ..upstream.errors import NotFound, UpstreamError, ValidationFailed
 from .records import list_filters
 
 SAVED_TAG = "saved"  # on the message after a save: form.js drops the form's draft
@@ -65,7 +66,7 @@ def create(request):
     _suggest_numbers(form, numbers, context)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
-        outcome = writes.create_customer(user=request.user, token=token, values=values)
+        outcome = services.create_customer(user=request.user, token=token, values=values)
         if outcome.result is Result.ALREADY_SENT:
             return _already_submitted(request, outcome)
         if outcome.ok:
@@ -87,9 +88,9 @@ def create(request):
 @requires(CHANGE)
 def edit(request, customer_id: int):
     try:
-        customer = get_customer_for(request.user, customer_id)
-    except services.UpstreamError as exc:
-        if request.method != "POST" or isinstance(exc, services.NotFound):
+        customer = selectors.customer_for(user=request.user, customer_id=customer_id)
+    except UpstreamError as exc:
+        if request.method != "POST" or isinstance(exc, NotFound):
             raise
         return _edit_kept_on_failure(request, customer_id, exc)
     token = submissions.posted(request)
@@ -103,7 +104,7 @@ def edit(request, customer_id: int):
     }
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
-        outcome = writes.update_customer(
+        outcome = services.update_customer(
             user=request.user, customer=customer, changes=changes, token=token
         )
         if outcome.result is Result.ALREADY_SENT:
@@ -126,7 +127,7 @@ def edit(request, customer_id: int):
 @require_http_methods(["GET", "POST"])
 @requires(DELETE)
 def delete(request, customer_id: int):
-    customer = get_customer_for(request.user, customer_id)
+    customer = selectors.customer_for(user=request.user, customer_id=customer_id)
     token = submissions.posted(request)
     context = {
         "title": f"Delete {customer.name}?",
@@ -135,7 +136,7 @@ def delete(request, customer_id: int):
         "submission_token": submissions.reissued(token),
     }
     if request.method == "POST":
-        outcome = writes.delete_customer(user=request.user, customer=customer, token=token)
+        outcome = services.delete_customer(user=request.user, customer=customer, token=token)
         if outcome.result is Result.ALREADY_SENT:
             messages.info(request, "This delete was already sent.")
             return redirect(_list_url(request))
@@ -145,7 +146,7 @@ def delete(request, customer_id: int):
                 f"The customer “{customer.name}” was deleted. Their past sales stay on record.",
             )
             return redirect(_list_url(request))
-        if isinstance(outcome.error, services.NotFound):
+        if isinstance(outcome.error, NotFound):
             raise outcome.error
         context["error"] = outcome.error or _local_problem(outcome)
         status = context["error"].http_status
@@ -171,30 +172,30 @@ def validate_field(request, field: str):
 # --- outcomes on the form ----------------------------------------------------------
 
 
-def _show_on_form(form, outcome: writes.WriteOutcome) -> None:
+def _show_on_form(form, outcome: services.WriteOutcome) -> None:
     exc = outcome.error
     if outcome.result in (Result.NOT_RECORDED, Result.FORM_TOO_OLD):
         form.upstream_error = _local_problem(outcome)
     elif outcome.number_taken:
         form.add_error("customer_no", _number_taken_message(form, outcome))
-        if isinstance(exc, services.ValidationFailed):
+        if isinstance(exc, ValidationFailed):
             _apply_field_errors(form, exc, skip=("customer_no",))
-    elif isinstance(exc, services.ValidationFailed):
+    elif isinstance(exc, ValidationFailed):
         _apply_field_errors(form, exc)
-    elif isinstance(exc, services.NotFound):
+    elif isinstance(exc, NotFound):
         form.upstream_error = LocalProblem("Customer not found.", http_status=404)
     else:
         form.upstream_error = exc
 
 
-def _local_problem(outcome: writes.WriteOutcome) -> LocalProblem:
+def _local_problem(outcome: services.WriteOutcome) -> LocalProblem:
     """Why nothing was sent, when the upstream was never asked."""
     if outcome.result is Result.FORM_TOO_OLD:
         return LocalProblem(submissions.TOO_OLD_MESSAGE, http_status=409)
-    return LocalProblem(writes.NOT_RECORDED_MESSAGE)
+    return LocalProblem(services.NOT_RECORDED_MESSAGE)
 
 
-def _number_taken_message(form, outcome: writes.WriteOutcome):
+def _number_taken_message(form, outcome: services.WriteOutcome):
     number = str(form["customer_no"].value() or "").strip()
     holder = outcome.existing
     if holder is None:
@@ -228,7 +229,7 @@ def _apply_field_errors(form, exc, *, skip=()) -> None:
                 form.add_error(None, f"{name}: {message}")
 
 
-def _already_submitted(request, outcome: writes.WriteOutcome):
+def _already_submitted(request, outcome: services.WriteOutcome):
     if outcome.customer_id:
         messages.info(
             request,
@@ -276,7 +277,7 @@ def _with_filters(request, name: str, customer_id: int) -> str:
     return f"{url}?{urlencode({'_changelist_filters': filters})}" if filters else url
 
 
-def _edit_kept_on_failure(request, customer_id: int, exc: services.UpstreamError):
+def _edit_kept_on_failure(request, customer_id: int, exc: UpstreamError):
     """The record could not be loaded to save an edit: show the form as typed, with why.
 
     Nothing is audited: no write was attempted, and nothing typed here is known to be

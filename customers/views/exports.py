@@ -9,7 +9,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
-from ..access import EXPORT, VIEW, get_customer_for, may_see_branch, requires
+from .. import selectors
+from ..access import EXPORT, VIEW, requires
 from ..exports import files, tasks
 from ..forms import TransactionFilterForm
 from ..jobs import Job, sweep_stale
@@ -28,14 +29,14 @@ def start_export(request):
     if what == "customers":
         filters = {k: request.POST.get(k, "").strip() or None for k in ("search", "status")}
         branch = request.POST.get("branch_id", "").strip()
-        if branch and not may_see_branch(request.user, branch):
-            raise Http404("No such branch.")
+        if branch:
+            selectors.branch_for(user=request.user, code=branch)
         filters["branch_id"] = branch or None
     else:
         customer_id = request.POST.get("customer_id", "")
         if not customer_id.isdigit():
             raise Http404("No such customer.")
-        get_customer_for(request.user, int(customer_id))  # 404 unless visible
+        selectors.customer_for(user=request.user, customer_id=int(customer_id))  # else 404
         form = TransactionFilterForm(request.POST)
         form.is_valid()
         data = form.cleaned_data

@@ -6,18 +6,13 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.views.decorators.http import require_GET
 
-from .. import recent
-from ..access import AUDIT, VIEW, branch_name_of, ensure_visible, get_customer_for, requires
+from .. import recent, selectors
+from ..access import AUDIT, VIEW, branch_name_of, requires
 from ..fanout import Budget
 from ..forms import TransactionFilterForm, parse_page_number
 from ..models import AuditEntry
 from ..rendering import render_page, wants_fragment
-from ..reports.fetching import (
-    TransactionQuery,
-    customer_and_first_page,
-    customer_and_page_or_error,
-    read_rest,
-)
+from ..reports.fetching import TransactionQuery, read_rest
 from ..reports.totals import history_totals
 from ..upstream.errors import UpstreamError
 
@@ -78,11 +73,12 @@ def transaction_totals(request, customer_id: int):
     context = {"filtered": _is_filtered(form), "totals": None}
     budget = Budget()
     if dates_reversed(form):  # the history says why; there is nothing to total
-        customer = get_customer_for(request.user, customer_id)
+        customer = selectors.customer_for(user=request.user, customer_id=customer_id)
     else:
         query = _transaction_query(form, customer_id)
-        customer, first = customer_and_first_page(query, budget)
-        ensure_visible(request.user, customer)
+        customer, first = selectors.customer_with_history(
+            user=request.user, query=query, budget=budget
+        )
         context["totals"] = history_totals(read_rest(query, first, budget), query.type)
     context.update(customer=customer, title=f"Totals of the transactions of {customer.name}")
     return render_page(request, "customers/totals.html", context, partial="totals")
@@ -100,14 +96,14 @@ def _history(request, customer_id: int, *, embedded: bool = False):
     }
     if context["dates_reversed"]:  # told beside the dates; nothing asked about the history
         _describe_date_error(form)
-        customer = get_customer_for(request.user, customer_id)
+        customer = selectors.customer_for(user=request.user, customer_id=customer_id)
     else:
         query = _transaction_query(form, customer_id)
         asked = parse_page_number(request.GET.get("page"))
         budget = Budget()  # one deadline for every call of this page, from here
-        # Only HTTP in the worker threads: the branch check (a query) stays on this one.
-        customer, history = customer_and_page_or_error(query, budget, number=asked)
-        ensure_visible(request.user, customer)
+        customer, history = selectors.customer_with_history_or_error(
+            user=request.user, query=query, budget=budget, number=asked
+        )
         if isinstance(history, UpstreamError):
             if not embedded:
                 raise history

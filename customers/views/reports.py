@@ -15,31 +15,20 @@ import logging
 import re
 
 from django.conf import settings
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import columns, services
-from ..access import (
-    EXPORT,
-    PRINT,
-    VIEW,
-    allowed_branches,
-    branch_name_of,
-    branch_options,
-    branch_registry,
-    ensure_visible,
-    in_branches,
-    may_see_branch,
-    requires,
-)
-from ..changelist import CustomerChangeList
+from .. import columns, selectors
+from ..access import EXPORT, PRINT, VIEW, branch_name_of, requires
 from ..fanout import Budget
 from ..forms import TransactionFilterForm
 from ..rendering import render_page
 from ..reports import csvexport, fetching, months
-from ..reports.fetching import TransactionQuery, customer_and_first_page, iter_pages, read_rest
+from ..reports.fetching import TransactionQuery, iter_pages, read_rest
 from ..reports.monthly import summarise
 from ..reports.statement import TYPE_LABELS, build_statement
 from ..reports.svgchart import build_chart
@@ -69,8 +58,7 @@ def chart(request, customer_id: int):
     window = months.last_months(day)
     query = TransactionQuery(customer_id, from_date=window[0].first_day, to_date=day)
     budget = Budget()
-    customer, first = customer_and_first_page(query, budget)
-    ensure_visible(request.user, customer)
+    customer, first = selectors.customer_with_history(user=request.user, query=query, budget=budget)
     history = summarise(read_rest(query, first, budget), window)
     context = {
         "customer": customer,
@@ -89,66 +77,42 @@ def chart(request, customer_id: int):
 @require_GET
 @requires(VIEW, EXPORT)
 def customers_csv(request):
+    """Every customer the list shows with the same filters (the list's ChangeList)."""
     user = request.user
-    asked = request.GET.get("branch_id", "").strip()
-    if asked and not may_see_branch(user, asked):
-        raise Http404("No such branch")
-    allowed = allowed_branches(user)
-    cl = CustomerChangeList.from_request(
-        request, branches=branch_options(user) or [], allowed_branches=allowed
-    )
-    filters = {
-        "search": cl.upstream_search,
-        "branch_id": asked or cl.upstream_branch,
-        "status": cl.status or None,
-    }
-    pages = [] if cl.has_no_branch else _customer_pages(filters)
-    first = next(iter(pages), None) if pages else None
+    cl = selectors.customer_changelist(user=user, params=request.GET)
+    if cl.refused_branch:  # the list says why, and what it shows instead
+        params = request.GET.copy()
+        params.pop("export_token", None)
+        return redirect(f"{reverse('customers:list')}?{params.urlencode()}")
+    pages = cl.export_pages(per_page=fetching.PER_PAGE)
+    first = next(pages, None)
     if first is not None and first.meta.total > settings.CTAX_EXPORT_STREAM_MAX_ROWS:
-        fields = list(filters.items())
+        fields = [("search", cl.search), ("branch_id", cl.branch_id), ("status", cl.status)]
         return background_offer(request, "customers", fields, first.meta.total)
     pages = itertools.chain([first], pages) if first is not None else pages
-    names = branch_registry(user)
-    rows = (_customer_rows(page, allowed, names) for page in pages)
-    name = _customers_file_name({**filters, "search": cl.search}, no_branch=cl.has_no_branch)
-    return _csv_response(request, csvexport.stream(columns.csv_header(), rows), name)
+    rows = (cl.csv_rows(page) for page in pages)
+    return _csv_response(request, csvexport.stream(columns.csv_header(), rows), file_name_of(cl))
 
 
-def _customers_file_name(filters: dict, *, no_branch: bool) -> str:
+def file_name_of(cl) -> str:
     """customers-branch-01[-active][-search-…]-2026-11-25.csv"""
-    branch = filters["branch_id"]
+    branch = cl.upstream_branch
     return csvexport.file_name(
         "customers",
-        "no-branch" if no_branch else f"branch-{branch}" if branch else "all-branches",
-        filters["status"] or "",
-        f"search-{filters['search'][:30]}" if filters["search"] else "",
+        "no-branch" if cl.has_no_branch else f"branch-{branch}" if branch else "all-branches",
+        cl.status,
+        f"search-{cl.search[:30]}" if cl.search else "",
         day=months.today(),
     )
-
-
-def _customer_pages(filters: dict):
-    def load(number: int):
-        return services.list_customers(**filters, page=number, per_page=fetching.PER_PAGE)
-
-    return iter_pages(load(1), load)  # the first page now: its failure is still a page
-
-
-def _customer_rows(page, allowed: list[str] | None, names: dict[str, str]) -> list[list]:
-    """The list's columns (customers/columns.py), every one, as CSV values."""
-    ctx = columns.RowContext(detail_prefix="", branch_names=names)
-    return [
-        columns.csv_row(c, ctx)
-        for c in page.items
-        if in_branches(allowed, c.branch_id)  # even if the upstream ignored the filter
-    ]
 
 
 @require_GET
 @requires(VIEW, EXPORT)
 def transactions_csv(request, customer_id: int):
     query = _history_query(request, customer_id)
-    customer, first = customer_and_first_page(query, Budget())
-    ensure_visible(request.user, customer)
+    customer, first = selectors.customer_with_history(
+        user=request.user, query=query, budget=Budget()
+    )
     if first.meta.total > settings.CTAX_EXPORT_STREAM_MAX_ROWS:
         fields = [("customer_id", customer_id), ("type", query.type)]
         fields += [(k, getattr(query, k) and getattr(query, k).isoformat()) for k in DATES]
@@ -240,14 +204,14 @@ def statement(request, customer_id: int):
     context = {"form": form, "today": day, "generated_at": timezone.now(), **letterhead()}
     budget = Budget()
     if period is None:  # the filters do not make a period: say so, fetch no history
-        (customer,) = budget.require(lambda: services.get_customer(customer_id=customer_id))
-        ensure_visible(request.user, customer)
+        customer = selectors.customer_for(
+            user=request.user, customer_id=customer_id, run=lambda read: budget.require(read)[0]
+        )
         return _render_statement(request, customer, context, status=400)
     # No dates: the whole history, as far as the page's budget reads it.
     kind = form.cleaned_data.get("type") or None if form.is_bound else None
     query = TransactionQuery(customer_id, type=kind, from_date=period[0], to_date=period[1])
-    customer, first = customer_and_first_page(query, budget)
-    ensure_visible(request.user, customer)
+    customer, first = selectors.customer_with_history(user=request.user, query=query, budget=budget)
     fetched = read_rest(query, first, budget)
     context["statement"] = build_statement(fetched, *period, kind=kind)
     context.update(

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from .. import bulk, submissions
-from ..access import CHANGE, may_see_branch
+from .. import bulk, selectors, submissions
+from ..access import CHANGE
 from ..jobs import sweep_stale
 from ..rendering import render_page
 from ..reports import csvexport
@@ -26,12 +26,10 @@ from ..review.tasks import latest_refresh, start_refresh
 
 REVIEW = "customers.view_branch_review"
 TEMPLATE = "customers/review.html"
-BRANCH_CODE_MAX = 20  # Branch.code's length
 
 
 def _check(request, code: str) -> None:
-    if len(code) > BRANCH_CODE_MAX or not may_see_branch(request.user, code):
-        raise Http404("No such branch.")
+    selectors.branch_for(user=request.user, code=code)
     if not request.user.has_perm(REVIEW):
         raise PermissionDenied("You don't have permission to see the branch review.")
 

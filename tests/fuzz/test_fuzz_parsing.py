@@ -7,7 +7,8 @@ import responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from customers.services import BadResponse, CustomersClient, UpstreamError
+from customers.upstream.client import CustomersClient
+from customers.upstream.errors import BadResponse, UpstreamError
 
 BASE = "https://upstream.test/api/v1"
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from customers import services
+from customers.upstream import door, errors
 from sandbox import faults
 from sandbox.models import SandboxBranch, SandboxCustomer, SandboxTransaction
 
@@ -43,11 +43,11 @@ def data(sandbox_api):
 
 
 def test_reads_match_the_sandbox(data):
-    page = services.list_customers(per_page=25)
+    page = door.get_client().list_customers(per_page=25)
     assert page.meta.total == 2 and [c.customer_no for c in page] == ["CUST001", "CUST002"]
-    assert services.search_customers(q="wanj")[0].name == "Jane Wanjiku"
+    assert door.get_client().search_customers(q="wanj")[0].name == "Jane Wanjiku"
 
-    detail = services.get_customer(customer_id=data.id)
+    detail = door.get_client().get_customer(data.id)
     sales = SandboxTransaction.objects.filter(customer=data, type="sales")
     assert detail.transaction_summary.total_transactions == 3
     assert (
@@ -55,83 +55,87 @@ def test_reads_match_the_sandbox(data):
     )
     assert len(detail.recent_transactions) == 3
 
-    history = services.list_transactions(customer_id=data.id, type="purchases")
+    history = door.get_client().list_transactions(data.id, type="purchases")
     assert [t.amount for t in history] == [Decimal("1160.00")]
 
 
 def test_writes_round_trip(data):
-    created = services.create_customer(
-        values={
-            "branch_id": "01",
-            "customer_no": "CUST900",
-            "name": "XYZ Enterprises",
-            "tin": "P000789012Y",
-            "phone": "+254733345678",
-            "email": "",
-            "address": "",
-        }
-    ).customer
+    created = (
+        door.get_client()
+        .create_customer(
+            values={
+                "branch_id": "01",
+                "customer_no": "CUST900",
+                "name": "XYZ Enterprises",
+                "tin": "P000789012Y",
+                "phone": "+254733345678",
+                "email": "",
+                "address": "",
+            }
+        )
+        .customer
+    )
     assert created.name == "XYZ Enterprises" and created.branch_id == "01"
 
-    with pytest.raises(services.Conflict):
-        services.create_customer(
+    with pytest.raises(errors.Conflict):
+        door.get_client().create_customer(
             values={"branch_id": "01", "customer_no": "CUST900", "name": "Again"}
         )
-    with pytest.raises(services.ValidationFailed) as exc:
-        services.create_customer(
+    with pytest.raises(errors.ValidationFailed) as exc:
+        door.get_client().create_customer(
             values={"branch_id": "01", "customer_no": "CUST901", "name": "", "tin": "BAD"}
         )
     assert set(exc.value.errors) >= {"name", "tin"}  # custNm mapped back to name
 
-    services.update_customer(
-        customer_id=created.id, changes={"phone": "+254700000001", "is_active": False}
+    door.get_client().update_customer(
+        created.id, changes={"phone": "+254700000001", "is_active": False}
     )
-    after = services.get_customer(customer_id=created.id)
+    after = door.get_client().get_customer(created.id)
     assert after.phone == "+254700000001" and after.is_active is False
     assert after.tin == "P000789012Y"  # untouched
 
-    services.delete_customer(customer_id=created.id)
-    with pytest.raises(services.NotFound):
-        services.get_customer(customer_id=created.id)
+    door.get_client().delete_customer(created.id)
+    with pytest.raises(errors.NotFound):
+        door.get_client().get_customer(created.id)
 
 
 @pytest.mark.parametrize(
     ("knobs", "error"),
     [
-        ({"status": 503}, services.Unavailable),
-        ({"status": 500}, services.Unavailable),
-        ({"status": 401}, services.Unauthorized),
-        ({"body": "not_json"}, services.BadResponse),
-        ({"body": "truncated"}, services.BadResponse),
-        ({"body": "wrong_shape"}, services.BadResponse),
+        ({"status": 503}, errors.Unavailable),
+        ({"status": 500}, errors.Unavailable),
+        ({"status": 401}, errors.Unauthorized),
+        ({"body": "not_json"}, errors.BadResponse),
+        ({"body": "truncated"}, errors.BadResponse),
+        ({"body": "wrong_shape"}, errors.BadResponse),
     ],
 )
 def test_faults_become_typed_errors(data, knobs, error):
     faults.set_faults(**knobs)
     with pytest.raises(error):
-        services.list_customers()
+        door.get_client().list_customers()
 
 
 def test_a_hang_is_cut_at_the_timeout(data, settings):
     settings.CTAX_API_TIMEOUT = 0.2
     faults.set_faults(hang_seconds=2)
     started = time.monotonic()
-    with pytest.raises(services.UpstreamTimeout):
-        services.get_customer(customer_id=data.id)
+    with pytest.raises(errors.UpstreamTimeout):
+        door.get_client().get_customer(data.id)
     assert time.monotonic() - started < 0.2 * 5  # cut at the timeout, long before the hang ends
 
 
 def test_a_long_retry_after_is_reported_not_waited(data):
     faults.set_faults(status=429, retry_after=30)
     started = time.monotonic()
-    with pytest.raises(services.RateLimited) as exc:
-        services.list_customers()
+    with pytest.raises(errors.RateLimited) as exc:
+        door.get_client().list_customers()
     assert exc.value.retry_after == 30
     assert time.monotonic() - started < 1
 
 
 def test_wrong_key_is_unauthorized(data, settings):
     settings.CTAX_API_KEY = "not-the-key"
-    with pytest.raises(services.Unauthorized) as exc:
-        services.list_customers()
+    with pytest.raises(errors.Unauthorized) as exc:
+        door.get_client().list_customers()
     assert "not-the-key" not in str(exc.value)

@@ -9,10 +9,11 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from customers import services, submissions
+from customers import submissions
 from customers.demo import sync_branches_from_sandbox
 from customers.forms import normalise_phone
 from customers.models import AuditEntry
+from customers.upstream import door
 from sandbox.models import SandboxCustomer
 from tests.role_users import make_user
 
@@ -27,9 +28,9 @@ def seeded(request, sandbox_api):
     call_command("seed_sandbox", *options, stdout=io.StringIO())
     sync_branches_from_sandbox()
     _restore_roles()
-    services.reset_client()
+    door.reset_client()
     yield sandbox_api
-    services.reset_client()
+    door.reset_client()
 
 
 small_seed = pytest.mark.parametrize("seeded", [60], indirect=True, ids=["60-customers"])

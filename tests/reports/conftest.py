@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from customers import services
+from customers.upstream import door, errors
 
 
 class SlowPages:
@@ -18,19 +18,19 @@ class SlowPages:
         self.blocked: set[tuple[int | None, int]] = set()  # (customer or any, page)
         self.started: list[int] = []
         self.release = threading.Event()
-        self._original = services.list_transactions
-        monkeypatch.setattr(services, "list_transactions", self._list_transactions)
+        self._original = door.get_client().list_transactions
+        monkeypatch.setattr(door.get_client(), "list_transactions", self._list_transactions)
 
     def block(self, *pages: int, customer_id: int | None = None) -> None:
         self.blocked.update((customer_id, page) for page in pages)
 
-    def _list_transactions(self, **kwargs):
+    def _list_transactions(self, customer_id, **kwargs):
         page = kwargs.get("page", 1)
         self.started.append(page)
-        if {(None, page), (kwargs["customer_id"], page)} & self.blocked:
+        if {(None, page), (customer_id, page)} & self.blocked:
             self.release.wait(30)
-            raise services.UpstreamTimeout()  # never an answer, even once released
-        return self._original(**kwargs)
+            raise errors.UpstreamTimeout()  # never an answer, even once released
+        return self._original(customer_id, **kwargs)
 
 
 @pytest.fixture

@@ -152,3 +152,21 @@ def test_a_clerk_may_not_start_an_export_nor_name_another_branch(as_user, served
     )
     assert hidden.status_code == 404
     assert not Job.objects.exists()
+
+
+def test_the_background_list_export_asks_what_the_list_asks(as_user, served_upstream, settings):
+    """The offer carries the list's filters as typed; the job reads them through the
+    list's ChangeList: a phone as its digits, a manager's own branch by default."""
+    client = as_user("manager00")
+    settings.CTAX_EXPORT_STREAM_MAX_ROWS = 0
+    offer = client.get("/customers/export.csv?search=0712-345-678").content.decode()
+    assert 'name="search" value="0712-345-678"' in offer
+    streamed_query = served_upstream.queries_to("customers")[-1]
+
+    job = _export(client, what="customers", format="csv", search="0712-345-678")
+    run_queued_jobs()
+
+    assert served_upstream.queries_to("customers")[-1] == streamed_query
+    assert streamed_query["search"] == "712345678" and streamed_query["branch_id"] == "00"
+    text = _download(client, Job.objects.get(pk=job.pk)).content.decode("utf-8-sig")
+    assert "HQ003" in text

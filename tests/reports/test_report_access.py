@@ -83,10 +83,13 @@ def test_both_roles_are_given_the_statement_permission(users):
     assert not users["staff00"].has_perm("customers.export_customer")
 
 
-def test_customer_export_of_another_branch_is_not_found(as_user, served_upstream):
-    response = as_user("manager00").get("/customers/export.csv?branch_id=01")
-    assert response.status_code == 404
-    assert len(served_upstream.calls) == 0
+def test_customer_export_of_another_branch_gets_the_lists_notice(as_user, served_upstream):
+    client = as_user("manager00")
+    response = client.get("/customers/export.csv?branch_id=01&export_token=abc123def456")
+    assert response.status_code == 302 and len(served_upstream.calls) == 0
+    assert response["Location"] == "/customers/?branch_id=01"
+    listing = client.get(response["Location"]).content.decode()
+    assert "Branch “01” is not one of your branches (00): showing 00 instead." in listing
 
 
 def test_customer_export_keeps_a_manager_in_their_branch(as_user, served_upstream):

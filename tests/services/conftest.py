@@ -24,8 +24,8 @@ import responses
 import urllib3.util.connection
 import urllib3.util.retry
 
-from customers import services
-from customers.services import CustomersClient
+from customers.upstream import door
+from customers.upstream.client import CustomersClient
 
 BASE_URL = "https://api.test/api/v1"
 API_KEY = "k-secret"
@@ -34,9 +34,9 @@ API_KEY = "k-secret"
 @pytest.fixture(autouse=True)
 def _fresh_module_client():
     """The module-wide client caches settings; never let one leak between tests."""
-    services.reset_client()
+    door.reset_client()
     yield
-    services.reset_client()
+    door.reset_client()
 
 
 @pytest.fixture

@@ -19,11 +19,12 @@ import time_machine
 from django.core.cache import caches
 from django.db import connection
 
-from customers import call_budget, services
+from customers import call_budget
 from customers.call_budget import paid_by, prepaid
 from customers.fanout import Budget
 from customers.models import UpstreamCallCount
-from customers.services import TooManyCalls
+from customers.upstream.door import get_client
+from customers.upstream.errors import TooManyCalls
 from tests.platform.platform_servers import REDIS_URL, require_redis
 from tests.services.conftest import API_KEY, BASE_URL
 
@@ -116,7 +117,7 @@ def test_the_count_is_in_the_database_unless_the_cache_counts_atomically(store, 
 def test_calls_outside_any_request_are_charged_to_nobody(settings, door):
     settings.CTAX_USER_CALLS_PER_MINUTE = 1
     for _ in range(5):  # e.g. a background job: paced by its own setting instead
-        services.list_customers()
+        get_client().list_customers()
     assert len(door.calls) == 5
     assert call_budget.payer() is None
     assert not UpstreamCallCount.objects.exists()
@@ -125,13 +126,13 @@ def test_calls_outside_any_request_are_charged_to_nobody(settings, door):
 def test_paid_by_none_unbinds_the_payer(settings, door, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 1
     with paid_by(user.pk):
-        services.list_customers()
+        get_client().list_customers()
         with paid_by(None):
-            services.list_customers()
-            services.list_customers()
+            get_client().list_customers()
+            get_client().list_customers()
         assert call_budget.payer() == user.pk
         with pytest.raises(TooManyCalls):
-            services.list_customers()
+            get_client().list_customers()
     assert len(door.calls) == 3
 
 
@@ -139,10 +140,10 @@ def test_past_the_share_nothing_is_sent_and_the_wait_is_told(settings, door, use
     settings.CTAX_USER_CALLS_PER_MINUTE = 2
     at = dt.datetime(2026, 6, 15, 6, 30, 45, tzinfo=dt.UTC)
     with time_machine.travel(at, tick=False), paid_by(user.pk):
-        services.list_customers()
-        services.list_customers()
+        get_client().list_customers()
+        get_client().list_customers()
         with pytest.raises(TooManyCalls) as info:
-            services.list_customers()
+            get_client().list_customers()
     assert len(door.calls) == 2
     assert info.value.http_status == 429
     assert info.value.retry_after == 15  # the minute ends in 15 s
@@ -154,12 +155,12 @@ def test_a_new_minute_brings_a_new_share(settings, door, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 1
     last_second = dt.datetime(2026, 6, 15, 6, 30, 59, tzinfo=dt.UTC)
     with time_machine.travel(last_second, tick=False), paid_by(user.pk):
-        services.list_customers()
+        get_client().list_customers()
         with pytest.raises(TooManyCalls):
-            services.list_customers()
+            get_client().list_customers()
     next_minute = dt.datetime(2026, 6, 15, 6, 31, 0, tzinfo=dt.UTC)
     with time_machine.travel(next_minute, tick=False), paid_by(user.pk):
-        services.list_customers()
+        get_client().list_customers()
     assert len(door.calls) == 2
 
 
@@ -167,9 +168,9 @@ def test_each_user_has_a_share_of_their_own(settings, door, user, django_user_mo
     settings.CTAX_USER_CALLS_PER_MINUTE = 1
     other = django_user_model.objects.create_user("other", password="pw-other-123")
     with paid_by(user.pk):
-        services.list_customers()
+        get_client().list_customers()
     with paid_by(other.pk):
-        services.list_customers()
+        get_client().list_customers()
     assert len(door.calls) == 2
 
 
@@ -177,7 +178,7 @@ def test_zero_means_no_limit(settings, door, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 0
     with paid_by(user.pk):
         for _ in range(3):
-            services.list_customers()
+            get_client().list_customers()
     assert len(door.calls) == 3
 
 
@@ -191,19 +192,19 @@ def test_default_share_is_300_a_minute(settings):
 def test_fan_out_calls_are_charged(settings, door, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 4
     with paid_by(user.pk):
-        Budget().require(*[services.list_customers for _ in range(3)])
-        services.list_customers()
+        Budget().require(*[get_client().list_customers for _ in range(3)])
+        get_client().list_customers()
         with pytest.raises(TooManyCalls):
-            services.list_customers()
+            get_client().list_customers()
     assert len(door.calls) == 4
 
 
 def test_fan_out_past_the_share_is_refused_before_its_first_call(settings, door, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 4
     with paid_by(user.pk):
-        services.list_customers()
+        get_client().list_customers()
         with pytest.raises(TooManyCalls):  # tolerated failures do not hide it either
-            Budget().gather(*[services.list_customers for _ in range(4)], tolerate=True)
+            Budget().gather(*[get_client().list_customers for _ in range(4)], tolerate=True)
         assert len(door.calls) == 1
         assert charges(4) == 3  # nothing was charged for the refused fan-out
 

@@ -97,6 +97,32 @@ def test_require_turns_a_late_call_into_the_usual_timeout(hang):
         Budget(seconds=0.2).require(lambda: 1, hang())
 
 
+def test_writes_started_are_waited_for_past_the_deadline_and_late_ones_never_start():
+    """A write has an audit entry to settle: once started it is never abandoned."""
+    budget = Budget(seconds=0.2, parallel=1)
+    released = threading.Event()
+    ran = []
+
+    def slow_write():
+        ran.append("slow")
+        threading.Timer(0.5, released.set).start()  # answers after the deadline
+        assert released.wait(5)
+        return "written"
+
+    results = budget.gather_writes(slow_write, lambda: ran.append("late") or "late")
+
+    assert results == ["written", NOT_LOADED]
+    assert ran == ["slow"]  # the second had not started by the deadline: never sent
+    assert budget.expired
+
+
+def test_an_expired_budget_sends_no_write():
+    budget = Budget(seconds=0)
+    ran = []
+    assert budget.gather_writes(lambda: ran.append(1)) == [NOT_LOADED]
+    assert ran == []
+
+
 def test_the_first_error_is_raised_without_waiting_for_the_rest(hang):
     def fail():
         raise RateLimited(retry_after=5)

@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from customers import services
-from customers.services import BadResponse, CustomersClient, UpstreamTimeout
-from customers.upstream.client import CALL_DEADLINE_FACTOR
+from customers.upstream import door
+from customers.upstream.client import CALL_DEADLINE_FACTOR, CustomersClient
+from customers.upstream.errors import BadResponse, UpstreamTimeout
 from tests.services.conftest import API_KEY, BASE_URL, Reply
 
 ROW = {"id": 1, "customer_no": "C1", "name": "ABC", "branch_id": "00"}
@@ -45,7 +45,7 @@ def test_answer_announced_larger_than_the_limit_is_not_read(door_on, loopback):
     loopback.queue(Reply(200, body, drip=0.02))
     started = time.monotonic()
     with pytest.raises(BadResponse) as info:
-        services.list_customers()
+        door.get_client().list_customers()
     assert time.monotonic() - started < 1.0  # refused on its Content-Length
     assert info.value.http_status == 502
     assert "could not read" in info.value.message
@@ -55,7 +55,7 @@ def test_answer_without_length_is_given_up_past_the_limit(door_on, loopback, cap
     door_on.CTAX_API_MAX_BYTES = 10_000
     loopback.queue(Reply(200, listing(800), length=False))  # about 50 kB, until the close
     with pytest.raises(BadResponse):
-        services.list_customers()
+        door.get_client().list_customers()
     (record,) = [r for r in caplog.records if r.name == "customers.upstream"]
     assert record.upstream_error == "answer-too-large"
 
@@ -70,7 +70,7 @@ def test_answer_of_exactly_the_limit_is_read(loopback):
 
 def test_default_limit_is_5_mb(settings):
     assert settings.CTAX_API_MAX_BYTES == 5_000_000
-    assert services.get_client().max_bytes == 5_000_000
+    assert door.get_client().max_bytes == 5_000_000
 
 
 def test_dripping_answer_is_given_up_at_the_call_deadline(loopback):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from customers import services
-from customers.services import CustomersClient
+from customers.upstream import door
+from customers.upstream.client import CustomersClient
 
 BASE = "https://api.test/api/v1"
 
@@ -29,10 +29,10 @@ def test_the_hook_runs_before_every_call_goes_out(mocked):
 
 
 def test_the_process_client_gives_the_connection_back_before_each_call(monkeypatch):
-    assert services.get_client().before_call is services.before_each_call
+    assert door.get_client().before_call is door.before_each_call
     released = []
-    monkeypatch.setattr(services, "release_pooled_connection", lambda: released.append(1))
-    services.before_each_call()  # nobody pays here: nothing charged, the connection let go
+    monkeypatch.setattr(door, "release_pooled_connection", lambda: released.append(1))
+    door.before_each_call()  # nobody pays here: nothing charged, the connection let go
     assert released == [1]
 
 
@@ -58,8 +58,8 @@ def test_a_pooled_connection_goes_back_only_outside_a_transaction(
     monkeypatch, pool, in_atomic_block, closed
 ):
     fake = FakeConnection(pool=pool, in_atomic_block=in_atomic_block)
-    monkeypatch.setattr(services, "connection", fake)
+    monkeypatch.setattr(door, "connection", fake)
 
-    services.release_pooled_connection()
+    door.release_pooled_connection()
 
     assert fake.closed == closed

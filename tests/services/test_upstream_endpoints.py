@@ -13,15 +13,16 @@ import pytest
 import responses
 from responses import matchers
 
-from customers.services import (
+from customers.upstream.types import (
     CustomerDetail,
     CustomerSummary,
     Page,
+    PageMeta,
     SearchHit,
     Transaction,
+    TransactionSummary,
     WriteResult,
 )
-from customers.upstream.types import PageMeta, TransactionSummary
 from tests.doc_examples import (
     DOC_CREATE,
     DOC_DELETE,
@@ -550,7 +551,7 @@ def test_delete_request_and_result(api, mocked):
 
 @responses.activate
 def test_trailing_slash_of_base_url_is_ignored():
-    from customers.services import CustomersClient
+    from customers.upstream.client import CustomersClient
 
     responses.get(f"{BASE}/customers/search", json=DOC_SEARCH)
     CustomersClient(base_url=BASE + "/", api_key="k", timeout=1).search_customers(q="AB")

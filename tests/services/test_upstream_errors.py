@@ -10,7 +10,7 @@ import pytest
 import requests
 from responses import matchers
 
-from customers.services import (
+from customers.upstream.errors import (
     BadResponse,
     Conflict,
     Forbidden,

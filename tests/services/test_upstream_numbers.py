@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from customers.services import BadResponse
+from customers.upstream.errors import BadResponse
 
 BASE = "https://api.test/api/v1"
 META = '"meta": {"total": 2, "per_page": 25, "current_page": 1, "last_page": 1}'

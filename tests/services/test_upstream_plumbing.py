@@ -11,12 +11,13 @@ import pytest
 import requests
 from django.test import override_settings
 
-from customers import services
+from customers import selectors, services
 from customers.fanout import Budget
-from customers.services import (
+from customers.upstream import door
+from customers.upstream.client import CustomersClient
+from customers.upstream.errors import (
     BadResponse,
     Conflict,
-    CustomersClient,
     NotFound,
     Unauthorized,
     Unavailable,
@@ -101,7 +102,7 @@ def test_key_not_in_session_headers(api):
 
 def test_key_not_in_module_client_repr(mocked):
     with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY="k-module-secret"):
-        assert "k-module-secret" not in repr(services.get_client())
+        assert "k-module-secret" not in repr(door.get_client())
 
 
 def test_key_not_in_success_logs(api, mocked, caplog):
@@ -211,26 +212,26 @@ def other_settings():
 
 
 def test_module_client_built_from_settings(other_settings):
-    api = services.get_client()
+    api = door.get_client()
     assert api.base_url == OTHER
     assert api.timeout == 3.0
-    assert services.get_client() is api
+    assert door.get_client() is api
 
 
 def test_module_client_reset_when_settings_change(other_settings):
-    first = services.get_client()
+    first = door.get_client()
     with override_settings(CTAX_API_BASE_URL="https://third.test/v1", CTAX_API_TIMEOUT="1.5"):
-        second = services.get_client()
+        second = door.get_client()
         assert second is not first
         assert second.base_url == "https://third.test/v1"
         assert second.timeout == 1.5
-    assert services.get_client().base_url == OTHER
+    assert door.get_client().base_url == OTHER
 
 
 def test_module_client_not_reset_by_other_settings(other_settings):
-    first = services.get_client()
+    first = door.get_client()
     with override_settings(DEBUG=True):
-        assert services.get_client() is first
+        assert door.get_client() is first
 
 
 def test_module_functions_call_the_endpoints(other_settings, mocked):
@@ -242,16 +243,18 @@ def test_module_functions_call_the_endpoints(other_settings, mocked):
     mocked.put(f"{OTHER}/customers/1", json=WRITE)
     mocked.delete(f"{OTHER}/customers/1", json={"status": "success", "message": "Deleted"})
 
-    assert services.list_customers(search="AB", status="active", per_page=500).meta.total == 1
-    assert services.search_customers(q="AB", branch_id="00", limit=99) == []
-    assert services.get_customer(customer_id=1).name == "ABC"
-    page = services.list_transactions(
-        customer_id=1, type="purchases", from_date=dt.date(2025, 2, 1), page=2
+    assert (
+        door.get_client().list_customers(search="AB", status="active", per_page=500).meta.total == 1
+    )
+    assert door.get_client().search_customers(q="AB", branch_id="00", limit=99) == []
+    assert door.get_client().get_customer(1).name == "ABC"
+    page = door.get_client().list_transactions(
+        1, type="purchases", from_date=dt.date(2025, 2, 1), page=2
     )
     assert page.items == []
-    assert services.create_customer(values=VALUES).customer.id == 1
-    assert services.update_customer(customer_id=1, changes={"name": "New"}).message == "Saved"
-    assert services.delete_customer(customer_id=1).message == "Deleted"
+    assert door.get_client().create_customer(values=VALUES).customer.id == 1
+    assert door.get_client().update_customer(1, changes={"name": "New"}).message == "Saved"
+    assert door.get_client().delete_customer(1).message == "Deleted"
 
     requests_sent = [call.request for call in mocked.calls]
     assert [(r.method, r.path_url.split("?")[0]) for r in requests_sent] == [
@@ -283,9 +286,9 @@ def test_module_functions_call_the_endpoints(other_settings, mocked):
 def test_module_functions_use_the_key_from_settings(mocked):
     with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY="k-one"):
         mocked.get(f"{BASE}/customers/1", json=DETAIL)
-        services.get_customer(customer_id=1)
+        door.get_client().get_customer(1)
         with override_settings(CTAX_API_KEY="k-two"):
-            services.get_customer(customer_id=1)
+            door.get_client().get_customer(1)
     keys = [call.request.headers["Authorization"] for call in mocked.calls]
     assert keys == ["Bearer k-one", "Bearer k-two"]
 
@@ -295,23 +298,25 @@ def test_module_timeout_budget_from_settings(mocked):
     mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": "3"})
     mocked.get(f"{BASE}/customers", json=LIST)
     with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY=KEY, CTAX_API_TIMEOUT=10):
-        services.list_customers()
+        door.get_client().list_customers()
     assert len(mocked.calls) == 2  # `responses` replays without sleeping
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: services.get_customer(1),
-        lambda: services.list_transactions(1),
-        lambda: services.update_customer(1, {"name": "x"}),
-        lambda: services.delete_customer(1),
-        lambda: services.create_customer(VALUES),
-        lambda: services.search_customers("AB"),
-        lambda: services.list_customers("AB"),
+        lambda: selectors.customer_for(None, 1),
+        lambda: selectors.customer_page(None, {}),
+        lambda: selectors.search_for(None, "AB"),
+        lambda: services.create_customer(None, VALUES),
+        lambda: services.update_customer(None, 1, {"name": "x"}),
+        lambda: services.delete_customer(None, 1),
+        lambda: door.get_client().create_customer(VALUES),
+        lambda: door.get_client().search_customers("AB"),
+        lambda: door.get_client().list_customers("AB"),
     ],
 )
-def test_module_functions_take_keyword_arguments_only(call):
+def test_reads_and_writes_take_keyword_arguments_only(call):
     with pytest.raises(TypeError):
         call()
 
@@ -319,7 +324,7 @@ def test_module_functions_take_keyword_arguments_only(call):
 def test_module_errors_are_the_typed_ones(other_settings, mocked):
     mocked.get(f"{OTHER}/customers/9", json={"status": "error"}, status=401)
     with pytest.raises(Unauthorized):
-        services.get_customer(customer_id=9)
+        door.get_client().get_customer(9)
 
 
 def test_client_is_usable_from_many_threads(mocked):

@@ -4,19 +4,19 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from customers import services
+from customers.upstream import door
 
 
 def test_environment_proxies_are_not_read(monkeypatch, settings):
     monkeypatch.setenv("HTTPS_PROXY", "http://should-not-be-used:3128")
     settings.CTAX_API_PROXY = ""
-    session = services.get_client().session
+    session = door.get_client().session
     assert session.trust_env is False and session.proxies == {}
 
 
 def test_an_explicit_proxy_is_used(settings):
     settings.CTAX_API_PROXY = "http://proxy.branch.local:3128"
-    assert services.get_client().session.proxies == {
+    assert door.get_client().session.proxies == {
         "http": "http://proxy.branch.local:3128",
         "https": "http://proxy.branch.local:3128",
     }
@@ -46,7 +46,7 @@ def test_calls_go_through_the_explicit_proxy(settings):
         settings.CTAX_API_BASE_URL = "http://upstream.invalid/api/v1"
         settings.CTAX_API_KEY = "proxy-test-key"
         settings.CTAX_API_PROXY = f"http://127.0.0.1:{server.server_port}"
-        page = services.list_customers(search="ab", per_page=5)
+        page = door.get_client().list_customers(search="ab", per_page=5)
     finally:
         server.shutdown()
         server.server_close()

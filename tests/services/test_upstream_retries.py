@@ -13,7 +13,8 @@ import time
 import pytest
 import requests
 
-from customers.services import CustomersClient, RateLimited, Unavailable, UpstreamTimeout
+from customers.upstream.client import CustomersClient
+from customers.upstream.errors import RateLimited, Unavailable, UpstreamTimeout
 from customers.upstream.transport import BudgetRetry
 
 BASE = "https://api.test/api/v1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from customers.services import BadResponse, NotFound
+from customers.upstream.errors import BadResponse, NotFound
 
 BASE = "https://api.test/api/v1"
 OK_LIST = {"status": "success", "data": [], "meta": {"total": 0}}

@@ -2,6 +2,8 @@
 not found; a run that wrote nothing can be sent again; the form's token is the server's."""
 
 import datetime as dt
+import json
+import threading
 
 import pytest
 import time_machine
@@ -153,3 +155,34 @@ def test_an_expired_token_sends_nothing(admin_client, upstream, html_of, setting
     with time_machine.travel(dt.timedelta(hours=2, minutes=1)):
         response = admin_client.post("/customers/actions/", data)
         _refused_as_too_old(response, html_of, upstream)
+
+
+# --- the page's one deadline: started writes are waited for, late ones never sent --------
+
+
+def test_a_write_not_started_by_the_page_deadline_is_not_sent_and_says_so(
+    admin_client, upstream, html_of, settings, monkeypatch
+):
+    monkeypatch.setattr("customers.fanout.MAX_PARALLEL", 1)  # one write at a time
+    upstream.detail(1, is_active=True)
+    upstream.detail(3, is_active=True, customer_no="C003", name="Late Ltd")
+    data = html_of(_act(admin_client, [1, 3])).form_data()
+    data["selected"] = ["1", "3"]
+    answered = threading.Event()
+
+    def slow_put(request):
+        threading.Timer(0.6, answered.set).start()  # answers after the page's deadline
+        assert answered.wait(5)
+        return 200, {}, json.dumps({"status": "success", "message": "Customer updated"})
+
+    upstream.rsps.add_callback("PUT", upstream.url("customers/1"), callback=slow_put)
+    settings.CTAX_PAGE_DEADLINE = 0.3
+
+    html = html_of(admin_client.post("/customers/actions/", data))
+
+    rows = {row[1]: row[-1] for row in html.rows(html.by_id("bulk-outcomes"))[1:]}
+    assert rows["CUST001"] == "Done"  # started before the deadline: waited for, settled
+    assert rows["C003"].startswith("Failed: Not sent: this page ran out of time")
+    assert upstream.calls_to("PUT", "customers/3") == []
+    outcomes = dict(AuditEntry.objects.values_list("customer_id", "outcome"))
+    assert outcomes == {1: AuditEntry.SUCCESS, 3: AuditEntry.FAILURE}

@@ -1,4 +1,4 @@
-"""customers.writes: form token → audit (before the write) → upstream write → outcome.
+"""customers.services: form token → audit (before the write) → upstream write → outcome.
 
 Against the fake upstream of conftest.py; the forms' pages are in test_create/test_edit.
 """
@@ -10,9 +10,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 
-from customers import services, submissions, writes
+from customers import services, submissions
 from customers.models import AuditEntry, FormSubmission
-from customers.writes import Result
+from customers.services import Result
+from customers.upstream import door, errors, types
 from tests.role_users import make_user
 
 pytestmark = pytest.mark.usefixtures("branches")
@@ -46,7 +47,7 @@ def manager(django_user_model):
 @pytest.fixture
 def row():
     """A customer as the list shows it (what the list's bulk action hands over)."""
-    return services.CustomerSummary(
+    return types.CustomerSummary(
         id=1,
         customer_no="CUST001",
         name="ABC Trading Ltd",
@@ -86,7 +87,7 @@ def test_the_attempt_is_recorded_pending_before_the_upstream_write(clerk, upstre
     upstream.rsps.add_callback("POST", upstream.url("customers"), callback=answer)
     token = submissions.new_token()
 
-    outcome = writes.create_customer(user=clerk, token=token, values=VALUES)
+    outcome = services.create_customer(user=clerk, token=token, values=VALUES)
 
     assert seen == [[(AuditEntry.PENDING, "CUST003")]]
     assert outcome.result is Result.SAVED and outcome.ok
@@ -105,7 +106,7 @@ def test_the_attempt_is_recorded_pending_before_the_upstream_write(clerk, upstre
 def test_no_upstream_write_when_the_attempt_cannot_be_recorded(clerk, upstream, audit_down):
     token = submissions.new_token()
 
-    outcome = writes.create_customer(user=clerk, token=token, values=VALUES)
+    outcome = services.create_customer(user=clerk, token=token, values=VALUES)
 
     assert outcome.result is Result.NOT_RECORDED
     assert not outcome.ok
@@ -178,7 +179,7 @@ def test_upstream_strings_are_cut_to_their_columns(clerk, upstream):
         },
     )
 
-    outcome = writes.create_customer(user=clerk, values=VALUES)
+    outcome = services.create_customer(user=clerk, values=VALUES)
 
     assert outcome.result is Result.SAVED
     entry = AuditEntry.objects.get()
@@ -195,7 +196,7 @@ def test_an_overlong_request_id_on_a_failure_is_cut_too(clerk, upstream):
         headers={"X-Request-Id": "r" * 500},
     )
 
-    outcome = writes.create_customer(user=clerk, values={**VALUES, "branch_id": "00"})
+    outcome = services.create_customer(user=clerk, values={**VALUES, "branch_id": "00"})
 
     assert outcome.result is Result.REFUSED
     entry = AuditEntry.objects.get()
@@ -228,10 +229,10 @@ def test_a_failed_write_releases_the_token_and_is_audited(clerk, upstream):
     upstream.invalid("POST", "customers", errors={"tin": ["The tin format is invalid."]})
     token = submissions.new_token()
 
-    outcome = writes.create_customer(user=clerk, token=token, values=VALUES)
+    outcome = services.create_customer(user=clerk, token=token, values=VALUES)
 
     assert outcome.result is Result.REFUSED
-    assert isinstance(outcome.error, services.ValidationFailed)
+    assert isinstance(outcome.error, errors.ValidationFailed)
     assert not outcome.number_taken
     assert not FormSubmission.objects.filter(token=key(token)).exists()
     entry = AuditEntry.objects.get()
@@ -243,11 +244,11 @@ def test_a_crash_during_the_write_releases_the_token(clerk, upstream, monkeypatc
     def crash(**kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(services, "create_customer", crash)
+    monkeypatch.setattr(door.get_client(), "create_customer", crash)
     token = submissions.new_token()
 
     with pytest.raises(RuntimeError):
-        writes.create_customer(user=clerk, token=token, values=VALUES)
+        services.create_customer(user=clerk, token=token, values=VALUES)
 
     assert not FormSubmission.objects.filter(token=key(token)).exists()
     assert AuditEntry.objects.get().outcome == AuditEntry.UNKNOWN
@@ -265,7 +266,7 @@ def test_a_completion_that_cannot_be_saved_leaves_the_write_standing(clerk, upst
 
     monkeypatch.setattr(AuditEntry, "save", refuse_updates)
 
-    outcome = writes.create_customer(user=clerk, token=submissions.new_token(), values=VALUES)
+    outcome = services.create_customer(user=clerk, token=submissions.new_token(), values=VALUES)
 
     assert outcome.result is Result.SAVED
     assert AuditEntry.objects.get().outcome == AuditEntry.PENDING  # honest: never completed
@@ -275,8 +276,8 @@ def test_the_same_token_twice_writes_once(clerk, upstream):
     upstream.create()
     token = submissions.new_token()
 
-    first = writes.create_customer(user=clerk, token=token, values=VALUES)
-    second = writes.create_customer(user=clerk, token=token, values=VALUES)
+    first = services.create_customer(user=clerk, token=token, values=VALUES)
+    second = services.create_customer(user=clerk, token=token, values=VALUES)
 
     assert first.result is Result.SAVED
     assert second.result is Result.ALREADY_SENT
@@ -291,7 +292,7 @@ def test_the_same_token_twice_writes_once(clerk, upstream):
 def test_update_from_a_list_row_sends_only_the_changes(clerk, upstream, row):
     upstream.update(1, is_active=False)
 
-    outcome = writes.update_customer(user=clerk, customer=row, changes={"is_active": False})
+    outcome = services.update_customer(user=clerk, customer=row, changes={"is_active": False})
 
     assert outcome.result is Result.SAVED
     assert [upstream.json_body(r) for r in upstream.calls] == [{"is_active": False}]
@@ -301,7 +302,7 @@ def test_update_from_a_list_row_sends_only_the_changes(clerk, upstream, row):
 
 
 def test_update_with_no_changes_sends_nothing(clerk, upstream, row):
-    outcome = writes.update_customer(user=clerk, customer=row, changes={})
+    outcome = services.update_customer(user=clerk, customer=row, changes={})
 
     assert outcome.result is Result.UNCHANGED and outcome.ok
     assert upstream.calls == []
@@ -311,10 +312,10 @@ def test_update_with_no_changes_sends_nothing(clerk, upstream, row):
 def test_another_branch_is_not_found_and_nothing_is_audited(clerk, upstream, row):
     other = dataclasses.replace(row, branch_id="01")
 
-    with pytest.raises(services.NotFound):
-        writes.update_customer(user=clerk, customer=other, changes={"is_active": False})
-    with pytest.raises(services.NotFound):
-        writes.delete_customer(user=make_manager_of("00"), customer=other)
+    with pytest.raises(errors.NotFound):
+        services.update_customer(user=clerk, customer=other, changes={"is_active": False})
+    with pytest.raises(errors.NotFound):
+        services.delete_customer(user=make_manager_of("00"), customer=other)
 
     assert upstream.calls == []
     assert AuditEntry.objects.count() == 0
@@ -322,11 +323,11 @@ def test_another_branch_is_not_found_and_nothing_is_audited(clerk, upstream, row
 
 def test_permissions_are_checked_with_what_was_refused(clerk, upstream, row):
     with pytest.raises(PermissionDenied, match="You don't have permission to delete customers."):
-        writes.delete_customer(user=clerk, customer=row)
+        services.delete_customer(user=clerk, customer=row)
     with pytest.raises(PermissionDenied, match="branch 01"):
-        writes.create_customer(user=clerk, values={**VALUES, "branch_id": "01"})
+        services.create_customer(user=clerk, values={**VALUES, "branch_id": "01"})
     with pytest.raises(PermissionDenied, match="branch 01"):
-        writes.update_customer(user=clerk, customer=row, changes={"branch_id": "01"})
+        services.update_customer(user=clerk, customer=row, changes={"branch_id": "01"})
 
     assert upstream.calls == []
     assert AuditEntry.objects.count() == 0
@@ -335,7 +336,7 @@ def test_permissions_are_checked_with_what_was_refused(clerk, upstream, row):
 def test_delete_is_audited_with_the_branch(manager, upstream, row):
     upstream.delete(1)
 
-    outcome = writes.delete_customer(user=manager, customer=row)
+    outcome = services.delete_customer(user=manager, customer=row)
 
     assert outcome.result is Result.SAVED
     entry = AuditEntry.objects.get()
@@ -356,7 +357,7 @@ def make_manager_of(code):
 def test_the_admin_finds_the_attempts_of_one_form(admin_client, clerk, upstream):
     upstream.create()
     token = submissions.new_token()
-    writes.create_customer(user=clerk, token=token, values=VALUES)
+    services.create_customer(user=clerk, token=token, values=VALUES)
 
     found = admin_client.get(f"/admin/customers/auditentry/?q={key(token)}")
     odd = admin_client.get("/admin/customers/auditentry/?q=not-a-token")
@@ -373,7 +374,7 @@ def test_update_each_writes_each_visible_customer_under_one_token(clerk, upstrea
     other = dataclasses.replace(row, id=2, branch_id="01")
     token = submissions.new_token()
 
-    refusal, outcomes = writes.update_each(
+    refusal, outcomes = services.update_each(
         user=clerk,
         changes_of=[(row, {"is_active": False}), (other, {"is_active": False})],
         token=token,
@@ -382,9 +383,11 @@ def test_update_each_writes_each_visible_customer_under_one_token(clerk, upstrea
     assert refusal is None
     assert outcomes[0].result is Result.SAVED
     assert outcomes[1].result is Result.REFUSED  # another branch: as if it did not exist
-    assert isinstance(outcomes[1].error, services.NotFound)
+    assert isinstance(outcomes[1].error, errors.NotFound)
     assert upstream.calls_to("PUT", "customers/2") == []
     assert list(AuditEntry.objects.values_list("customer_id", flat=True)) == [1]
     assert FormSubmission.objects.get(token=key(token)).customer_id == 1
-    again, _ = writes.update_each(user=clerk, changes_of=[(row, {"is_active": False})], token=token)
+    again, _ = services.update_each(
+        user=clerk, changes_of=[(row, {"is_active": False})], token=token
+    )
     assert again.result is Result.ALREADY_SENT

@@ -1,0 +1,71 @@
+"""Every rule in one place: what the modules of customers/ may call, read from their source."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+CUSTOMERS = Path(__file__).resolve().parent.parent / "customers"
+VISIBILITY_CHECKS = {
+    "ensure_visible",
+    "in_branches",
+    "may_see_branch",
+    "allowed_branches",
+    "get_customer_for",
+}
+SCREEN_PACKAGES = ("views", "reports", "templatetags", "review", "exports")
+WRITE_OPERATIONS = ("create_customer", "update_customer", "delete_customer")
+
+
+def _modules(*packages: str) -> list[Path]:
+    return sorted(path for package in packages for path in (CUSTOMERS / package).rglob("*.py"))
+
+
+def _names_used(tree: ast.AST) -> set[str]:
+    """Every name a module imports, calls or reads as an attribute."""
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom | ast.Import):
+            used.update(alias.name.rsplit(".", 1)[-1] for alias in node.names)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+        elif isinstance(node, ast.Name):
+            used.add(node.id)
+    return used
+
+
+def test_the_screens_are_found():
+    assert len(_modules(*SCREEN_PACKAGES)) > 15
+
+
+@pytest.mark.parametrize(
+    "path", _modules(*SCREEN_PACKAGES), ids=lambda p: str(p.relative_to(CUSTOMERS))
+)
+def test_no_screen_checks_a_branch_itself(path):
+    """Views, reports, template tags, the branch review and the background exports call
+    the reads (customers/selectors.py), which apply branch visibility; none imports or
+    calls a visibility check of its own."""
+    found = _names_used(ast.parse(path.read_text(), filename=str(path))) & VISIBILITY_CHECKS
+    assert not found, f"{path.relative_to(CUSTOMERS)} uses {sorted(found)}: call a selector"
+
+
+def test_the_check_finds_a_visibility_check_where_there_is_one():
+    tree = ast.parse("from ..access import may_see_branch\naccess.ensure_visible(user, c)\n")
+    assert _names_used(tree) & VISIBILITY_CHECKS == {"may_see_branch", "ensure_visible"}
+
+
+def _definitions(name: str) -> list[str]:
+    """The modules of customers/ that define a function `name` (at any depth)."""
+    found = []
+    for path in sorted(CUSTOMERS.rglob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+                found.append(str(path.relative_to(CUSTOMERS)))
+    return found
+
+
+@pytest.mark.parametrize("operation", WRITE_OPERATIONS)
+def test_one_name_per_write_at_each_layer(operation):
+    """One `create_customer` (and update, delete) in the client, one in the services."""
+    assert _definitions(operation) == ["services.py", "upstream/client.py"]
