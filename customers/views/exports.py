@@ -14,6 +14,7 @@ from ..exports import files, tasks
 from ..forms import TransactionFilterForm
 from ..jobs import Job, sweep_stale
 from ..rendering import render_page
+from ..request_numbers import ascii_int
 
 TEMPLATE = "customers/export.html"
 FORMATS = ("csv", "xlsx")
@@ -32,15 +33,15 @@ def start_export(request):
             raise Http404("No such branch.")
         filters["branch_id"] = branch or None
     else:
-        customer_id = request.POST.get("customer_id", "")
-        if not customer_id.isdigit():
+        customer_id = ascii_int(request.POST.get("customer_id"))
+        if customer_id is None:
             raise Http404("No such customer.")
-        get_customer_for(request.user, int(customer_id))  # 404 unless visible
+        get_customer_for(request.user, customer_id)  # 404 unless visible
         form = TransactionFilterForm(request.POST)
         form.is_valid()
         data = form.cleaned_data
         filters = {
-            "customer_id": int(customer_id),
+            "customer_id": customer_id,
             "type": data.get("type") or None,
             "from_date": data["from_date"].isoformat() if data.get("from_date") else None,
             "to_date": data["to_date"].isoformat() if data.get("to_date") else None,
