@@ -61,6 +61,11 @@ class Fetched:
     def complete(self) -> bool:
         return self.pages_read >= self.last_page
 
+    @property
+    def capped(self) -> bool:
+        """Not complete because a screen reads at most MAX_PAGES, not for lack of time."""
+        return not self.complete and self.pages_read >= MAX_PAGES
+
 
 def customer_and_first_page(query: TransactionQuery, budget: Budget, *, number: int = 1):
     """The customer and a page of their history (the first), side by side (HTTP only)."""
