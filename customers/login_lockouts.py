@@ -25,6 +25,10 @@ WINDOW = dt.timedelta(hours=1)
 FIRST_WAIT = dt.timedelta(minutes=1)
 LONGEST_WAIT = dt.timedelta(hours=1)
 RETRY_AT = "ctax_retry_at"  # the request attribute the refusal page reads
+# Set on a try that reaches the password check: only those can be failures. A try
+# refused first (axes's lock of this username and address, or ours) is not one, so
+# one locked-out address cannot go on to lock the username for every address.
+PASSWORD_CHECKED = "ctax_password_checked"
 
 
 def _key(username: str) -> str:
@@ -75,13 +79,14 @@ class UsernameLockoutBackend:
             setattr(request, RETRY_AT, retry_at)
             request.axes_locked_out = True  # AxesMiddleware renders the refusal
             raise PermissionDenied
+        setattr(request, PASSWORD_CHECKED, True)
         return None
 
 
 @receiver(user_login_failed, dispatch_uid="ctax-count-failures-per-username")
 def _count_failure(sender, credentials, request=None, **kwargs):
     username = credentials.get("username")
-    if not username or getattr(request, RETRY_AT, None) is not None:
+    if not username or not getattr(request, PASSWORD_CHECKED, False):
         return  # a refusal is not a new failure
     record_failure(username, timezone.now())
 

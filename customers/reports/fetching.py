@@ -60,6 +60,11 @@ class Fetched:
     def complete(self) -> bool:
         return self.pages_read >= self.last_page
 
+    @property
+    def capped(self) -> bool:
+        """Not complete because a screen reads at most MAX_PAGES, not for lack of time."""
+        return not self.complete and self.pages_read >= MAX_PAGES
+
 
 def read_rest(
     query: TransactionQuery, first: Page[Transaction], budget: Budget, *, max_pages: int = 0

@@ -21,6 +21,7 @@ class HistoryTotals:
     total: int  # every transaction matching the filters, as the upstream counts them
     read: int  # how many of them were read and totalled
     complete: bool
+    capped: bool = False  # partial because a screen reads at most MAX_PAGES, not for time
     by_status: dict[str, Totals] = field(default_factory=dict)  # "failed", "pending", ...
 
     @property
@@ -32,7 +33,11 @@ def history_totals(fetched: Fetched, kind: str | None = None) -> HistoryTotals:
     kinds = [kind] if kind else [SALES, PURCHASES]
     lines = {k: TypeLine(k) for k in kinds}
     totals = HistoryTotals(
-        lines=[], total=fetched.total, read=len(fetched.items), complete=fetched.complete
+        lines=[],
+        total=fetched.total,
+        read=len(fetched.items),
+        complete=fetched.complete,
+        capped=fetched.capped,
     )
     for tx in fetched.items:
         if tx.status != COUNTED_STATUS:

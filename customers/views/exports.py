@@ -15,6 +15,7 @@ from ..exports import files, tasks
 from ..forms import TransactionFilterForm
 from ..jobs import Job, sweep_stale
 from ..rendering import render_page
+from ..request_numbers import ascii_int
 
 TEMPLATE = "customers/export.html"
 FORMATS = ("csv", "xlsx")
@@ -33,15 +34,15 @@ def start_export(request):
             selectors.branch_for(user=request.user, code=branch)
         filters["branch_id"] = branch or None
     else:
-        customer_id = request.POST.get("customer_id", "")
-        if not customer_id.isdigit():
+        customer_id = ascii_int(request.POST.get("customer_id"))
+        if customer_id is None:
             raise Http404("No such customer.")
-        selectors.customer_for(user=request.user, customer_id=int(customer_id))  # else 404
+        selectors.customer_for(user=request.user, customer_id=customer_id)  # else 404
         form = TransactionFilterForm(request.POST)
         form.is_valid()
         data = form.cleaned_data
         filters = {
-            "customer_id": int(customer_id),
+            "customer_id": customer_id,
             "type": data.get("type") or None,
             "from_date": data["from_date"].isoformat() if data.get("from_date") else None,
             "to_date": data["to_date"].isoformat() if data.get("to_date") else None,

@@ -109,3 +109,14 @@ def test_the_admin_login_page_is_refused_too(client, clerk):
         "/admin/login/", {"username": "clerk", "password": "pw-clerk-123"}, REMOTE_ADDR="2.2.2.2"
     )
     assert answer.status_code == 429
+
+
+def test_tries_refused_from_a_locked_address_are_not_failures_of_the_username(
+    client, clerk, settings, _frozen_clock
+):
+    """One address locked out (axes) cannot go on to lock the username everywhere: its
+    refused tries check no password, so they are not failures (20 from any addresses)."""
+    for n in range(settings.AXES_FAILURE_LIMIT + FAILURE_LIMIT):
+        try_login(client, f"wrong-{n}", "41.90.1.5")
+    assert try_login(client, "pw-clerk-123", "41.90.1.5").status_code == 429
+    assert try_login(client, "pw-clerk-123", "203.0.113.9").status_code == 302

@@ -13,13 +13,23 @@ from tests.browser.htmx_waits import settled
 HISTORY_ROWS = "#history table.transactions tbody tr"
 
 
-def _history_asked(url: str) -> bool:
-    """A request for the history's rows with a From date (not the totals loaded after)."""
-    return bool(_query(url).get("from_date")) and "/totals/" not in url
-
-
 def _query(url: str) -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def _history_requests(page) -> list[str]:
+    """The URLs of the history's requests with dates, as they are sent (not those of its
+    totals, which load after the rows in a fragment of their own)."""
+    sent = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(r.url)
+            if _query(r.url).get("from_date") and "/totals/" not in r.url
+            else None
+        ),
+    )
+    return sent
 
 
 def _filter_to_sales_page_two(page):
@@ -219,8 +229,7 @@ def test_a_date_typed_digit_by_digit_is_sent_once_whole(ui, path):
     """Typing 01012026 makes the browser's date valid at year 0002, 0020, 0202: none of
     these is sent; 2026 is, and the answer does not replace the field still focused."""
     page = ui.page
-    sent = []
-    page.on("request", lambda r: sent.append(r.url) if _history_asked(r.url) else None)
+    sent = _history_requests(page)
     ui.goto(path)
     expect(page.locator(HISTORY_ROWS)).to_have_count(25)
     settled(page)
@@ -264,8 +273,7 @@ def test_a_date_typed_digit_by_digit_is_sent_once_whole(ui, path):
 def test_a_date_left_half_typed_or_implausible(ui):
     """A date is sent as the field is left, even with an odd year; a half-typed one is not."""
     page = ui.page
-    sent = []
-    page.on("request", lambda r: sent.append(r.url) if _history_asked(r.url) else None)
+    sent = _history_requests(page)
     ui.goto("/customers/1/transactions/")
     expect(page.locator(HISTORY_ROWS)).to_have_count(25)
     settled(page)
@@ -292,8 +300,7 @@ def test_filter_pressed_after_an_odd_year_sends_the_date_once(ui):
     """Leaving the field for "Filter" does not send it too (the second request would
     cancel the first, which htmx logs as an error)."""
     page = ui.page
-    sent = []
-    page.on("request", lambda r: sent.append(r.url) if _history_asked(r.url) else None)
+    sent = _history_requests(page)
     ui.goto("/customers/1/transactions/")
     expect(page.locator(HISTORY_ROWS)).to_have_count(25)
     settled(page)

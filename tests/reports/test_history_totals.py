@@ -126,6 +126,20 @@ def test_a_history_longer_than_the_page_budget_is_partial(
     assert "These totals are of the 50 most recent of the 250 transactions" in body
 
 
+def test_a_history_longer_than_a_screen_reads_is_not_said_to_be_out_of_time(
+    admin_client, fake, branches, monkeypatch
+):
+    """Partial for the screen's cap, not for time: say so, not "could not be read in time"."""
+    monkeypatch.setattr(fetching, "MAX_PAGES", 2)
+    fake.transactions[1] = _mixed(250)
+
+    body = _text(admin_client.get(URL))
+
+    assert "These totals are of the 50 most recent of the 250 transactions" in body
+    assert "could not be read in time" not in body
+    assert "of the 250 transactions: a screen totals at most 50." in body
+
+
 def test_a_page_that_never_answers_is_the_timeout_notice(
     admin_client, served_upstream, branches, settings, slow_pages
 ):

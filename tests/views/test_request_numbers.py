@@ -5,6 +5,7 @@ import pytest
 
 from customers.bulk import parse_ids
 from customers.forms import parse_page_number
+from customers.jobs import Job
 
 pytestmark = pytest.mark.usefixtures("branches")
 
@@ -100,3 +101,14 @@ def test_odd_ids_beside_a_good_one_leave_the_good_one(admin_client, served, html
     page = html_of(response)
     assert page.form_data()["selected"] == "1"
     assert "ABC Trading Ltd" in page.html
+
+
+@pytest.mark.parametrize("value", ODD)
+def test_a_background_export_of_an_odd_customer_id_is_not_found(admin_client, served, value):
+    fields = {"what": "transactions", "format": "csv", "customer_id": value}
+
+    response = admin_client.post("/exports/new/", fields)
+
+    assert response.status_code == 404  # "²" was a 500, and "١" started customer 1's export
+    assert not Job.objects.exists()
+    assert served.calls == []
