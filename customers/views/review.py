@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from .. import bulk, submissions
-from ..access import CHANGE, may_see_branch
+from ..access import CHANGE, branch_registry, may_see_branch
 from ..jobs import sweep_stale
 from ..rendering import render_page
 from ..reports import csvexport
@@ -30,7 +30,10 @@ BRANCH_CODE_MAX = 20  # Branch.code's length
 
 
 def _check(request, code: str) -> None:
+    # A code no branch has is 404 for administrators too: a refresh would read nothing.
     if len(code) > BRANCH_CODE_MAX or not may_see_branch(request.user, code):
+        raise Http404("No such branch.")
+    if code not in branch_registry():
         raise Http404("No such branch.")
     if not request.user.has_perm(REVIEW):
         raise PermissionDenied("You don't have permission to see the branch review.")
