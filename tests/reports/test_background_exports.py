@@ -151,3 +151,25 @@ def test_a_clerk_may_not_start_an_export_nor_name_another_branch(as_user, upstre
     )
     assert hidden.status_code == 404
     assert not Job.objects.exists()
+
+
+def test_a_history_csv_beyond_the_streamed_limit_is_built_in_the_background(
+    as_user, upstream, settings
+):
+    client = as_user("admin")
+    settings.CTAX_EXPORT_STREAM_MAX_ROWS = 1
+    offer = client.get("/customers/1/transactions.csv?type=sales").content.decode()
+    assert "This export has" in offer and "Build the CSV file" in offer
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', offer))
+    assert fields["what"] == "transactions" and fields["customer_id"] == "1"
+    assert fields["type"] == "sales"
+    answer = client.post("/exports/new/", fields)
+    job = Job.objects.get(pk=answer["Location"].split("/")[2])
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.state == Job.DONE, job.error
+    asked = [c.request.url for c in upstream.mock.calls if "/transactions" in c.request.url]
+    assert "type=sales" in asked[-1]  # the job asks what the history's CSV asked
+    text = _download(client, job).content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Date (Nairobi time),Invoice,Type")
+    assert [line.split(",")[1] for line in text.splitlines()[1:]] == ["INV-0001", "INV-0002"]
