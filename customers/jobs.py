@@ -25,6 +25,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 
+from . import call_budget
 from .upstream.errors import RateLimited, Unavailable, UpstreamTimeout
 
 logger = logging.getLogger("customers.jobs")
@@ -201,7 +202,8 @@ def run(job_id: str, work: Callable[[Run], dict[str, Any] | None]) -> dict[str, 
         logger.warning("job %s is not queued any more; not run", job_id)
         return None
     job = Job.objects.get(pk=job_id)
-    with Run(job) as running:
+    # Paid by nobody, wherever the worker runs: a job has its own pace, not a user's share.
+    with Run(job) as running, call_budget.paid_by(None):
         try:
             result = work(running)
         except JobAbandoned:
