@@ -173,3 +173,28 @@ def test_a_history_csv_beyond_the_streamed_limit_is_built_in_the_background(
     text = _download(client, job).content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Date (Nairobi time),Invoice,Type")
     assert [line.split(",")[1] for line in text.splitlines()[1:]] == ["INV-0001", "INV-0002"]
+
+
+def test_a_shared_storage_backend_keeps_the_file_when_one_is_named(as_user, upstream, settings):
+    """CTAX_EXPORT_STORAGE names a STORAGES backend (e.g. a shared bucket): the bytes go
+    there, not into the database; expired, they are removed from it."""
+    from django.core.files.storage import storages
+
+    from customers.exports.files import ExportFile, remove_expired
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    settings.CTAX_EXPORT_STORAGE = "exports"
+    client = as_user("admin")
+    job = _export(client, what="customers", format="csv")
+    run_queued_jobs()
+    kept = ExportFile.objects.get(job=job)
+    assert kept.content is None and kept.storage_name.endswith(".csv")
+    assert storages["exports"].exists(kept.storage_name)
+    text = _download(client, Job.objects.get(pk=job.pk)).content.decode("utf-8-sig")
+    assert "HQ003" in text
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
+        assert remove_expired() == 1
+    assert not storages["exports"].exists(kept.storage_name)
