@@ -239,3 +239,38 @@ def test_more_dormant_customers_than_an_action_takes_are_marked_inactive_in_the_
     page = manager.get(URL).content.decode()
     assert f"Marked inactive in the background: {dormant} done" in page
     assert count(page, "changes") == dormant
+
+
+def test_the_background_action_leaves_a_customer_who_traded_since_the_snapshot(manager):
+    """The snapshot may be days old: each customer's dormancy is read again before its
+    write, and one who has traded since is left active (counted apart, nothing sent)."""
+    from customers.models import AuditEntry
+
+    sleepy = [
+        SandboxCustomer.objects.create(branch_id="00", customer_no=f"Z{n}", name=f"Sleepy {n}")
+        for n in range(27)
+    ]
+    manager.post(URL + "refresh/")
+    run_queued_jobs()
+    dormant = count(manager.get(URL).content.decode(), "dormant")
+    SandboxTransaction.objects.create(
+        customer=sleepy[0],
+        branch_id="00",
+        type="sales",
+        invoice_no="NEW-1",
+        total_amount=Decimal("50.00"),
+        tax_amount=Decimal("6.90"),
+        created_at=timezone.now(),
+    )
+    confirm = manager.post(URL + "dormant/mark-inactive/").content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', confirm).group(1)
+    manager.post(URL + "dormant/mark-inactive/", {"confirmed": "yes", "submission_token": token})
+    run_queued_jobs()
+    job = Job.objects.get(kind="mark_dormant_inactive")
+    assert job.state == Job.DONE, job.error
+    assert job.result["done"] == dormant - 1 and job.result["traded"] == 1
+    sleepy[0].refresh_from_db()
+    assert sleepy[0].is_active
+    assert not AuditEntry.objects.filter(customer_id=sleepy[0].pk).exists()
+    page = manager.get(URL).content.decode()
+    assert f"{dormant - 1} done" in page and "1 left active (traded since the review)" in page
