@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -121,3 +122,23 @@ def test_a_worker_killed_mid_refresh_fails_the_job_then_a_new_refresh_completes(
     page = client.get(url).content.decode()
     assert "The last refresh failed." not in page
     assert f'data-figure="customers">{fresh.total}<' in page
+
+
+def test_a_queued_job_whose_task_a_worker_took_then_died_with_is_failed_too():
+    """Killed between taking the task and starting the job, a worker leaves the job
+    'queued' for ever, and every later Refresh would join it: failed past the window."""
+    from django_tasks_db.models import DBTaskResult
+
+    from customers.review.tasks import refresh_branch_review
+
+    taken, waiting = (Job.objects.create(kind="test", subject=s) for s in ("taken", "waiting"))
+    for job in (taken, waiting):  # as jobs.start enqueues them
+        job.task_id = str(refresh_branch_review.enqueue(str(job.pk)).id)
+        job.save()
+    DBTaskResult.objects.get(id=taken.task_id).claim("killed-worker")  # waiting: no worker yet
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=121), tick=False):
+        call_command("ctax_housekeeping", stdout=io.StringIO())
+    taken.refresh_from_db()
+    waiting.refresh_from_db()
+    assert taken.state == Job.FAILED and "stopped answering" in taken.error
+    assert waiting.state == Job.QUEUED
