@@ -198,3 +198,17 @@ def test_a_shared_storage_backend_keeps_the_file_when_one_is_named(as_user, upst
     with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
         assert remove_expired() == 1
     assert not storages["exports"].exists(kept.storage_name)
+
+
+def test_a_filtered_history_file_is_named_as_the_streamed_csv_names_it(as_user, upstream):
+    client = as_user("manager00")
+    job = _export(
+        client, what="transactions", format="xlsx", customer_id="1", type="sales",
+        from_date="2026-01-01", to_date="2026-06-30",
+    )  # fmt: skip
+    run_queued_jobs()
+    answer = _download(client, Job.objects.get(pk=job.pk))
+    assert re.search(
+        r'filename="transactions-HQ001-sales-from-2026-01-01-to-2026-06-30-[\d-]+\.xlsx"',
+        answer["Content-Disposition"],
+    ), answer["Content-Disposition"]
