@@ -63,3 +63,16 @@ def test_a_refresh_is_charged_to_nobody_even_where_a_payer_is_bound(
     snap = snapshot.current("00")
     assert snap.taken_by == manager and snap.calls == job.calls
     assert snap.sections["glance"]["customers"] == 1
+
+
+def test_the_old_snapshot_stays_in_view_while_a_refresh_runs(client, people, fake, settings):
+    settings.CTAX_BACKGROUND_CALLS_PER_SECOND = 500
+    old = sections.build([], now=timezone.now())
+    snapshot.replace(branch_code="00", user=people["admin"], calls=41, sections=old)
+    client.force_login(people["manager00"])
+    client.post(URL + "refresh/")
+    Job.objects.update(state=Job.RUNNING, total=1, heartbeat_at=timezone.now())
+    page = client.get(URL).content.decode()
+    assert "refreshed by admin (41 upstream calls)" in page
+    assert 'data-figure="customers">0<' in page and "Reading customers: 0 of 1" in page
+    assert "stay as they are until the new review is complete" in page
