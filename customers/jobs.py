@@ -115,7 +115,8 @@ def latest(*, kind: str, subject: str) -> Job | None:
 
 
 def sweep_stale(*, now: dt.datetime | None = None) -> int:
-    """Mark failed every running job not heard from for CTAX_JOB_STALE_SECONDS."""
+    """Mark failed every running job not heard from for CTAX_JOB_STALE_SECONDS, and
+    every queued one whose worker took its task that long ago and never began it."""
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
