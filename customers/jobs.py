@@ -25,6 +25,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 
+from . import call_budget
 from .upstream.errors import RateLimited, Unavailable, UpstreamTimeout
 
 logger = logging.getLogger("customers.jobs")
@@ -114,19 +115,27 @@ def latest(*, kind: str, subject: str) -> Job | None:
 
 
 def sweep_stale(*, now: dt.datetime | None = None) -> int:
-    """Mark failed every running job not heard from for CTAX_JOB_STALE_SECONDS."""
+    """Mark failed every running job not heard from for CTAX_JOB_STALE_SECONDS, and
+    every queued one whose worker took its task that long ago and never began it."""
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
     cutoff = now - dt.timedelta(seconds=settings.CTAX_JOB_STALE_SECONDS)
     stale = list(Job.objects.filter(state=Job.RUNNING, heartbeat_at__lt=cutoff))
+    stale += _taken_but_never_started(cutoff)
     for job in stale:
-        last = timezone.localtime(job.heartbeat_at).strftime("%H:%M:%S")
-        reason = (
-            f"The worker running this job stopped answering (last heard from at {last}); "
-            "it was probably stopped or restarted."
-        )
-        marked = Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(
+        if job.state == Job.RUNNING:
+            last = timezone.localtime(job.heartbeat_at).strftime("%H:%M:%S")
+            reason = (
+                f"The worker running this job stopped answering (last heard from at {last}); "
+                "it was probably stopped or restarted."
+            )
+        else:
+            reason = (
+                "The worker that took this job stopped answering before it began; "
+                "it was probably stopped or restarted."
+            )
+        marked = Job.objects.filter(pk=job.pk, state=job.state).update(
             state=Job.FAILED, error=reason, finished_at=now
         )
         if marked and job.task_id:
@@ -135,8 +144,22 @@ def sweep_stale(*, now: dt.datetime | None = None) -> int:
                 status=TaskResultStatus.FAILED, finished_at=now
             )
         if marked:
-            logger.warning("job %s marked failed: no heartbeat since %s", job.pk, last)
+            logger.warning("job %s marked failed: %s", job.pk, reason)
     return len(stale)
+
+
+def _taken_but_never_started(cutoff: dt.datetime) -> list[Job]:
+    """Queued jobs whose task a worker took before `cutoff` (or ended, or lost) without
+    starting the job: that worker died in between, and a later start would join them."""
+    from django_tasks_db.models import DBTaskResult
+
+    queued = {j.task_id: j for j in Job.objects.filter(state=Job.QUEUED, created_at__lt=cutoff)}
+    waiting = DBTaskResult.objects.filter(id__in=[t for t in queued if t]).filter(
+        models.Q(status=TaskResultStatus.READY)
+        | models.Q(status=TaskResultStatus.RUNNING, started_at__gte=cutoff)
+    )
+    alive = {str(task_id) for task_id in waiting.values_list("id", flat=True)}
+    return [job for task_id, job in queued.items() if task_id and task_id not in alive]
 
 
 class JobAbandoned(Exception):
@@ -201,7 +224,8 @@ def run(job_id: str, work: Callable[[Run], dict[str, Any] | None]) -> dict[str, 
         logger.warning("job %s is not queued any more; not run", job_id)
         return None
     job = Job.objects.get(pk=job_id)
-    with Run(job) as running:
+    # Paid by nobody, wherever the worker runs: a job has its own pace, not a user's share.
+    with Run(job) as running, call_budget.paid_by(None):
         try:
             result = work(running)
         except JobAbandoned:

@@ -202,6 +202,15 @@ def branch_for(*, user, code: str) -> str:
     return code
 
 
+def reviewed_branch(*, user, code: str) -> str:
+    """`code`, if the user may work with that branch and it is registered here (a review
+    of a branch no one has would read nothing); Http404 otherwise, administrators too."""
+    branch_for(user=user, code=code)
+    if code not in access.branch_registry():
+        raise Http404("No such branch.")
+    return code
+
+
 def reviewable_branches(*, user) -> list[str]:
     """The branches whose review this user may open (managers: their own; admins: all)."""
     if not user.has_perm("customers.view_branch_review"):

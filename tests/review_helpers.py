@@ -1,5 +1,5 @@
 """The roles' groups (data migrations' rows, flushed after every live-server test) with
-the branch review's permission, as migrations 0002 and 0010 make them."""
+the branch review's permission, as migrations 0002 and 0007 make them."""
 
 from django.contrib.auth.models import Group, Permission
 

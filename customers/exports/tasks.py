@@ -103,7 +103,14 @@ def _transactions(user, filters: dict, pacer, running):
         for page in _pages(load, pacer, running)
         for t in page.items
     ]  # fmt: skip
-    name = csvexport.file_name("transactions", customer.customer_no, day=months.today())
+    name = csvexport.file_name(  # as the streamed CSV names it
+        "transactions",
+        customer.customer_no,
+        filters.get("type") or "",
+        f"from-{dates['from_date']}" if dates["from_date"] else "",
+        f"to-{dates['to_date']}" if dates["to_date"] else "",
+        day=months.today(),
+    )
     return TRANSACTION_HEADER, rows, TRANSACTION_AMOUNTS, name
 
 

@@ -155,13 +155,21 @@ def year_before(now: dt.datetime) -> dt.datetime:
         return now.replace(year=now.year - 1, day=28)
 
 
+def last_transaction_at(detail) -> dt.datetime | None:
+    summary = detail.transaction_summary
+    return summary.last_transaction_at if summary else None
+
+
+def is_dormant(*, is_active: bool, last: dt.datetime | None, now: dt.datetime) -> bool:
+    """Active, with no transaction in the last 12 months (or none at all)."""
+    return is_active and (last is None or last < year_before(now))
+
+
 def dormant(customers: list[CustomerFacts], *, now: dt.datetime) -> list[dict]:
-    """Active customers with no transaction in the last 12 months (or none at all)."""
-    cutoff = year_before(now)
     found = []
     for f in customers:
-        last = _summary(f).last_transaction_at if _summary(f) else None
-        if f.summary.is_active and (last is None or last < cutoff):
+        last = last_transaction_at(f.detail)
+        if is_dormant(is_active=f.summary.is_active, last=last, now=now):
             found.append(entry(f, last_transaction_at=_iso(last)))
     return found
 

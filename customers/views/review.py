@@ -29,7 +29,7 @@ TEMPLATE = "customers/review.html"
 
 
 def _check(request, code: str) -> None:
-    selectors.branch_for(user=request.user, code=code)
+    selectors.reviewed_branch(user=request.user, code=code)
     if not request.user.has_perm(REVIEW):
         raise PermissionDenied("You don't have permission to see the branch review.")
 

@@ -13,6 +13,8 @@ URLS = [
     ("post", "/branches/{}/review/refresh/"),
     ("get", "/branches/{}/review/changes.csv"),
     ("get", "/branches/{}/review/top.csv"),
+    ("get", "/branches/{}/review/action-progress/"),
+    ("post", "/branches/{}/review/dormant/mark-inactive/"),
 ]
 
 
@@ -72,6 +74,14 @@ def test_the_header_links_the_reviews_the_user_may_open(client, users, who, link
 def test_an_administrator_naming_a_branch_code_too_long_for_one_gets_404(client, users):
     client.force_login(users["admin"])
     assert client.post("/branches/" + "9" * 21 + "/review/refresh/").status_code == 404
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(("method", "url"), URLS)
+def test_an_administrator_naming_a_branch_not_registered_gets_404(client, users, method, url):
+    client.force_login(users["admin"])
+    answer = _ask(client, method, url.replace("{}", "ZZ"))
+    assert answer.status_code == 404
     assert not Job.objects.exists()
 
 

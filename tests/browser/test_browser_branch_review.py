@@ -3,6 +3,7 @@ progress bar move while a worker runs the job, and the sections fill; axe in lig
 dark on both states."""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -10,6 +11,7 @@ from playwright.sync_api import expect
 from customers.jobs import Job
 from tests.browser.axe_checks import blocking_violations
 from tests.browser.form_helpers import log_in_as
+from tests.browser.htmx_waits import settled
 from tests.jobs_helpers import start_worker_thread
 from tests.review_helpers import restore_roles
 from tests.role_users import make_user
@@ -98,3 +100,53 @@ def test_xlsx_export_runs_in_the_background_then_downloads(
     assert next(sheet.iter_rows(max_row=1, values_only=True))[:2] == ("Customer number", "Name")
     assert sheet.max_row > 1
     assert not violations, "axe:\n" + "\n".join(violations)
+
+
+def test_keyboard_only_at_768_px_refresh_then_axe(app, settings, django_user_model):
+    """Tab to Refresh and press Enter; the filled review at 768 px passes axe, and no
+    part of it makes the page scroll sideways."""
+    settings.CTAX_BACKGROUND_CALLS_PER_SECOND = 500
+    restore_roles()
+    manager = make_user(django_user_model, "manager00", role="Branch manager", branch_codes=["00"])
+    log_in_as(app, manager)
+    page = app.page
+    page.set_viewport_size({"width": 768, "height": 1000})
+    app.goto("/branches/00/review/")
+    refresh = page.get_by_role("button", name="Refresh")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if refresh.evaluate("(el) => el === document.activeElement"):
+            break
+    expect(refresh).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Refresh waiting for a worker")).to_be_visible()
+    start_worker_thread().join(timeout=30)
+    expect(page.get_by_text(re.compile(r"Figures as of \d\d:\d\d today"))).to_be_visible(
+        timeout=15_000
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    # The year-on-year table is wider than the screen: it says it scrolls, as the list does.
+    expect(page.locator("#review-months-scroll-hint")).to_be_visible()
+    # The sales amount stays on one line, as tall as the other figures.
+    heights = page.locator(".review-cards .card-value").evaluate_all(
+        "(els) => els.map((el) => el.getBoundingClientRect().height)"
+    )
+    assert max(heights) == min(heights), heights
+    violations = blocking_violations(page, "filled review at 768 px")
+    assert not violations, "axe:\n" + "\n".join(violations)
+
+
+def test_a_date_typed_in_the_changes_filter_is_sent_once_whole(ui):
+    """Typing 01012026 makes the browser's date valid at year 0002, 0020, 0202: only
+    2026-01-01 is sent (as the history's date filters do)."""
+    page = ui.page
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "from_date=" in r.url else None)
+    ui.goto("/branches/00/review/")
+    field = page.locator("#changes").get_by_label("From", exact=True)
+    field.focus()
+    page.keyboard.type("01012026")
+    page.wait_for_url(re.compile(r"from_date=2026-01-01"))
+    settled(page)
+    expect(field).to_have_value("2026-01-01")
+    assert [parse_qs(urlsplit(url).query)["from_date"][0] for url in sent] == ["2026-01-01"]

@@ -170,3 +170,66 @@ def test_the_background_list_export_asks_what_the_list_asks(as_user, served_upst
     assert streamed_query["search"] == "712345678" and streamed_query["branch_id"] == "00"
     text = _download(client, Job.objects.get(pk=job.pk)).content.decode("utf-8-sig")
     assert "HQ003" in text
+
+
+def test_a_history_csv_beyond_the_streamed_limit_is_built_in_the_background(
+    as_user, served_upstream, settings
+):
+    client = as_user("admin")
+    settings.CTAX_EXPORT_STREAM_MAX_ROWS = 1
+    offer = client.get("/customers/1/transactions.csv?type=sales").content.decode()
+    assert "This export has" in offer and "Build the CSV file" in offer
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', offer))
+    assert fields["what"] == "transactions" and fields["customer_id"] == "1"
+    assert fields["type"] == "sales"
+    answer = client.post("/exports/new/", fields)
+    job = Job.objects.get(pk=answer["Location"].split("/")[2])
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.state == Job.DONE, job.error
+    asked = [c.url for c in served_upstream.calls if "/transactions" in c.url]
+    assert "type=sales" in asked[-1]  # the job asks what the history's CSV asked
+    text = _download(client, job).content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Date (Nairobi time),Invoice,Type")
+    assert [line.split(",")[1] for line in text.splitlines()[1:]] == ["INV-0001", "INV-0002"]
+
+
+def test_a_shared_storage_backend_keeps_the_file_when_one_is_named(
+    as_user, served_upstream, settings
+):
+    """CTAX_EXPORT_STORAGE names a STORAGES backend (e.g. a shared bucket): the bytes go
+    there, not into the database; expired, they are removed from it."""
+    from django.core.files.storage import storages
+
+    from customers.exports.files import ExportFile, remove_expired
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    settings.CTAX_EXPORT_STORAGE = "exports"
+    client = as_user("admin")
+    job = _export(client, what="customers", format="csv")
+    run_queued_jobs()
+    kept = ExportFile.objects.get(job=job)
+    assert kept.content is None and kept.storage_name.endswith(".csv")
+    assert storages["exports"].exists(kept.storage_name)
+    text = _download(client, Job.objects.get(pk=job.pk)).content.decode("utf-8-sig")
+    assert "HQ003" in text
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
+        assert remove_expired() == 1
+    assert not storages["exports"].exists(kept.storage_name)
+
+
+def test_a_filtered_history_file_is_named_as_the_streamed_csv_names_it(as_user, served_upstream):
+    client = as_user("manager00")
+    job = _export(
+        client, what="transactions", format="xlsx", customer_id="1", type="sales",
+        from_date="2026-01-01", to_date="2026-06-30",
+    )  # fmt: skip
+    run_queued_jobs()
+    answer = _download(client, Job.objects.get(pk=job.pk))
+    assert re.search(
+        r'filename="transactions-HQ001-sales-from-2026-01-01-to-2026-06-30-[\d-]+\.xlsx"',
+        answer["Content-Disposition"],
+    ), answer["Content-Disposition"]

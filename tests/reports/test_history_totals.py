@@ -127,11 +127,11 @@ def test_a_history_longer_than_the_page_budget_is_partial(
 
 
 def test_a_history_longer_than_a_screen_reads_is_not_said_to_be_out_of_time(
-    admin_client, fake, branches, monkeypatch
+    admin_client, served_upstream, branches, monkeypatch
 ):
     """Partial for the screen's cap, not for time: say so, not "could not be read in time"."""
     monkeypatch.setattr(fetching, "MAX_PAGES", 2)
-    fake.transactions[1] = _mixed(250)
+    served_upstream.histories[1] = _mixed(250)
 
     body = _text(admin_client.get(URL))
 
