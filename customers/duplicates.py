@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .access import allowed_branches, may_see_branch
+from .upstream.client import MAX_SEARCH_LIMIT
 from .upstream.door import get_client
 from .upstream.errors import UpstreamError
 from .upstream.types import SearchHit
 
-SEARCH_LIMIT = 50
 MIN_QUERY = 2  # the upstream's own minimum for `q`
 CHECKED_FIELDS = ("tin", "phone")
 REMEMBERED_SECONDS = 3600  # a warning given as a field was left is shown again this long
@@ -125,7 +125,7 @@ def warnings_for(holders: Holders, field: str) -> list[str]:
 def _search(q: str, branch_id: str | None) -> list[SearchHit] | None:
     """The hits, or None when the search failed (a check that cannot run warns of nothing)."""
     try:
-        return get_client().search_customers(q=q, branch_id=branch_id, limit=SEARCH_LIMIT)
+        return get_client().search_customers(q=q, branch_id=branch_id, limit=MAX_SEARCH_LIMIT)
     except UpstreamError:
         return None
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import phones
+from .upstream.client import MAX_SEARCH_LIMIT
 
 QUICK_SEARCH_MIN = 2  # characters before the quick search asks the upstream
 QUICK_SEARCH_SHOWN = 10  # options shown in the quick search
-WIDE_LIMIT = 50  # the upstream's largest `limit`: asked when the hits are filtered here
 SEARCH_MAX = 100  # the longest search text accepted
 
 
@@ -51,4 +51,5 @@ def plan(query: str, *, shown: int = QUICK_SEARCH_SHOWN) -> SearchPlan:
         return SearchPlan(sent=sent, words=(), limit=shown)
     words = tuple(dict.fromkeys(phones.search_text(word).lower() for word in query.split()))
     longest = max(words, key=len)
-    return SearchPlan(sent=longest, words=words, limit=WIDE_LIMIT)
+    # The largest answer: the hits are filtered here.
+    return SearchPlan(sent=longest, words=words, limit=MAX_SEARCH_LIMIT)

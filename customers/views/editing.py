@@ -183,7 +183,7 @@ def _show_on_form(form, outcome: services.WriteOutcome) -> None:
     elif isinstance(exc, ValidationFailed):
         _apply_field_errors(form, exc)
     elif isinstance(exc, NotFound):
-        form.upstream_error = LocalProblem("Customer not found.", http_status=404)
+        form.upstream_error = LocalProblem(NotFound.default_message, http_status=404)
     else:
         form.upstream_error = exc
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from .. import audit, recent
 from ..access import AUDIT
 from ..rendering import render_page
-
-NOT_FOUND_MESSAGE = "Customer not found."
+from ..upstream.errors import NotFound
 
 
 def customer_not_found(request):
@@ -23,7 +22,7 @@ def customer_not_found(request):
         recent.forget(request.user, customer_id)
     entry = _deletion(request)
     if entry is None:
-        context = {"message": NOT_FOUND_MESSAGE}
+        context = {"message": NotFound.default_message}
         return render_page(request, "404.html", context, partial="notice", status=404)
     context = {
         "title": "Customer deleted",
