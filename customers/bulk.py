@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -50,6 +50,7 @@ class Outcome:
     name: str = ""
     customer_no: str = ""
     reason: str = ""
+    error: UpstreamError | None = field(default=None, compare=False)  # why it failed
 
     @property
     def text(self) -> str:
@@ -104,7 +105,7 @@ def _readable(customer_id: int, item):
     if isinstance(item, NotFound):  # or of a branch the user may not see
         return Outcome(customer_id, MISSING)
     if isinstance(item, UpstreamError):
-        return Outcome(customer_id, FAILED, reason=item.message)
+        return Outcome(customer_id, FAILED, reason=item.message, error=item)
     if isinstance(item, NotLoaded):
         return Outcome(customer_id, FAILED, reason=UpstreamTimeout().message)
     return item
@@ -147,7 +148,9 @@ def _outcome_of(customer, outcome: services.WriteOutcome) -> Outcome:
     if isinstance(outcome.error, NotFound):  # gone since it was read
         return Outcome(customer.id, MISSING)
     reason = outcome.error.message if outcome.error else services.NOT_RECORDED_MESSAGE
-    return Outcome(customer.id, FAILED, customer.name, customer.customer_no, reason)
+    return Outcome(
+        customer.id, FAILED, customer.name, customer.customer_no, reason, error=outcome.error
+    )
 
 
 # --- ticks kept for the list's next full page -------------------------------------------

@@ -14,7 +14,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from .. import bulk, jobs, selectors
-from ..upstream.errors import NotFound, UpstreamError
+from ..upstream.errors import NotFound, RateLimited, UpstreamError
 from .sections import is_dormant, last_transaction_at
 
 KIND = "mark_dormant_inactive"
@@ -51,11 +51,21 @@ def _mark_one(user, customer_id: int, pacer: jobs.Pacer) -> str:
         return bulk.ALREADY
     if not is_dormant(is_active=True, last=last_transaction_at(detail), now=timezone.now()):
         return TRADED
-    for _ in range(CALLS_PER_WRITE):
-        pacer.wait_turn()
-    # The job is the form's one sending: no form token of its own.
-    (outcome,) = bulk.apply_status(user, [customer_id], is_active=False, token=None).outcomes
-    return outcome.status
+    return _write_inactive(user, customer_id, pacer)
+
+
+def _write_inactive(user, customer_id: int, pacer: jobs.Pacer) -> str:
+    """bulk's own read and write, in their turn; a 429 on either is waited out (its
+    Retry-After) and the pair tried again, as every paced call is."""
+    for attempt in range(1, jobs.PACED_ATTEMPTS + 1):
+        for _ in range(CALLS_PER_WRITE):
+            pacer.wait_turn()
+        # The job is the form's one sending: no form token of its own.
+        (outcome,) = bulk.apply_status(user, [customer_id], is_active=False, token=None).outcomes
+        if not isinstance(outcome.error, RateLimited) or attempt == jobs.PACED_ATTEMPTS:
+            return outcome.status
+        pacer.hold(outcome.error.retry_after or 1)
+    raise AssertionError("unreachable")
 
 
 def start(*, branch_code: str, user, customer_ids: list[int]) -> tuple[jobs.Job, bool]:

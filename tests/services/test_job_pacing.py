@@ -64,3 +64,26 @@ def test_5xx_is_tried_three_times_and_other_errors_at_once(clock):
     with pytest.raises(NotFound):
         pacer.call(missing)
     assert pacer.calls == 4
+
+
+def test_the_dormant_action_waits_out_a_429_on_bulks_own_read_or_write(clock, monkeypatch):
+    from customers import bulk
+    from customers.review import actions
+
+    answers = iter(
+        [
+            bulk.Outcome(7, bulk.FAILED, reason="busy", error=RateLimited(retry_after=30)),
+            bulk.Outcome(7, bulk.DONE),
+        ]
+    )
+    tried_at = []
+
+    def apply_status(user, ids, *, is_active, token):
+        tried_at.append(clock.now)
+        return bulk.Applied([next(answers)])
+
+    monkeypatch.setattr(bulk, "apply_status", apply_status)
+    pacer = Pacer(10, clock=clock, sleep=clock.sleep)
+
+    assert actions._write_inactive(None, 7, pacer) == bulk.DONE
+    assert len(tried_at) == 2 and tried_at[1] - tried_at[0] >= 30
