@@ -116,7 +116,8 @@ def transactions_csv(request, customer_id: int):
     if first.meta.total > settings.CTAX_EXPORT_STREAM_MAX_ROWS:
         fields = [("customer_id", customer_id), ("type", query.type)]
         fields += [(k, getattr(query, k) and getattr(query, k).isoformat()) for k in DATES]
-        return background_offer(request, "transactions", fields, first.meta.total)
+        back = (reverse("customers:transactions", args=[customer_id]), f"{customer.name}'s history")
+        return background_offer(request, "transactions", fields, first.meta.total, back=back)
     rows = (_transaction_rows(page) for page in iter_pages(first, query.page))
     name = csvexport.file_name(
         "transactions",
@@ -132,8 +133,9 @@ def transactions_csv(request, customer_id: int):
 DATES = ("from_date", "to_date")
 
 
-def background_offer(request, what: str, fields: list, total: int):
-    """Too many rows to stream: offer to build the file in the background."""
+def background_offer(request, what: str, fields: list, total: int, *, back=None):
+    """Too many rows to stream: offer to build the file in the background; `back` is the
+    (URL, words) of the page it came from (the customer list unless said)."""
     context = {
         "title": "A large export",
         "total": total,
@@ -142,6 +144,7 @@ def background_offer(request, what: str, fields: list, total: int):
         "export_fields": fields,
         "export_format": "csv",
         "export_label": "Build the CSV file",
+        "back": back or (reverse("customers:list"), "the customer list"),
     }
     return render_page(request, "customers/export_offer.html", context)
 

@@ -233,3 +233,16 @@ def test_a_filtered_history_file_is_named_as_the_streamed_csv_names_it(as_user, 
         r'filename="transactions-HQ001-sales-from-2026-01-01-to-2026-06-30-[\d-]+\.xlsx"',
         answer["Content-Disposition"],
     ), answer["Content-Disposition"]
+
+
+def test_the_offer_leads_back_to_the_page_it_came_from(as_user, served_upstream, settings):
+    client = as_user("admin")
+    settings.CTAX_EXPORT_STREAM_MAX_ROWS = 1
+    from_history = client.get("/customers/1/transactions.csv").content.decode()
+    from_list = client.get("/customers/export.csv").content.decode()
+
+    assert (
+        '<a href="/customers/1/transactions/">‹ Back to Head Office Trading Ltd&#x27;s history'
+        in (from_history)
+    )
+    assert '<a href="/customers/">‹ Back to the customer list</a>' in from_list
