@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -42,8 +41,7 @@ def validate_tin(value: str) -> None:
 
 
 def validate_phone(value: str) -> None:
-    number = phones.parse(value)
-    if number is None or not phonenumbers.is_valid_number(number):
+    if phones.valid(value) is None:
         raise ValidationError(
             "Enter a valid phone number, e.g. 0712 345678 or +254 712 345678.", code="phone"
         )
@@ -84,10 +82,8 @@ class PhoneField(TypedTextField):
     default_validators = [validate_phone]
 
     def normalise(self, text: str) -> str:
-        number = phones.parse(text)
-        if number is None or not phonenumbers.is_valid_number(number):
-            return text
-        return phones.stored_form(number)
+        number = phones.valid(text)
+        return text if number is None else phones.stored_form(number)
 
 
 def normalise_phone(value: str) -> str:

@@ -20,6 +20,13 @@ def parse(text: str) -> phonenumbers.PhoneNumber | None:
         return None
 
 
+def valid(text: str) -> phonenumbers.PhoneNumber | None:
+    """`text` as a number today's rule accepts (a valid number, Kenya the default region);
+    None when it refuses it. The one rule for the form, and for the records to fix."""
+    number = parse(text)
+    return number if number is not None and phonenumbers.is_valid_number(number) else None
+
+
 def stored_form(number: phonenumbers.PhoneNumber) -> str:
     """E.164, as the upstream stores phones: '+254712345678'."""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

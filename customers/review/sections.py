@@ -11,8 +11,6 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-import phonenumbers
-
 from .. import phones
 from ..forms import TIN_PATTERN
 from ..reports.months import NAIROBI, Month
@@ -183,8 +181,7 @@ def business_without_tin(customers: list[CustomerFacts]) -> list[dict]:
 
 
 def phone_refused(value: str) -> bool:
-    number = phones.parse(value)
-    return number is None or not phonenumbers.is_valid_number(number)
+    return phones.valid(value) is None
 
 
 def to_fix(customers: list[CustomerFacts]) -> list[dict]:
