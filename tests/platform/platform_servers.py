@@ -165,7 +165,7 @@ class Cluster:
         for n in range(count):
             port = self.first_port if not self.instances else free_port()
             log = self.tmp / f"app{len(self.instances)}.log"
-            # The README's production command (plus a log file, and no control socket:
+            # the production command (docs/operations.md) (plus a log file, and no control socket:
             # gunicorn 27's default path would be shared by two instances).
             command = [
                 str(VENV_BIN / "gunicorn"), "ctaxoffice.wsgi",

@@ -1,4 +1,4 @@
-"""The README's production command (one instance, 2 workers x 4 threads, SQLite, no
+"""the production command (docs/operations.md) (one instance, 2 workers x 4 threads, SQLite, no
 CACHE_URL): after logout, the old session cookie is refused by every worker.
 
 The defect this pins: sessions were `cached_db` on each process's own memory cache, so
