@@ -8,22 +8,12 @@ from django.contrib.auth import get_user_model
 from django.tasks import task
 
 from .. import columns, jobs, services
+from .. import transaction_columns as tcolumns
 from ..access import allowed_branches, branch_registry, ensure_visible, in_branches
 from ..reports import csvexport, fetching, months
 from . import files, writing
 
 KIND = "export"
-TRANSACTION_HEADER = [
-    "Date (Nairobi time)",
-    "Invoice",
-    "Type",
-    "Amount (KES)",
-    "Tax (KES)",
-    "Status",
-    "Branch",
-    "Transaction ID",
-]
-TRANSACTION_AMOUNTS = {3, 4}
 
 
 @task
@@ -102,14 +92,9 @@ def _transactions(user, filters: dict, pacer, running):
             customer_id=customer_id, type=filters.get("type") or None, page=number, **dates
         )
 
-    rows = [
-        [t.created_at, t.invoice_no, t.type.capitalize(), t.amount, t.tax_amount,
-         t.status.capitalize(), t.branch_id, t.id]
-        for page in _pages(load, pacer, running)
-        for t in page.items
-    ]  # fmt: skip
+    rows = [row for page in _pages(load, pacer, running) for row in tcolumns.export_rows(page)]
     name = csvexport.file_name("transactions", customer.customer_no, day=months.today())
-    return TRANSACTION_HEADER, rows, TRANSACTION_AMOUNTS, name
+    return tcolumns.export_header(), rows, tcolumns.MONEY_INDEXES, name
 
 
 def start(*, user, spec: dict) -> jobs.Job:

@@ -6,15 +6,14 @@ The columns themselves are defined once, in customers/columns.py.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.urls import reverse
-from django.utils import numberformat
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from .. import columns as list_columns
+from .. import transaction_columns
 
 register = template.Library()
 
@@ -22,14 +21,19 @@ register = template.Library()
 @register.filter
 def kes(value) -> str:
     """1250000 -> 'KES 1,250,000.00'; blank for None."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return ""
-    text = numberformat.format(amount, ".", 2, grouping=3, thousand_sep=",", force_grouping=True)
-    return f"KES {text}"
+    return transaction_columns.kes(value)
+
+
+@register.simple_tag
+def transaction_header(table: str):
+    """The <th> cells of a table of transactions ("history", "recent", "statement")."""
+    return transaction_columns.header_cells(transaction_columns.TABLES[table])
+
+
+@register.simple_tag
+def transaction_rows(transactions, table: str):
+    """Its <tr> rows, one per transaction, from the columns declared once."""
+    return transaction_columns.rows(transactions, transaction_columns.TABLES[table])
 
 
 @register.simple_tag
