@@ -14,6 +14,7 @@ from . import columns, phones, services
 from .access import branch_registry, in_branches
 from .forms import PER_PAGE_CHOICES, STATUS_CHOICES, parse_page_number
 from .people_search import SEARCH_MAX
+from .preserved_filters import carried
 from .upstream.types import CustomerSummary, Page, PageMeta
 
 logger = logging.getLogger("customers.access")
@@ -33,7 +34,7 @@ class CustomerChangeList:
     branch_choices: list[tuple[str, str]] = field(default_factory=list)
     result: Page[CustomerSummary] | None = None
     branch_names: dict[str, str] = field(default_factory=dict)
-    preserved_filters: str = ""
+    filters: str = ""  # the list's query string, carried to records and back
     notices: list[str] = field(default_factory=list)
     dropped_rows: int = 0
     ticked: frozenset[int] = frozenset()  # rows whose checkbox starts ticked
@@ -72,9 +73,14 @@ class CustomerChangeList:
             allowed_branches=allowed_branches,
             branch_choices=branch_choices,
             branch_names=names,
-            preserved_filters=_preserved(params.urlencode()),
+            filters=params.urlencode(),
             notices=notices,
         )
+
+    @property
+    def preserved_filters(self) -> str:
+        """The filters carried on links to a record, so "back to list" keeps them."""
+        return carried(self.filters)
 
     @property
     def upstream_branch(self) -> str | None:
@@ -184,8 +190,3 @@ def _branch(raw: str | None, allowed: list[str] | None, notices: list[str]) -> s
 
 def _choice(raw: str | None, choices: list[tuple[str, str]]) -> str:
     return raw if raw and any(raw == value for value, _ in choices) else ""
-
-
-def _preserved(query: str) -> str:
-    """`?_changelist_filters=…` for links to a record, so "back to list" keeps the filters."""
-    return "?" + urlencode({"_changelist_filters": query}) if query else ""

@@ -29,7 +29,7 @@ class RowContext:
     """What every row shares: the start of record URLs, the list's filters, branch names."""
 
     detail_prefix: str  # "/customers/", reversed once per request
-    filters_suffix: str = ""  # "?_changelist_filters=…" or ""
+    filters_suffix: str = ""  # the list's filters, as preserved_filters.carried gives them
     branch_names: dict[str, str] | None = None
     ticked: frozenset[int] = frozenset()  # ids whose checkbox starts ticked
 

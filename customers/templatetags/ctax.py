@@ -13,7 +13,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from .. import columns as list_columns
-from .. import transaction_columns
+from .. import preserved_filters, transaction_columns
 
 register = template.Library()
 
@@ -36,10 +36,13 @@ def transaction_rows(transactions, table: str):
     return transaction_columns.rows(transactions, transaction_columns.TABLES[table])
 
 
-@register.simple_tag
-def link(name: str) -> str:
-    """{% url name %} for the page's fixed links (no arguments)."""
-    return reverse(name)
+@register.simple_tag(takes_context=True)
+def add_preserved_filters(context, url: str, filters: str | None = None) -> str:
+    """`url` with the list's filters (as the admin's tag of that name): given, or the
+    `changelist_filters` a record's page carries."""
+    if filters is None:
+        filters = context.get("changelist_filters", "")
+    return preserved_filters.add_preserved_filters(url, filters)
 
 
 def marker(query: str):

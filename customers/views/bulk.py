@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from .. import bulk, submissions, writes
 from ..access import VIEW, branch_registry, requires
 from ..columns import RowContext, csv_header, csv_row, summary_of
+from ..preserved_filters import preserved_url
 from ..rendering import render_page
 from ..reports import csvexport, months
 from ..writes import Result
@@ -51,8 +52,7 @@ def list_action(request):
 
 
 def _list_url(request) -> str:
-    filters = list_filters(request)
-    return reverse("customers:list") + (f"?{filters}" if filters else "")
+    return preserved_url(request, reverse("customers:list"))
 
 
 def _back_to_list(request, back: str, ids: list[int]):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import duplicates, numbering, services, submissions, writes
 from ..access import ADD, CHANGE, DELETE, branch_options, get_customer_for
 from ..forms import LIVE_FIELDS, CustomerEditForm, CustomerForm
+from ..preserved_filters import preserved_url
 from ..rendering import render_page
 from ..writes import REFUSED, Result
 from .records import list_filters
@@ -261,8 +262,7 @@ def _suggest_numbers(form, numbers: dict, context) -> None:
 
 
 def _list_url(request) -> str:
-    filters = list_filters(request)
-    return reverse("customers:list") + (f"?{filters}" if filters else "")
+    return preserved_url(request, reverse("customers:list"))
 
 
 def _create_url(branch_id: str) -> str:
@@ -270,10 +270,8 @@ def _create_url(branch_id: str) -> str:
 
 
 def _with_filters(request, name: str, customer_id: int) -> str:
-    """A record's URL carrying the list's filters along (see records.list_filters)."""
-    filters = list_filters(request)
-    url = reverse(name, args=[customer_id])
-    return f"{url}?{urlencode({'_changelist_filters': filters})}" if filters else url
+    """A record's URL carrying the list's filters along."""
+    return preserved_url(request, reverse(name, args=[customer_id]))
 
 
 def _edit_kept_on_failure(request, customer_id: int, exc: services.UpstreamError):
