@@ -6,7 +6,6 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -146,13 +145,6 @@ class CustomerChangeList:
         """The filters (not the page) for the CSV export of every matching customer."""
         filters = {"search": self.search, "branch_id": self.branch_id, "status": self.status}
         return "?" + urlencode({key: value for key, value in filters.items() if value})
-
-    def page_links(self) -> list:
-        """Page numbers with ellipses, as the admin shows them."""
-        meta = self.result.meta
-        paginator = Paginator(range(meta.last_page), 1)
-        number = min(meta.current_page, meta.last_page)
-        return list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
 
     def row_context(self) -> columns.RowContext:
         return columns.RowContext(

@@ -124,19 +124,9 @@ STATEMENT = Table(
 TABLES = {"history": HISTORY, "recent": RECENT, "statement": STATEMENT}
 
 
-def header_cells(table: Table) -> SafeString:
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                format_html('<th scope="col" class="numeric">{}</th>', c.header_label(table))
-                if c.money
-                else format_html('<th scope="col">{}</th>', c.header_label(table)),
-            )
-            for c in table.columns
-        ),
-    )
+def headers(table: Table) -> list[tuple[str, str]]:
+    """(label, classes) of each column's header cell."""
+    return [(c.header_label(table), "numeric" if c.money else "") for c in table.columns]
 
 
 def row(t: Transaction, table: Table) -> SafeString:

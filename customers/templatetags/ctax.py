@@ -8,6 +8,7 @@ The columns themselves are defined once, in customers/columns.py.
 import re
 
 from django import template
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -24,10 +25,10 @@ def kes(value) -> str:
     return transaction_columns.kes(value)
 
 
-@register.simple_tag
+@register.inclusion_tag("customers/_header_cells.html")
 def transaction_header(table: str):
     """The <th> cells of a table of transactions ("history", "recent", "statement")."""
-    return transaction_columns.header_cells(transaction_columns.TABLES[table])
+    return {"headers": transaction_columns.headers(transaction_columns.TABLES[table])}
 
 
 @register.simple_tag
@@ -66,10 +67,10 @@ def marker(query: str):
     return mark
 
 
-@register.simple_tag
+@register.inclusion_tag("customers/_header_cells.html")
 def header_cells(columns=None):
     """The <th> cells of the list's header row, from the column definition."""
-    return list_columns.header_cells(columns or list_columns.LIST_COLUMNS)
+    return {"headers": list_columns.headers(columns or list_columns.LIST_COLUMNS)}
 
 
 @register.simple_tag
@@ -111,57 +112,37 @@ def search_options(hits, query, start=1):
     )
 
 
-_OPTION = '<option value="{}">{}</option>'
-_SELECTED = '<option value="{}" selected>{}</option>'
-
-
-@register.simple_tag
+@register.inclusion_tag("customers/_filter_select.html")
 def filter_select(name, choices, current):
     """A filter <select> (id_<name>) of (value, label) choices, the current value selected."""
     current = str(current)
-    options = format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(_SELECTED if str(value) == current else _OPTION, value, label),)
-            for value, label in choices
-        ),
-    )
-    return format_html('<select name="{}" id="id_{}">{}</select>', name, name, options)
+    options = [(value, label, str(value) == current) for value, label in choices]
+    return {"name": name, "options": options}
 
 
-@register.simple_tag(takes_context=True)
-def page_links(context, meta, numbers, target="#results"):
-    """Previous / numbered (elided) / next links keeping every other query parameter."""
+@register.inclusion_tag("customers/_pagination.html", takes_context=True)
+def pagination(context, meta, *, target="#results", label="Pages", url="", push=True):
+    """The list's and the history's page links: previous, numbered (elided as the admin's
+    are), next; each keeps every other query parameter and swaps `target` in place."""
     params = context["request"].GET.copy()
     params.pop("page", None)
     others = params.urlencode()
-    start = f"?{others}&page=" if others else "?page="
-
-    def anchor(page, text, **attrs):
-        href = f"{start}{page}"
-        extra = format_html_join("", ' {}="{}"', attrs.items())
-        return format_html(
-            '<a href="{}" hx-get="{}" hx-target="{}" hx-push-url="true"{}>{}</a>',
-            href,
-            href,
-            target,
-            extra,
-            text,
-        )
-
-    parts = []
-    if meta.current_page > 1:
-        parts.append(anchor(meta.current_page - 1, "‹ Previous", rel="prev"))
-    for number in numbers:
-        if number == meta.current_page:
-            parts.append(
-                format_html('<span class="this-page" aria-current="page">{}</span>', number)
-            )
-        elif isinstance(number, int):
-            parts.append(anchor(number, number, **{"aria-label": f"Page {number}"}))
-        else:
-            parts.append(format_html('<span class="ellipsis">{}</span>', "…"))
-    if meta.current_page < meta.last_page:
-        parts.append(anchor(meta.current_page + 1, "Next ›", rel="next"))
-    return format_html_join("\n", "{}", ((part,) for part in parts))
+    start = f"{url}?{others}&page=" if others else f"{url}?page="
+    current, last = meta.current_page, meta.last_page
+    numbers = Paginator(range(last), 1).get_elided_page_range(
+        min(current, last), on_each_side=2, on_ends=1
+    )
+    pages = [
+        {"number": n, "current": n == current, "href": f"{start}{n}" if isinstance(n, int) else ""}
+        for n in numbers
+    ]
+    return {
+        "label": label,
+        "target": target,
+        "push": push,
+        "pages": pages,
+        "last_page": last,
+        "total": meta.total,
+        "previous": f"{start}{current - 1}" if current > 1 else "",
+        "next": f"{start}{current + 1}" if current < last else "",
+    }
