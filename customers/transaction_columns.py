@@ -39,7 +39,10 @@ def kes(value, *, prefix: bool = True) -> str:
 
 def when(value) -> str:
     """'14 Jan 2025, 19:30' in the current time zone; blank for None."""
-    return "" if value is None else formats.date_format(timezone.localtime(value), "j M Y, H:i")
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return formats.date_format(local, "j M Y, H:i")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
-"""Template filters and tags: money in KES, highlighted matches, list rows, page links.
+"""Template filters and tags: money in KES, highlighted matches, rows, page links, filters.
 
-The list's rows are rendered in Python, as the admin's `items_for_result` does (a
-template loop costs several ms for 25 rows), with `format_html` escaping each value.
-The columns themselves are defined once, in customers/columns.py.
+Rows are rendered in Python, as the admin's `items_for_result` does (a template loop
+costs several ms for 25 rows), with `format_html` escaping each value; their columns are
+declared once, in customers/columns.py and customers/transaction_columns.py. Everything
+else (headers, page links, filter selects) is a small template under templates/customers/.
 """
 
 import re
