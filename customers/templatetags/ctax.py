@@ -125,13 +125,15 @@ def filter_select(name, choices, current):
 def pagination(context, meta, *, target="#results", label="Pages", url="", push=True):
     """The list's and the history's page links: previous, numbered (elided as the admin's
     are), next; each keeps every other query parameter and swaps `target` in place."""
+    current, last = meta.current_page, meta.last_page
+    if last <= 1:
+        return {"last_page": last}  # one page: no links
     params = context["request"].GET.copy()
     params.pop("page", None)
     others = params.urlencode()
     start = f"{url}?{others}&page=" if others else f"{url}?page="
-    current, last = meta.current_page, meta.last_page
     numbers = Paginator(range(last), 1).get_elided_page_range(
-        min(current, last), on_each_side=2, on_ends=1
+        max(1, min(current, last)), on_each_side=2, on_ends=1
     )
     pages = [
         {"number": n, "current": n == current, "href": f"{start}{n}" if isinstance(n, int) else ""}
