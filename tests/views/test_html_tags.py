@@ -1,4 +1,4 @@
-"""The HTML built in Python: list rows, header, page links, fixed links, the user tools."""
+"""The template tags: rows built in Python, headers, page links, fixed links, user tools."""
 
 import dataclasses
 import datetime as dt
