@@ -33,7 +33,7 @@ class CustomerChangeList:
     branch_choices: list[tuple[str, str]] = field(default_factory=list)
     result: Page[CustomerSummary] | None = None
     branch_names: dict[str, str] = field(default_factory=dict)
-    filters: str = ""  # the list's query string, carried to records and back
+    query_string: str = ""  # the list's own, carried to records and back
     notices: list[str] = field(default_factory=list)
     dropped_rows: int = 0
     ticked: frozenset[int] = frozenset()  # rows whose checkbox starts ticked
@@ -72,14 +72,14 @@ class CustomerChangeList:
             allowed_branches=allowed_branches,
             branch_choices=branch_choices,
             branch_names=names,
-            filters=params.urlencode(),
+            query_string=params.urlencode(),
             notices=notices,
         )
 
     @property
     def preserved_filters(self) -> str:
         """The filters carried on links to a record, so "back to list" keeps them."""
-        return carried(self.filters)
+        return carried(self.query_string)
 
     @property
     def upstream_branch(self) -> str | None:

@@ -39,3 +39,8 @@ def add_preserved_filters(url: str, filters: str) -> str:
 def preserved_url(request, url: str) -> str:
     """`url` with the filters `request` carries (see `add_preserved_filters`)."""
     return add_preserved_filters(url, from_request(request))
+
+
+def list_url(request) -> str:
+    """The list, with the filters `request` carries: where "back to the list" goes."""
+    return preserved_url(request, reverse("customers:list"))

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import duplicates, numbering, services, submissions, writes
 from ..access import ADD, CHANGE, DELETE, branch_options, get_customer_for
 from ..forms import LIVE_FIELDS, CustomerEditForm, CustomerForm
-from ..preserved_filters import preserved_url
+from ..preserved_filters import list_url, preserved_url
 from ..rendering import render_page
 from ..writes import REFUSED, Result
 from .records import list_filters
@@ -139,13 +139,13 @@ def delete(request, customer_id: int):
         outcome = writes.delete_customer(user=request.user, customer=customer, token=token)
         if outcome.result is Result.ALREADY_SENT:
             messages.info(request, "This delete was already sent.")
-            return redirect(_list_url(request))
+            return redirect(list_url(request))
         if outcome.ok:
             messages.success(
                 request,
                 f"The customer “{customer.name}” was deleted. Their past sales stay on record.",
             )
-            return redirect(_list_url(request))
+            return redirect(list_url(request))
         if isinstance(outcome.error, services.NotFound):
             raise outcome.error
         context["error"] = outcome.error or _local_problem(outcome)
@@ -259,10 +259,6 @@ def _suggest_numbers(form, numbers: dict, context) -> None:
     chosen = form["branch_id"].value() or ""
     form.fields["customer_no"].help_text = numbers.get(chosen, numbers[""])["hint"]
     context["number_suggestions"] = numbers
-
-
-def _list_url(request) -> str:
-    return preserved_url(request, reverse("customers:list"))
 
 
 def _create_url(branch_id: str) -> str:

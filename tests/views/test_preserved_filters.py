@@ -6,7 +6,12 @@ import re
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from customers.preserved_filters import add_preserved_filters, from_request, preserved_url
+from customers.preserved_filters import (
+    add_preserved_filters,
+    from_request,
+    list_url,
+    preserved_url,
+)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -26,6 +31,7 @@ def test_the_filters_a_request_carries_are_passed_on():
 
     assert from_request(request) == "status=active&page=2"
     assert preserved_url(request, "/customers/") == "/customers/?status=active&page=2"
+    assert list_url(request) == "/customers/?status=active&page=2"
     assert preserved_url(request, "/customers/1/edit/") == (
         "/customers/1/edit/?_changelist_filters=status%3Dactive%26page%3D2"
     )
