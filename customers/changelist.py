@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -21,6 +20,7 @@ from . import columns, phones
 from .access import allowed_branches, branch_options, branch_registry, in_branches
 from .forms import PER_PAGE_CHOICES, STATUS_CHOICES, parse_page_number
 from .people_search import SEARCH_MAX
+from .preserved_filters import carried
 from .reports import fetching
 from .upstream.door import get_client
 from .upstream.types import CustomerSummary, Page, PageMeta
@@ -42,7 +42,7 @@ class CustomerChangeList:
     branch_choices: list[tuple[str, str]] = field(default_factory=list)
     result: Page[CustomerSummary] | None = None
     branch_names: dict[str, str] = field(default_factory=dict)
-    preserved_filters: str = ""
+    query_string: str = ""  # the list's own, carried to records and back
     notices: list[str] = field(default_factory=list)
     refused_branch: str = ""  # a branch asked for that the user may not name (see notices)
     dropped_rows: int = 0
@@ -99,10 +99,15 @@ class CustomerChangeList:
             allowed_branches=allowed_branches,
             branch_choices=branch_choices,
             branch_names=names,
-            preserved_filters=_preserved(params.urlencode()),
+            query_string=params.urlencode(),
             notices=notices,
             refused_branch=refused,
         )
+
+    @property
+    def preserved_filters(self) -> str:
+        """The filters carried on links to a record, so "back to list" keeps them."""
+        return carried(self.query_string)
 
     @property
     def upstream_branch(self) -> str | None:
@@ -198,13 +203,6 @@ class CustomerChangeList:
         filters = {"search": self.search, "branch_id": self.branch_id, "status": self.status}
         return "?" + urlencode({key: value for key, value in filters.items() if value})
 
-    def page_links(self) -> list:
-        """Page numbers with ellipses, as the admin shows them."""
-        meta = self.result.meta
-        paginator = Paginator(range(meta.last_page), 1)
-        number = min(meta.current_page, meta.last_page)
-        return list(paginator.get_elided_page_range(number, on_each_side=2, on_ends=1))
-
     def row_context(self) -> columns.RowContext:
         return columns.RowContext(
             detail_prefix=reverse("customers:list"),
@@ -241,8 +239,3 @@ def _branch(raw: str | None, allowed: list[str] | None, notices: list[str]) -> s
 
 def _choice(raw: str | None, choices: list[tuple[str, str]]) -> str:
     return raw if raw and any(raw == value for value, _ in choices) else ""
-
-
-def _preserved(query: str) -> str:
-    """`?_changelist_filters=…` for links to a record, so "back to list" keeps the filters."""
-    return "?" + urlencode({"_changelist_filters": query}) if query else ""

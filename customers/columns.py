@@ -29,7 +29,7 @@ class RowContext:
     """What every row shares: the start of record URLs, the list's filters, branch names."""
 
     detail_prefix: str  # "/customers/", reversed once per request
-    filters_suffix: str = ""  # "?_changelist_filters=…" or ""
+    filters_suffix: str = ""  # the list's filters, as preserved_filters.carried gives them
     branch_names: dict[str, str] | None = None
     ticked: frozenset[int] = frozenset()  # ids whose checkbox starts ticked
 
@@ -145,10 +145,9 @@ COLUMNS: list[Column] = [
 LIST_COLUMNS = [column for column in COLUMNS if column.in_list]
 
 
-def header_cells(columns: list[Column] = LIST_COLUMNS) -> SafeString:
-    return format_html_join(
-        "", '<th scope="col" class="column-{}">{}</th>', ((c.key, c.label) for c in columns)
-    )
+def headers(columns: list[Column] = LIST_COLUMNS) -> list[tuple[str, str]]:
+    """(label, classes) of each column's header cell."""
+    return [(c.label, f"column-{c.key}") for c in columns]
 
 
 def csv_header(columns: list[Column] = COLUMNS) -> list[str]:

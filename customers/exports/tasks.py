@@ -9,23 +9,13 @@ from django.http import QueryDict
 from django.tasks import task
 
 from .. import columns, jobs, selectors
+from .. import transaction_columns as tcolumns
 from ..reports import csvexport, fetching, months
 from ..upstream.door import get_client
 from ..upstream.errors import NotFound
 from . import files, writing
 
 KIND = "export"
-TRANSACTION_HEADER = [
-    "Date (Nairobi time)",
-    "Invoice",
-    "Type",
-    "Amount (KES)",
-    "Tax (KES)",
-    "Status",
-    "Branch",
-    "Transaction ID",
-]
-TRANSACTION_AMOUNTS = {3, 4}
 
 
 @task
@@ -97,12 +87,7 @@ def _transactions(user, filters: dict, pacer, running):
             customer_id, type=filters.get("type") or None, page=number, **dates
         )
 
-    rows = [
-        [t.created_at, t.invoice_no, t.type.capitalize(), t.amount, t.tax_amount,
-         t.status.capitalize(), t.branch_id, t.id]
-        for page in _pages(load, pacer, running)
-        for t in page.items
-    ]  # fmt: skip
+    rows = [row for page in _pages(load, pacer, running) for row in tcolumns.export_rows(page)]
     name = csvexport.file_name(  # as the streamed CSV names it
         "transactions",
         customer.customer_no,
@@ -111,7 +96,7 @@ def _transactions(user, filters: dict, pacer, running):
         f"to-{dates['to_date']}" if dates["to_date"] else "",
         day=months.today(),
     )
-    return TRANSACTION_HEADER, rows, TRANSACTION_AMOUNTS, name
+    return tcolumns.export_header(), rows, tcolumns.MONEY_INDEXES, name
 
 
 def start(*, user, spec: dict) -> jobs.Job:

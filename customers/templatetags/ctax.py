@@ -1,20 +1,21 @@
-"""Template filters and tags: money in KES, highlighted matches, list rows, page links.
+"""Template filters and tags: money in KES, highlighted matches, rows, page links, filters.
 
-The list's rows are rendered in Python, as the admin's `items_for_result` does (a
-template loop costs several ms for 25 rows), with `format_html` escaping each value.
-The columns themselves are defined once, in customers/columns.py.
+Rows are rendered in Python, as the admin's `items_for_result` does (a template loop
+costs several ms for 25 rows), with `format_html` escaping each value; their columns are
+declared once, in customers/columns.py and customers/transaction_columns.py. Everything
+else (headers, page links, filter selects) is a small template under templates/customers/.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.core.paginator import Paginator
 from django.urls import reverse
-from django.utils import numberformat
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from .. import columns as list_columns
+from .. import preserved_filters, transaction_columns
 
 register = template.Library()
 
@@ -22,20 +23,28 @@ register = template.Library()
 @register.filter
 def kes(value) -> str:
     """1250000 -> 'KES 1,250,000.00'; blank for None."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return ""
-    text = numberformat.format(amount, ".", 2, grouping=3, thousand_sep=",", force_grouping=True)
-    return f"KES {text}"
+    return transaction_columns.kes(value)
+
+
+@register.inclusion_tag("customers/_header_cells.html")
+def transaction_header(table: str):
+    """The <th> cells of a table of transactions ("history", "recent", "statement")."""
+    return {"headers": transaction_columns.headers(transaction_columns.TABLES[table])}
 
 
 @register.simple_tag
-def link(name: str) -> str:
-    """{% url name %} for the page's fixed links (no arguments)."""
-    return reverse(name)
+def transaction_rows(transactions, table: str):
+    """Its <tr> rows, one per transaction, from the columns declared once."""
+    return transaction_columns.rows(transactions, transaction_columns.TABLES[table])
+
+
+@register.simple_tag(takes_context=True)
+def add_preserved_filters(context, url: str, filters: str | None = None) -> str:
+    """`url` with the list's filters (as the admin's tag of that name): given, or the
+    `changelist_filters` a record's page carries."""
+    if filters is None:
+        filters = context.get("changelist_filters", "")
+    return preserved_filters.add_preserved_filters(url, filters)
 
 
 def marker(query: str):
@@ -59,10 +68,10 @@ def marker(query: str):
     return mark
 
 
-@register.simple_tag
+@register.inclusion_tag("customers/_header_cells.html")
 def header_cells(columns=None):
     """The <th> cells of the list's header row, from the column definition."""
-    return list_columns.header_cells(columns or list_columns.LIST_COLUMNS)
+    return {"headers": list_columns.headers(columns or list_columns.LIST_COLUMNS)}
 
 
 @register.simple_tag
@@ -104,57 +113,39 @@ def search_options(hits, query, start=1):
     )
 
 
-_OPTION = '<option value="{}">{}</option>'
-_SELECTED = '<option value="{}" selected>{}</option>'
-
-
-@register.simple_tag
+@register.inclusion_tag("customers/_filter_select.html")
 def filter_select(name, choices, current):
     """A filter <select> (id_<name>) of (value, label) choices, the current value selected."""
     current = str(current)
-    options = format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(_SELECTED if str(value) == current else _OPTION, value, label),)
-            for value, label in choices
-        ),
-    )
-    return format_html('<select name="{}" id="id_{}">{}</select>', name, name, options)
+    options = [(value, label, str(value) == current) for value, label in choices]
+    return {"name": name, "options": options}
 
 
-@register.simple_tag(takes_context=True)
-def page_links(context, meta, numbers, target="#results"):
-    """Previous / numbered (elided) / next links keeping every other query parameter."""
+@register.inclusion_tag("customers/_pagination.html", takes_context=True)
+def pagination(context, meta, *, target="#results", label="Pages", url="", push=True):
+    """The list's and the history's page links: previous, numbered (elided as the admin's
+    are), next; each keeps every other query parameter and swaps `target` in place."""
+    current, last = meta.current_page, meta.last_page
+    if last <= 1:
+        return {"last_page": last}  # one page: no links
     params = context["request"].GET.copy()
     params.pop("page", None)
     others = params.urlencode()
-    start = f"?{others}&page=" if others else "?page="
-
-    def anchor(page, text, **attrs):
-        href = f"{start}{page}"
-        extra = format_html_join("", ' {}="{}"', attrs.items())
-        return format_html(
-            '<a href="{}" hx-get="{}" hx-target="{}" hx-push-url="true"{}>{}</a>',
-            href,
-            href,
-            target,
-            extra,
-            text,
-        )
-
-    parts = []
-    if meta.current_page > 1:
-        parts.append(anchor(meta.current_page - 1, "‹ Previous", rel="prev"))
-    for number in numbers:
-        if number == meta.current_page:
-            parts.append(
-                format_html('<span class="this-page" aria-current="page">{}</span>', number)
-            )
-        elif isinstance(number, int):
-            parts.append(anchor(number, number, **{"aria-label": f"Page {number}"}))
-        else:
-            parts.append(format_html('<span class="ellipsis">{}</span>', "…"))
-    if meta.current_page < meta.last_page:
-        parts.append(anchor(meta.current_page + 1, "Next ›", rel="next"))
-    return format_html_join("\n", "{}", ((part,) for part in parts))
+    start = f"{url}?{others}&page=" if others else f"{url}?page="
+    numbers = Paginator(range(last), 1).get_elided_page_range(
+        max(1, min(current, last)), on_each_side=2, on_ends=1
+    )
+    pages = [
+        {"number": n, "current": n == current, "href": f"{start}{n}" if isinstance(n, int) else ""}
+        for n in numbers
+    ]
+    return {
+        "label": label,
+        "target": target,
+        "push": push,
+        "pages": pages,
+        "last_page": last,
+        "total": meta.total,
+        "previous": f"{start}{current - 1}" if current > 1 else "",
+        "next": f"{start}{current + 1}" if current < last else "",
+    }

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from .. import bulk, services, submissions
 from ..access import VIEW, branch_registry, requires
 from ..columns import RowContext, csv_header, csv_row, summary_of
+from ..preserved_filters import list_url
 from ..rendering import render_page
 from ..reports import csvexport, months
 from ..services import Result
@@ -27,7 +28,7 @@ from .records import list_filters
 def list_action(request):
     action = bulk.ACTIONS.get(request.POST.get("action", ""))
     ids = bulk.parse_ids(request.POST.getlist("selected"))
-    back = _list_url(request)
+    back = list_url(request)
     if action is None:
         messages.warning(request, "Pick an action in the “Action” list, then press Go.")
         return _back_to_list(request, back, ids)
@@ -48,11 +49,6 @@ def list_action(request):
     if request.POST.get("confirmed") == "yes":
         return _apply(request, action, ids, back)
     return _confirm(request, action, ids)
-
-
-def _list_url(request) -> str:
-    filters = list_filters(request)
-    return reverse("customers:list") + (f"?{filters}" if filters else "")
 
 
 def _back_to_list(request, back: str, ids: list[int]):
@@ -77,7 +73,7 @@ def _confirm(request, action, ids: list[int], *, problem: str = "", token: str =
         "problem": problem,
         "submission_token": submissions.reissued(token),
         "changelist_filters": list_filters(request),
-        "back": _list_url(request),
+        "back": list_url(request),
     }
     return render_page(request, "customers/bulk_confirm.html", context)
 

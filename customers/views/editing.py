@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import duplicates, numbering, selectors, services, submissions
 from ..access import ADD, CHANGE, DELETE, branch_options
 from ..forms import LIVE_FIELDS, CustomerEditForm, CustomerForm
+from ..preserved_filters import list_url, preserved_url
 from ..rendering import render_page
 from ..services import REFUSED, Result
 from ..upstream.errors import NotFound, UpstreamError, ValidationFailed
@@ -139,13 +140,13 @@ def delete(request, customer_id: int):
         outcome = services.delete_customer(user=request.user, customer=customer, token=token)
         if outcome.result is Result.ALREADY_SENT:
             messages.info(request, "This delete was already sent.")
-            return redirect(_list_url(request))
+            return redirect(list_url(request))
         if outcome.ok:
             messages.success(
                 request,
                 f"The customer “{customer.name}” was deleted. Their past sales stay on record.",
             )
-            return redirect(_list_url(request))
+            return redirect(list_url(request))
         if isinstance(outcome.error, NotFound):
             raise outcome.error
         context["error"] = outcome.error or _local_problem(outcome)
@@ -261,20 +262,13 @@ def _suggest_numbers(form, numbers: dict, context) -> None:
     context["number_suggestions"] = numbers
 
 
-def _list_url(request) -> str:
-    filters = list_filters(request)
-    return reverse("customers:list") + (f"?{filters}" if filters else "")
-
-
 def _create_url(branch_id: str) -> str:
     return f"{reverse('customers:create')}?{urlencode({'branch_id': branch_id})}"
 
 
 def _with_filters(request, name: str, customer_id: int) -> str:
-    """A record's URL carrying the list's filters along (see records.list_filters)."""
-    filters = list_filters(request)
-    url = reverse(name, args=[customer_id])
-    return f"{url}?{urlencode({'_changelist_filters': filters})}" if filters else url
+    """A record's URL carrying the list's filters along."""
+    return preserved_url(request, reverse(name, args=[customer_id]))
 
 
 def _edit_kept_on_failure(request, customer_id: int, exc: UpstreamError):

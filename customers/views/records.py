@@ -11,16 +11,11 @@ from ..access import AUDIT, VIEW, branch_name_of, requires
 from ..fanout import Budget
 from ..forms import TransactionFilterForm, parse_page_number
 from ..models import AuditEntry
+from ..preserved_filters import from_request as list_filters
 from ..rendering import render_page, wants_fragment
 from ..reports.fetching import TransactionQuery, read_rest
 from ..reports.totals import history_totals
 from ..upstream.errors import UpstreamError
-
-
-def list_filters(request) -> str:
-    """The list's query string carried along (as the admin's `_changelist_filters`)."""
-    raw = request.GET.get("_changelist_filters", "")
-    return QueryDict(raw).urlencode() if raw else ""
 
 
 @require_GET

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import columns, selectors
+from .. import columns, selectors, transaction_columns
 from ..access import EXPORT, PRINT, VIEW, branch_name_of, requires
 from ..fanout import Budget
 from ..forms import TransactionFilterForm
@@ -35,17 +35,6 @@ from ..reports.svgchart import build_chart
 
 logger = logging.getLogger("customers.reports")
 _TOKEN = re.compile(r"^[A-Za-z0-9]{8,64}$")
-
-TRANSACTION_HEADER = [
-    "Date (Nairobi time)",
-    "Invoice",
-    "Type",
-    "Amount (KES)",
-    "Tax (KES)",
-    "Status",
-    "Branch",
-    "Transaction ID",
-]
 
 
 # --- the 12-month chart ---------------------------------------------------------------
@@ -118,7 +107,7 @@ def transactions_csv(request, customer_id: int):
         fields += [(k, getattr(query, k) and getattr(query, k).isoformat()) for k in DATES]
         back = (reverse("customers:transactions", args=[customer_id]), f"{customer.name}'s history")
         return background_offer(request, "transactions", fields, first.meta.total, back=back)
-    rows = (_transaction_rows(page) for page in iter_pages(first, query.page))
+    rows = (transaction_columns.export_rows(page) for page in iter_pages(first, query.page))
     name = csvexport.file_name(
         "transactions",
         customer.customer_no,
@@ -127,7 +116,7 @@ def transactions_csv(request, customer_id: int):
         f"to-{query.to_date}" if query.to_date else "",
         day=months.today(),
     )
-    return _csv_response(request, csvexport.stream(TRANSACTION_HEADER, rows), name)
+    return _csv_response(request, csvexport.stream(transaction_columns.export_header(), rows), name)
 
 
 DATES = ("from_date", "to_date")
@@ -160,22 +149,6 @@ def _history_query(request, customer_id: int) -> TransactionQuery:
         from_date=data.get("from_date"),
         to_date=data.get("to_date"),
     )
-
-
-def _transaction_rows(page) -> list[list]:
-    return [
-        [
-            t.created_at,
-            t.invoice_no,
-            t.type.capitalize(),
-            t.amount,
-            t.tax_amount,
-            t.status.capitalize(),
-            t.branch_id,
-            t.id,
-        ]
-        for t in page.items
-    ]
 
 
 def _csv_response(request, content, file_name: str) -> StreamingHttpResponse:

@@ -3,10 +3,10 @@
 from types import SimpleNamespace
 
 import pytest
+from django.template import Context, Template
 from django.test import RequestFactory
 
 from customers.changelist import CustomerChangeList
-from customers.templatetags.ctax import filter_select
 
 BRANCHES = [("00", "00 — Head Office"), ("01", "01 — Mombasa Road")]
 
@@ -58,7 +58,8 @@ def test_a_branch_user_chooses_among_their_branches_only():
 def test_the_filter_select_marks_the_current_value():
     cl = changelist("per_page=100")
 
-    html = filter_select("per_page", cl.per_page_choices, cl.per_page)
+    html = Template("{% load ctax %}{% filter_select 'per_page' cl.per_page_choices cl.per_page %}")
+    html = html.render(Context({"cl": cl}))
 
     assert html.startswith('<select name="per_page" id="id_per_page">')
     assert '<option value="100" selected>100</option>' in html

@@ -1,17 +1,28 @@
-"""The HTML built in Python: list rows, header, page links, fixed links, the user tools."""
+"""The template tags: rows built in Python, headers, page links, fixed links, user tools."""
 
+import dataclasses
 import datetime as dt
 from types import SimpleNamespace
 
 from django.contrib.auth.models import Group
+from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import set_script_prefix
 from pytest_django.asserts import assertInHTML
 
 from customers import columns
 from customers.columns import COLUMNS, LIST_COLUMNS, RowContext
-from customers.templatetags.ctax import customer_rows, header_cells, kes, link, page_links
+from customers.templatetags.ctax import customer_rows, kes
 from customers.upstream.types import CustomerSummary, PageMeta
+
+
+def link(name: str) -> str:
+    """A page's fixed link, as the templates write it."""
+    return render("{% url '" + name + "' %}")
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load ctax ctax_shell %}" + source).render(Context(context))
 
 
 def summary(**overrides) -> CustomerSummary:
@@ -86,7 +97,7 @@ def test_a_selectable_row_has_a_checkbox_named_after_the_customer():
 
 
 def test_header_cells_follow_the_declared_columns():
-    html = header_cells(LIST_COLUMNS)
+    html = render("{% header_cells columns %}", columns=LIST_COLUMNS)
 
     assert html.count("<th ") == len(LIST_COLUMNS)
     assert html.startswith('<th scope="col" class="column-customer_no">Customer number</th>')
@@ -110,12 +121,40 @@ def test_page_links_keep_other_parameters_whatever_their_order():
     request = RequestFactory().get("/customers/?page=2&search=a%26b&status=active")
     meta = PageMeta(total=150, per_page=25, current_page=2, last_page=6)
 
-    html = page_links({"request": request}, meta, [1, 2, 3, "…", 6])
+    html = render("{% pagination meta %}", request=request, meta=meta)
 
     assert 'href="?search=a%26b&amp;status=active&amp;page=1"' in html
-    assert '<span class="this-page" aria-current="page">2</span>' in html
+    assertInHTML(
+        '<span class="this-page" aria-current="page"><span class="visually-hidden">Page </span>2'
+        '<span class="visually-hidden"> of 6</span></span>',
+        html,
+    )
     assert 'rel="next">Next ›</a>' in html
-    assert html.count("page=") == 2 * 5  # href and hx-get of prev, 1, 3, 6, next
+    assert html.count("page=") == 2 * 7  # href and hx-get of prev, 1, 3, 4, 5, 6, next
+
+
+def test_the_history_paginates_as_the_list_does():
+    request = RequestFactory().get("/customers/1/?type=sales&page=2&_changelist_filters=a%3D1")
+    meta = PageMeta(total=45, per_page=25, current_page=2, last_page=2)
+    url = "/customers/1/transactions/"
+
+    html = render(
+        '{% pagination meta target="#history" label="Transaction pages" url=url push=False %}',
+        request=request,
+        meta=meta,
+        url=url,
+    )
+
+    previous = f"{url}?type=sales&amp;_changelist_filters=a%3D1&amp;page=1"
+    assertInHTML(
+        f'<a href="{previous}" hx-get="{previous}" hx-target="#history" rel="prev">‹ Previous</a>',
+        html,
+    )
+    assert 'aria-label="Transaction pages"' in html
+    assert "hx-push-url" not in html
+    assert "Next" not in html
+    one_page = dataclasses.replace(meta, last_page=1)
+    assert render("{% pagination meta %}", request=request, meta=one_page).strip() == ""
 
 
 def test_fixed_links_follow_the_script_prefix():
@@ -157,10 +196,8 @@ def test_fixed_links_follow_a_changed_urlconf(settings):
 
 
 def test_report_assets_come_from_one_tag_with_the_nonce():
-    from customers.templatetags.ctax_shell import head_assets, report_assets
-
-    html = report_assets({"csp_nonce": "n<1>"})
-    shell = head_assets({"csp_nonce": "abc"})
+    html = render("{% report_assets %}", csp_nonce="n<1>")
+    shell = render("{% head_assets %}", csp_nonce="abc")
 
     assertInHTML('<link rel="stylesheet" href="/static/ctax/report.css">', html)
     assertInHTML(
@@ -168,7 +205,7 @@ def test_report_assets_come_from_one_tag_with_the_nonce():
         ' data-export-cookie="ctax_export"></script>',
         html,
     )
-    assert "ctax/report.js" not in report_assets({"csp_nonce": "n"}, scripts=False)
+    assert "ctax/report.js" not in render("{% report_assets scripts=False %}", csp_nonce="n")
     assertInHTML('<script type="module" src="/static/ctax/ctax.js" nonce="abc"></script>', shell)
 
 
