@@ -8,7 +8,7 @@ connections (`DeadlineHTTPConnection`, `DeadlineHTTPSConnection`, made the pools
 a request: a timer armed for the time left shuts the socket down if the status line
 and headers are not all in by the attempt's deadline. Such an attempt ends as a
 read timeout (`TimeoutError`, which urllib3 reports as its `ReadTimeoutError`), and
-its connection is closed, never reused. The body is then read by
+urllib3 closes its connection, as after any failure: it is never reused. The body is then read by
 `transport.read_body` within the same deadline (`AttemptBudget.ends`).
 
 Public APIs only: http.client's `sock`, urllib3's `ConnectionCls` and the pool
@@ -80,7 +80,7 @@ class _Watch:
         self.connection = connection
         self.budget = budget
         self.lock = threading.Lock()
-        self.stopped = self.cut = False
+        self.stopped = self.cut = self.reading_headers = False
         self.timer = threading.Timer(max(seconds, 0.0), self.fire)
         self.timer.daemon = True
         self.timer.start()
@@ -124,28 +124,34 @@ class DeadlineConnectionMixin:
         super().request(*args, **kwargs)
 
     def getresponse(self):
-        watch, self.deadline_watch = self.deadline_watch, None
+        # On HeadersTooSlow urllib3 closes (discards) this connection, as on any failure.
+        watch = self.deadline_watch
         if watch is None:
             return super().getresponse()
+        watch.reading_headers = True
         try:
             if watch.cut:  # cut before the request was even sent
                 raise HeadersTooSlow()
-            response = super().getresponse()
+            try:
+                response = super().getresponse()
+            except (OSError, HTTPException) as exc:
+                if watch.stop():
+                    raise HeadersTooSlow() from exc
+                raise
             if watch.stop():  # the socket was shut down: the headers "ended" early
+                response.close()
                 raise HeadersTooSlow()
-        except (OSError, HTTPException) as exc:
-            if not watch.stop():
-                raise
-            self.close()
-            if isinstance(exc, HeadersTooSlow):
-                raise
-            raise HeadersTooSlow() from exc
-        return response
+            return response
+        finally:
+            self.deadline_watch = None
 
     def close(self) -> None:
-        # http.client closes it itself on an answer that ends with the connection.
-        if self.deadline_watch is not None:
-            self.deadline_watch.stop()
+        watch = self.deadline_watch
+        if watch is not None and watch.stop() and watch.reading_headers:
+            # http.client closes a connection whose headers were cut short; urllib3 will
+            # (it discards it on HeadersTooSlow). Closed now, urllib3 would take it for one
+            # that never reached its proxy and report a ProxyError, not the timeout.
+            return
         super().close()
 
 

@@ -107,6 +107,20 @@ def test_connection_cut_at_the_deadline_is_not_reused(loopback, connect_attempts
     assert len(connect_attempts) == 2  # the second call on a new connection
 
 
+def test_dripping_headers_through_the_proxy_are_given_up(loopback):
+    # The loopback server plays the proxy (CTAX_API_PROXY): it answers the absolute URL.
+    proxy = loopback.base_url.removesuffix("/api/v1")
+    loopback.queue(Reply(200, listing(1), header_drip=0.1))
+    client = CustomersClient(
+        base_url="http://upstream.test/api/v1", api_key=API_KEY, timeout=0.3, proxy=proxy
+    )
+    started = time.monotonic()
+    with pytest.raises(UpstreamTimeout):
+        client.list_customers()
+    assert time.monotonic() - started < 1.5
+    assert loopback.seen[0].path.startswith("http://upstream.test/api/v1/customers")
+
+
 def test_a_retry_has_the_timeout_from_its_own_start(loopback):
     # The first attempt is answered 503 after 0.25 s (a retry may start until 0.3 s);
     # the retry's dripping headers are cut 0.6 s after it started, not after the call.
