@@ -3,14 +3,15 @@
 urllib3's timeouts bound each socket operation, not their sum: an upstream sending
 its header lines slowly, each within the read timeout, could hold a thread for ever.
 So the client sets an `AttemptBudget` for the call (`attempt_budget`), and our
-connections (`DeadlineHTTPConnection`, `DeadlineHTTPSConnection`: the `ConnectionCls`
-of the pools `DeadlineAdapter` gives the session, direct or through an HTTP(S) proxy;
-not through a SOCKS proxy, whose connections are urllib3's) start an attempt when they
-connect or send a request: a timer armed for the time left shuts the socket down if the status line
-and headers are not all in by the attempt's deadline. Such an attempt ends as a
-read timeout (`TimeoutError`, which urllib3 reports as its `ReadTimeoutError`), and
-urllib3 closes its connection, as after any failure: it is never reused. The body is then read by
-`transport.read_body` within the same deadline (`AttemptBudget.ends`).
+connections (`DeadlineHTTPConnection`, `DeadlineHTTPSConnection`: the
+`ConnectionCls` of the pools `DeadlineAdapter` gives the session, direct or through
+an HTTP(S) proxy; not through a SOCKS proxy, whose connections are urllib3's) start
+an attempt when they connect or send a request: a timer armed for the time left
+shuts the socket down if the status line and headers are not all in by the attempt's
+deadline. Such an attempt ends as a read timeout (`TimeoutError`, which urllib3
+reports as its `ReadTimeoutError`), and urllib3 closes its connection, as after any
+failure: it is never reused. The body is then read by `transport.read_body` within
+the same deadline (`AttemptBudget.ends`).
 
 Public APIs only: http.client's `sock`, urllib3's `ConnectionCls` and the pool
 manager's `pool_classes_by_scheme` (as urllib3's own SOCKS manager uses them), and
