@@ -1,8 +1,10 @@
 """`CustomersClient`: the Customers API's documented calls, answered with typed results.
 
 Each call goes through `requests.Session.request` on the pooled session of
-`transport`, is over (retries and the whole answer read included) within one
-deadline, 1.5 x the client's timeout, reads no answer larger than `max_bytes`,
+`transport`. Each attempt (connect, request, status line, headers and the whole
+answer read) is over within the client's timeout from its start (`deadline`);
+retries may start only within the first half of it, so a call is over by 1.5 x
+the timeout, retries included. A call reads no answer larger than `max_bytes`,
 and turns every failure into one of the errors of `errors` (never with the API
 key in it). Results are the dataclasses of `types`.
 """
@@ -21,6 +23,7 @@ from urllib.parse import quote
 
 import requests
 
+from .deadline import AttemptBudget, attempt_budget
 from .errors import (
     BadResponse,
     Conflict,
@@ -54,8 +57,8 @@ logger = logging.getLogger("customers.upstream")
 
 MAX_PER_PAGE = 100
 MAX_SEARCH_LIMIT = 50
-# Retries may start within the first half of the timeout, and each waits up to the
-# timeout: every call, its answer read whole, is over by 1.5 x the timeout.
+# Retries may start within the first half of the timeout, and each attempt, its answer
+# read whole, is over by the timeout from its start: every call is over by 1.5 x the timeout.
 CALL_DEADLINE_FACTOR = 1.5
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -170,8 +173,14 @@ class CustomersClient:
             self.before_call()
         started = self.clock()
         response, outcome = None, "error"
+        budget = AttemptBudget(
+            seconds=self.timeout,
+            call_ends=started + self.timeout * CALL_DEADLINE_FACTOR,
+            ends=started + self.timeout,
+            clock=self.clock,
+        )
         try:
-            with retry_deadline(self.timeout / 2):
+            with retry_deadline(self.timeout / 2), attempt_budget(budget):
                 response = self.session.request(
                     method,
                     f"{self.base_url}/{path}",
@@ -183,7 +192,7 @@ class CustomersClient:
                     stream=True,  # the body is read by read_body, in time and size
                 )
             try:
-                body = self._read(response, deadline=started + self.timeout * CALL_DEADLINE_FACTOR)
+                body = self._read(response, deadline=budget.ends)  # the last attempt's
             except Exception:
                 response = None  # its answer was not read: the call is logged as failed
                 raise
@@ -205,7 +214,7 @@ class CustomersClient:
                 "Could not reach the customer service in time. Please try again in a moment."
             ) from None
         except requests.exceptions.ReadTimeout:
-            outcome = "read-timeout"
+            outcome = "headers-too-slow" if budget.cut else "read-timeout"
             raise UpstreamTimeout() from None
         except requests.exceptions.RequestException as exc:
             outcome = type(exc).__name__

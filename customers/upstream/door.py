@@ -6,11 +6,12 @@ Call budget: every call is first charged to the user whose request it serves
 (`customers.call_budget`); past their CTAX_USER_CALLS_PER_MINUTE it is not sent
 (TooManyCalls).
 
-Time budget: every call gives up after CTAX_API_TIMEOUT seconds of waiting for
-an answer. Reads (GET) are retried on refused connections, 502/503/504 and 429,
-but only while a retry can start within the first half of that budget; a read
-that timed out is never retried, and writes are never retried. A page therefore
-waits at most about 1.5 x CTAX_API_TIMEOUT.
+Time budget: each attempt of a call (connect, request, headers and the answer
+read whole) is given up CTAX_API_TIMEOUT seconds after it started. Reads (GET)
+are retried on refused connections, 502/503/504 and 429, but only while a retry
+can start within the first half of that budget; a read that timed out is never
+retried, and writes are never retried. A call, retries included, is therefore
+over by 1.5 x CTAX_API_TIMEOUT, and a page waits at most about that.
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ are never retried at all. Everything here is urllib3's documented `Retry`:
 its parameters, plus `increment` and `get_retry_after` overridden through
 their public signatures.
 
-An answer's body is read by `read_body` as it arrives, within the call's one
-deadline and up to a size limit: a slow-dripping or oversized answer is given
-up, never held on to nor read whole into memory.
+Each attempt, headers included, is bounded by its deadline (`deadline`), and an
+answer's body is read by `read_body` as it arrives, within the same deadline and
+up to a size limit: a slow-dripping or oversized answer is given up, never held
+on to nor read whole into memory.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from contextvars import ContextVar
 from http.cookiejar import DefaultCookiePolicy
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import (
     DecodeError,
     HTTPError,
@@ -32,6 +32,8 @@ from urllib3.exceptions import (
     ResponseError,
 )
 from urllib3.util.retry import Retry
+
+from .deadline import DeadlineAdapter
 
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 READ_ERRORS = (ReadTimeoutError, ProtocolError)
@@ -115,7 +117,7 @@ def new_session(*, pool_size: int = 32, proxy: str | None = None) -> requests.Se
         session.proxies = {"http": proxy, "https": proxy}
     # One session serves every user: never carry an upstream cookie from one call to the next.
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=make_retry())
+    adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=make_retry())
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers.update({"Accept": "application/json", "User-Agent": "ctaxoffice/0.1"})

@@ -78,6 +78,7 @@ def connect_attempts(monkeypatch):
 # --- a real loopback server ---------------------------------------------------
 
 DRIP_BYTES = 16  # a dripping answer's body is sent this much at a time
+HEADER_DRIP_LINES = 90  # a reply with `header_drip` sends this many extra header lines
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Reply:
     delay: float = 0.0  # seconds to wait before answering
     drip: float = 0.0  # seconds between pieces of the body (DRIP_BYTES each), after the headers
     length: bool = True  # False: no Content-Length, the body ends when the connection closes
+    header_drip: float = 0.0  # seconds between header lines (HEADER_DRIP_LINES of them)
 
 
 @dataclass
@@ -123,6 +125,8 @@ class LoopbackUpstream:
                     raw = json.dumps(raw).encode()
                 try:
                     self.send_response(reply.status)
+                    if reply.header_drip and not self._drip_headers(reply.header_drip):
+                        return
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.send_header("Content-Type", "application/json")
@@ -135,6 +139,16 @@ class LoopbackUpstream:
                     self._send_body(raw, reply.drip)
                 except OSError:  # the client gave up (read timeout)
                     pass
+
+            def _drip_headers(self, drip: float) -> bool:
+                """Send the status line, then one header line every `drip` seconds."""
+                self.flush_headers()
+                for number in range(HEADER_DRIP_LINES):
+                    if upstream.stop.wait(drip):
+                        return False
+                    self.wfile.write(f"X-Drip-{number}: {number}\r\n".encode())
+                    self.wfile.flush()
+                return True
 
             def _send_body(self, raw: bytes, drip: float):
                 if not drip:

@@ -1,8 +1,9 @@
-"""An answer is read within the call's one deadline and up to CTAX_API_MAX_BYTES.
+"""An answer is read within its attempt's one deadline and up to CTAX_API_MAX_BYTES.
 
-A slow-dripping answer (each piece well within the per-read timeout) is given up at the
-call's deadline (1.5 x the timeout), and an answer larger than the limit is "could not
-read" (502) without being read whole. Real sockets on the loopback server; the clock is
+A slow-dripping answer, headers or body (each piece well within the per-read timeout),
+is given up at its attempt's deadline (the timeout from the attempt's start, no later
+than 1.5 x the timeout from the call's), and an answer larger than the limit is "could
+not read" (502) without being read whole. Real sockets on the loopback server; the clock is
 injected where a test needs time to pass.
 """
 
@@ -16,6 +17,7 @@ import pytest
 
 from customers.upstream import door
 from customers.upstream.client import CALL_DEADLINE_FACTOR, CustomersClient
+from customers.upstream.deadline import AttemptBudget
 from customers.upstream.errors import BadResponse, UpstreamTimeout
 from tests.services.conftest import API_KEY, BASE_URL, Reply
 
@@ -73,16 +75,86 @@ def test_default_limit_is_5_mb(settings):
     assert door.get_client().max_bytes == 5_000_000
 
 
-def test_dripping_answer_is_given_up_at_the_call_deadline(loopback):
+def test_dripping_answer_is_given_up_at_the_attempt_deadline(loopback):
     # Each 16-byte piece comes 0.05 s after the last, well within the 0.4 s read
-    # timeout: only the call's one deadline (0.6 s) ends it, not the ~6 s drip.
+    # timeout: only the attempt's one deadline (0.4 s) ends it, not the ~6 s drip.
     loopback.queue(Reply(200, listing(30), drip=0.05))
-    deadline = 0.4 * CALL_DEADLINE_FACTOR
     started = time.monotonic()
     with pytest.raises(UpstreamTimeout):
         loopback.client(timeout=0.4).list_customers()
     elapsed = time.monotonic() - started
-    assert deadline * 0.9 < elapsed < deadline * 5
+    assert 0.4 * 0.9 < elapsed < 0.4 * 5
+
+
+def test_dripping_headers_are_given_up_at_the_attempt_deadline(loopback, caplog):
+    # One header line every 0.1 s, well within the 0.3 s read timeout, for 9 s.
+    loopback.queue(Reply(200, listing(1), header_drip=0.1))
+    started = time.monotonic()
+    with pytest.raises(UpstreamTimeout) as info:
+        loopback.client(timeout=0.3).list_customers()
+    assert time.monotonic() - started < 1.5
+    assert info.value.http_status == 504
+    (record,) = [r for r in caplog.records if r.name == "customers.upstream"]
+    assert record.upstream_error == "headers-too-slow"
+
+
+def test_connection_cut_at_the_deadline_is_not_reused(loopback, connect_attempts):
+    loopback.queue(Reply(200, listing(1), header_drip=0.1), (200, listing(2)))
+    client = loopback.client(timeout=0.3)
+    with pytest.raises(UpstreamTimeout):
+        client.list_customers()
+    assert len(client.list_customers().items) == 2
+    assert len(connect_attempts) == 2  # the second call on a new connection
+
+
+def test_dripping_headers_through_the_proxy_are_given_up(loopback):
+    # The loopback server plays the proxy (CTAX_API_PROXY): it answers the absolute URL.
+    proxy = loopback.base_url.removesuffix("/api/v1")
+    loopback.queue(Reply(200, listing(1), header_drip=0.1))
+    client = CustomersClient(
+        base_url="http://upstream.test/api/v1", api_key=API_KEY, timeout=0.3, proxy=proxy
+    )
+    started = time.monotonic()
+    with pytest.raises(UpstreamTimeout):
+        client.list_customers()
+    assert time.monotonic() - started < 1.5
+    assert loopback.seen[0].path.startswith("http://upstream.test/api/v1/customers")
+
+
+def test_a_retry_has_the_timeout_from_its_own_start(loopback):
+    # The first attempt is answered 503 after 0.25 s (a retry may start until 0.3 s);
+    # the retry's dripping headers are cut 0.6 s after it started, not after the call.
+    loopback.queue(Reply(503, delay=0.25), Reply(200, listing(1), header_drip=0.1))
+    started = time.monotonic()
+    with pytest.raises(UpstreamTimeout):
+        loopback.client(timeout=0.6).list_customers()
+    elapsed = time.monotonic() - started
+    assert len(loopback.seen) == 2
+    assert 0.25 + 0.6 * 0.9 < elapsed < 0.6 * CALL_DEADLINE_FACTOR * 5
+
+
+def test_body_is_read_within_the_timeout_from_the_attempt_start(mocked):
+    """Injected clock: 2.5 s after the start of a 2 s attempt its body is late (not 3 s)."""
+    mocked.get(f"{BASE_URL}/customers", json=listing(2))
+    ticks = itertools.chain([0.0], itertools.repeat(2.5))
+    client = CustomersClient(
+        base_url=BASE_URL, api_key=API_KEY, timeout=2, clock=lambda: next(ticks)
+    )
+    with pytest.raises(UpstreamTimeout):
+        client.list_customers()
+
+
+def test_each_attempt_has_the_timeout_within_the_call_bound():
+    now = [10.0]
+    budget = AttemptBudget(
+        seconds=2, call_ends=10 + 2 * CALL_DEADLINE_FACTOR, ends=12, clock=lambda: now[0]
+    )
+    now[0] = 10.5  # a retry half a second into the call
+    assert budget.start_attempt() == 2
+    assert budget.ends == 12.5
+    now[0] = 12.2  # (retries start in the first half: this one only to show the cap)
+    assert budget.start_attempt() == pytest.approx(0.8)
+    assert budget.ends == 13
 
 
 def test_deadline_counts_from_the_start_of_the_call(mocked):
