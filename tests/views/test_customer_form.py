@@ -5,19 +5,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from customers.forms import CustomerEditForm, CustomerForm, PhoneField, TinField
+from tests.doc_examples import DOC_LIST
 
 BRANCHES = [("00", "00 — Head Office"), ("01", "01 — Mombasa Road")]
 STALE_PHONE = "+254192375643"  # stored years ago; today's rules refuse it
-STORED = {
-    "branch_id": "00",
-    "customer_no": "CUST001",
-    "name": "ABC Trading Ltd",
-    "tin": "P000123456X",
-    "phone": "+254712345678",
-    "email": "info@abctrading.co.ke",
-    "address": "Moi Avenue, Nairobi",
-    "is_active": True,
-}
+FIELDS = ("branch_id", "customer_no", "name", "tin", "phone", "email", "address", "is_active")
+STORED = {name: DOC_LIST["data"][0][name] for name in FIELDS}  # the documentation's CUST001
 
 
 def as_posted(shown: dict, **typed) -> dict:
