@@ -14,12 +14,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from . import phones
+from .reports.monthly import TYPE_LABELS
 from .request_numbers import MAX_PAGE, ascii_int
 
 TIN_PATTERN = re.compile(r"^[AP]\d{9}[A-Z]$")
 PER_PAGE_CHOICES = (25, 50, 100)
 STATUS_CHOICES = [("", "All"), ("active", "Active"), ("inactive", "Inactive")]
-TYPE_CHOICES = [("", "All types"), ("sales", "Sales"), ("purchases", "Purchases")]
+TYPE_CHOICES = [("", "All types"), *TYPE_LABELS.items()]
 # The fields checked one by one as the user leaves them (and whose stored values may be stale).
 LIVE_FIELDS = ("customer_no", "name", "tin", "phone", "email", "address")
 STORED_NAMES = {

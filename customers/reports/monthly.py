@@ -19,6 +19,7 @@ from .fetching import Fetched
 from .months import Month
 
 SALES, PURCHASES = "sales", "purchases"
+TYPE_LABELS = {SALES: "Sales", PURCHASES: "Purchases"}  # as every screen names them
 COUNTED_STATUS = "success"
 
 

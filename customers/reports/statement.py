@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 from ..upstream.types import Transaction
 from .fetching import Fetched
-from .monthly import COUNTED_STATUS, PURCHASES, SALES, Totals
+from .monthly import COUNTED_STATUS, PURCHASES, SALES, TYPE_LABELS, Totals
 
-TYPE_LABELS = {SALES: "Sales", PURCHASES: "Purchases"}
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 

@@ -10,12 +10,12 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .monthly import PURCHASES, SALES, MonthlyHistory, MonthRow
+from ..transaction_columns import kes
+from .monthly import PURCHASES, SALES, TYPE_LABELS, MonthlyHistory, MonthRow
 
 WIDTH, HEIGHT = 960, 330
 LEFT, RIGHT, TOP, BOTTOM = 72, 12, 28, 58  # room for the axes' labels and titles
 TICKS = 4
-KIND_LABELS = {SALES: "Sales", PURCHASES: "Purchases"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ def _bar(row: MonthRow, kind: str, x: float, width: float, scale: float) -> Bar:
     height = max(height, 0.0)
     noun = "transaction" if totals.count == 1 else "transactions"
     label = (
-        f"{KIND_LABELS[kind]}, {row.month.long_label}: {kes(totals.amount)} "
+        f"{TYPE_LABELS[kind]}, {row.month.long_label}: {kes(totals.amount)} "
         f"from {totals.count} {noun}"
     )
     return Bar(
@@ -176,7 +176,3 @@ def compact(value: Decimal) -> str:
             text = f"{scaled:.{places}f}"
             return f"{text.rstrip('0').rstrip('.') if '.' in text else text}{suffix}"
     return f"{amount:.0f}"
-
-
-def kes(amount: Decimal) -> str:
-    return f"KES {amount:,.2f}"
