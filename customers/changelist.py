@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -168,16 +168,17 @@ class CustomerChangeList:
         load = self.page_loader(per_page=per_page)
         return fetching.iter_pages(load(1), load)
 
-    def visible_rows(self, page: Page[CustomerSummary]) -> list[CustomerSummary]:
-        """The page's rows of the user's branches (even if the upstream ignored the filter)."""
+    def visible_rows(self, customers: Iterable[CustomerSummary]) -> list[CustomerSummary]:
+        """The customers of the user's branches (even if the upstream ignored the filter)."""
         if self.allowed_branches is None:
-            return list(page.items)
-        return [c for c in page.items if c.branch_id in self.allowed_branches]
+            return list(customers)
+        return [c for c in customers if c.branch_id in self.allowed_branches]
 
-    def csv_rows(self, page: Page[CustomerSummary]) -> list[list]:
-        """The page's visible rows as the CSV exports write them (every list column)."""
+    def csv_rows(self, customers: Iterable[CustomerSummary]) -> list[list]:
+        """The visible customers as every CSV export writes them (every list column): the
+        list's pages, and the customers ticked for "Export selected as CSV"."""
         ctx = columns.RowContext(detail_prefix="", branch_names=self.branch_names)
-        return [columns.csv_row(c, ctx) for c in self.visible_rows(page)]
+        return [columns.csv_row(c, ctx) for c in self.visible_rows(customers)]
 
     def _page(self, number: int) -> Page[CustomerSummary]:
         return self.page_loader(per_page=self.per_page)(number)
@@ -186,7 +187,7 @@ class CustomerChangeList:
         """Rows of a branch this user may not see never show, even if the upstream sent them."""
         if self.allowed_branches is None:
             return
-        kept = self.visible_rows(self.result)
+        kept = self.visible_rows(self.result.items)
         self.dropped_rows = len(self.result.items) - len(kept)
         if self.dropped_rows:
             logger.warning(

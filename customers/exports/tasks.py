@@ -63,7 +63,7 @@ def _customers(user, filters: dict, pacer, running):
         raise NotFound()
     load = cl.page_loader(per_page=fetching.PER_PAGE)
     pages = [] if cl.has_no_branch else _pages(load, pacer, running)
-    rows = [row for page in pages for row in cl.csv_rows(page)]
+    rows = [row for page in pages for row in cl.csv_rows(page.items)]
     branch = cl.upstream_branch
     name = csvexport.file_name(
         "customers",

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import bulk, services, submissions
-from ..access import VIEW, branch_registry, requires
-from ..columns import RowContext, csv_header, csv_row, summary_of
+from .. import bulk, selectors, services, submissions
+from ..access import VIEW, requires
+from ..columns import csv_header, summary_of
 from ..preserved_filters import list_url
 from ..rendering import render_page
 from ..reports import csvexport, months
@@ -107,10 +107,8 @@ def _apply(request, action, ids: list[int], back: str):
 
 def _export(request, ids: list[int]):
     found = bulk.read_customers(request.user, ids)
-    ctx = RowContext(
-        detail_prefix=reverse("customers:list"), branch_names=branch_registry(request.user)
-    )
-    rows = [csv_row(summary_of(c), ctx) for c in found if not isinstance(c, bulk.Outcome)]
+    cl = selectors.customer_changelist(user=request.user, params=QueryDict())  # its columns
+    rows = cl.csv_rows(summary_of(c) for c in found if not isinstance(c, bulk.Outcome))
     missing = [o for o in found if isinstance(o, bulk.Outcome)]
     if missing:
         numbers = ", ".join(str(o.customer_id) for o in missing)

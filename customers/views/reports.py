@@ -79,7 +79,7 @@ def customers_csv(request):
         fields = [("search", cl.search), ("branch_id", cl.branch_id), ("status", cl.status)]
         return background_offer(request, "customers", fields, first.meta.total)
     pages = itertools.chain([first], pages) if first is not None else pages
-    rows = (cl.csv_rows(page) for page in pages)
+    rows = (cl.csv_rows(page.items) for page in pages)
     return _csv_response(request, csvexport.stream(columns.csv_header(), rows), file_name_of(cl))
 
 
