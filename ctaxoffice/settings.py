@@ -27,6 +27,17 @@ if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32):
         "DJANGO_SECRET_KEY must be set to a long random value when DJANGO_DEBUG is off."
     )
 
+# Settings that are gone: the app refuses to start while one is set, saying what replaced it.
+_GONE = {
+    "CTAX_TRUSTED_PROXIES": "CTAX_TRUSTED_PROXIES is gone: set CTAX_TRUSTED_PROXY_NETWORKS to "
+    "your proxies' addresses (CIDRs, e.g. 10.0.0.0/8) instead.",
+    "CTAX_FORM_TOKEN_HOURS": "CTAX_FORM_TOKEN_HOURS was replaced by CTAX_FORM_HOURS (how long "
+    "a form's token stays good; default 12): rename the setting.",
+}
+for _name, _why in _GONE.items():
+    if _name in env.ENVIRON:
+        raise ImproperlyConfigured(_why)
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 # The built-in sandbox API (its tables, admin and URLs) exists only where it is enabled.
@@ -172,11 +183,6 @@ AXES_CACHE = "default"
 # Behind a TLS proxy, the client's address is in X-Forwarded-For, believed only from the
 # proxies in CTAX_TRUSTED_PROXY_NETWORKS (CIDRs, e.g. 10.0.0.0/8); from anyone else the
 # socket's address counts (ctaxoffice/client_ip.py).
-if "CTAX_TRUSTED_PROXIES" in env.ENVIRON:
-    raise ImproperlyConfigured(
-        "CTAX_TRUSTED_PROXIES is gone: set CTAX_TRUSTED_PROXY_NETWORKS to your proxies' "
-        "addresses (CIDRs, e.g. 10.0.0.0/8) instead."
-    )
 try:
     CTAX_TRUSTED_PROXY_NETWORKS = [
         ipaddress.ip_network(cidr, strict=False)
@@ -275,11 +281,6 @@ CTAX_API_PROXY = env.str("CTAX_API_PROXY", default="")
 CTAX_READYZ_CACHE_SECONDS = env.float("CTAX_READYZ_CACHE_SECONDS", default=5.0)
 # A write form's token (issued by the server, signed with its issue time) is good this
 # long; `manage.py ctax_housekeeping` keeps claimed tokens at least as long.
-if "CTAX_FORM_TOKEN_HOURS" in env:
-    raise ImproperlyConfigured(
-        "CTAX_FORM_TOKEN_HOURS was replaced by CTAX_FORM_HOURS (how long a form's token "
-        "stays good; default 12): rename the setting."
-    )
 CTAX_FORM_HOURS = env.float("CTAX_FORM_HOURS", default=12.0)
 # The business named on statements; unset, a statement names no business (never ours).
 CTAX_BUSINESS_NAME = env.str("CTAX_BUSINESS_NAME", default="")
