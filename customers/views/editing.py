@@ -59,12 +59,9 @@ class LocalProblem:
 def create(request):
     branches = branch_options(request.user)
     token = submissions.posted(request)
-    branch_id = _preselected_branch(request, branches)
-    numbers = numbering.suggestions_for(code for code, _label in branches or [])
-    initial = {"branch_id": branch_id, "customer_no": numbers.get(branch_id, {}).get("number")}
+    initial = {"branch_id": _preselected_branch(request, branches)}
     form = CustomerForm(request.POST or None, branches=branches, initial=initial)
     context = {"title": "Add customer", "is_create": True}
-    _suggest_numbers(form, numbers, context)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         outcome = services.create_customer(user=request.user, token=token, values=values)
@@ -82,6 +79,7 @@ def create(request):
         given = duplicates.warnings_given(user=request.user, values=form.cleaned_data)
         for name, warnings in given.items():
             form[name].warnings = warnings
+    _suggest_numbers(form, branches, context)
     return _render_form(request, form, context, token)
 
 
@@ -254,10 +252,14 @@ def _preselected_branch(request, branches) -> str | None:
     return codes[0] if len(codes) == 1 else None
 
 
-def _suggest_numbers(form, numbers: dict, context) -> None:
-    """The hint under "Customer number": the chosen branch's pattern and next number;
-    the page's script (customer_number.js) swaps both when another branch is chosen."""
+def _suggest_numbers(form, branches, context) -> None:
+    """The hint under "Customer number": the chosen branch's pattern and next number (in
+    the field too, on a new form); the page's script (customer_number.js) swaps both when
+    another branch is chosen. Read only for a form shown, not for one saved."""
+    numbers = numbering.suggestions_for(code for code, _label in branches or [])
     chosen = form["branch_id"].value() or ""
+    if not form.is_bound:
+        form.initial["customer_no"] = numbers.get(chosen, {}).get("number")
     form.fields["customer_no"].help_text = numbers.get(chosen, numbers[""])["hint"]
     context["number_suggestions"] = numbers
 
