@@ -87,11 +87,6 @@ class PhoneField(TypedTextField):
         return text if number is None else phones.stored_form(number)
 
 
-def normalise_phone(value: str) -> str:
-    """A phone number in E.164 (`+2547…`), Kenya the default region; raises ValidationError."""
-    return PhoneField().clean(value)
-
-
 class CustomerForm(forms.Form):
     """Add a customer: every field is validated.
 

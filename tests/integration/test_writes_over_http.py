@@ -6,12 +6,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from customers import submissions
+from customers import phones, submissions
 from customers.demo import sync_branches_from_sandbox
-from customers.forms import normalise_phone
 from customers.models import AuditEntry
 from customers.upstream import door
 from sandbox.models import SandboxCustomer
@@ -47,11 +45,7 @@ def _restore_roles():
 
 
 def refused_by_todays_rules(phone: str) -> bool:
-    try:
-        normalise_phone(phone)
-    except ValidationError:
-        return True
-    return False
+    return phones.valid(phone) is None
 
 
 class _FormReader(HTMLParser):
