@@ -229,7 +229,6 @@ class CustomersClient:
                 response,
                 deadline=deadline,
                 max_bytes=self.max_bytes,
-                read_timeout=self.timeout,
                 clock=self.clock,
             )
         finally:
