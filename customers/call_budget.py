@@ -169,7 +169,7 @@ class _CacheCount:
         self.cache = cache
 
     def take(self, user_id: int, minute: int, calls: int, limit: int) -> bool:
-        key = f"upstream-calls:{user_id}:{minute}"
+        key = _cache_key(user_id, minute)
         self.cache.add(key, 0, timeout=2 * MINUTE)
         try:
             total = self.cache.incr(key, calls)
@@ -182,7 +182,11 @@ class _CacheCount:
 
     def give_back(self, user_id: int, minute: int, calls: int) -> None:
         with suppress(ValueError):  # expired: nothing to give back to
-            self.cache.decr(f"upstream-calls:{user_id}:{minute}", calls)
+            self.cache.decr(_cache_key(user_id, minute), calls)
+
+
+def _cache_key(user_id: int, minute: int) -> str:
+    return f"upstream-calls:{user_id}:{minute}"
 
 
 class _DatabaseCount:

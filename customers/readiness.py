@@ -22,17 +22,17 @@ KEEP_STALE_SECONDS = 300  # a stale answer is still shown while another process 
 WAIT_STEP = 0.05
 
 
-def readiness() -> tuple[bool, str]:
+def readiness() -> bool:
     """The upstream's last known answer if fresh; else refresh it (one refresher at a time)."""
     known = cache.get(READY_KEY)
     if _fresh(known):
-        return known["ready"], known["reason"]
+        return known["ready"]
     lock_seconds = int(settings.CTAX_API_TIMEOUT * 2) + 1
     if cache.add(REFRESH_LOCK_KEY, True, timeout=lock_seconds):
         try:
             known = cache.get(READY_KEY)  # a refresher may have finished since we looked
             if _fresh(known):
-                return known["ready"], known["reason"]
+                return known["ready"]
             ready, reason = check_ready()
             if not ready:  # once per refresh, not once per probe
                 logger.warning("Not ready: the upstream said %s", reason)
@@ -41,9 +41,9 @@ def readiness() -> tuple[bool, str]:
             )
         finally:
             cache.delete(REFRESH_LOCK_KEY)
-        return ready, reason
+        return ready
     if known is not None:  # someone else is refreshing: the last answer will do
-        return known["ready"], known["reason"]
+        return known["ready"]
     return _wait_for_refresher(lock_seconds)
 
 
@@ -60,14 +60,14 @@ def _fresh(known: dict | None) -> bool:
     return known is not None and time.time() - known["at"] < settings.CTAX_READYZ_CACHE_SECONDS
 
 
-def _wait_for_refresher(seconds: float) -> tuple[bool, str]:
+def _wait_for_refresher(seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         time.sleep(WAIT_STEP)
         known = cache.get(READY_KEY)
         if known is not None:
-            return known["ready"], known["reason"]
-    return False, "Unknown"
+            return known["ready"]
+    return False
 
 
 def last_known() -> dict | None:

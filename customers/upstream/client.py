@@ -59,7 +59,8 @@ MAX_PER_PAGE = 100
 MAX_SEARCH_LIMIT = 50
 # Retries may start within the first half of the timeout, and each attempt, its answer
 # read whole, is over by the timeout from its start: every call is over by 1.5 x the timeout.
-CALL_DEADLINE_FACTOR = 1.5
+RETRY_WINDOW_FACTOR = 0.5
+CALL_DEADLINE_FACTOR = 1 + RETRY_WINDOW_FACTOR
 DEFAULT_MAX_BYTES = 5_000_000
 
 
@@ -180,7 +181,7 @@ class CustomersClient:
             clock=self.clock,
         )
         try:
-            with retry_deadline(self.timeout / 2), attempt_budget(budget):
+            with retry_deadline(self.timeout * RETRY_WINDOW_FACTOR), attempt_budget(budget):
                 response = self.session.request(
                     method,
                     f"{self.base_url}/{path}",
@@ -228,7 +229,6 @@ class CustomersClient:
                 response,
                 deadline=deadline,
                 max_bytes=self.max_bytes,
-                read_timeout=self.timeout,
                 clock=self.clock,
             )
         finally:

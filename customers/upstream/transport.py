@@ -142,7 +142,6 @@ def read_body(
     *,
     deadline: float,
     max_bytes: int,
-    read_timeout: float,
     clock: Callable[[], float] = time.monotonic,
 ) -> bytes:
     """The body of a response requested with `stream=True`, all in by `deadline` (`clock()`).
@@ -160,7 +159,7 @@ def read_body(
         left = deadline - clock()
         if left <= 0:
             raise AnswerTooSlow()
-        _wait_at_most(response, min(left, read_timeout))
+        _wait_at_most(response, left)
         part = _read_some(response)
         if not part:
             return b"".join(parts)

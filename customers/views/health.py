@@ -30,7 +30,7 @@ def healthz(request):
 @never_cache
 @login_not_required
 def readyz(request):
-    ready, _reason = readiness()  # the reason is logged, never shown: anyone may ask
+    ready = readiness()  # why not is logged, never shown: anyone may ask
     # Then the database (an error here is the 500 a probe wants): asked after the wait
     # for the upstream, so that a flood of probes does not hold pooled connections idle.
     Branch.objects.exists()
