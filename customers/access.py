@@ -9,10 +9,7 @@ branch the user does not belong to answers 404 there, so its existence does not 
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 
 from .models import Branch
 
@@ -28,19 +25,6 @@ AUDIT = "customers.view_auditentry"
 def requires(*perms: str):
     """View decorator: every listed permission, for every method and for fragments too."""
     return permission_required(perms, raise_exception=True)
-
-
-def requires_any(*perms: str):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not any(request.user.has_perm(p) for p in perms):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def allowed_branches(user) -> list[str] | None:

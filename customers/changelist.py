@@ -60,14 +60,6 @@ class CustomerChangeList:
         )
 
     @classmethod
-    def from_request(
-        cls, request, *, branches: list[tuple[str, str]], allowed_branches: list[str] | None
-    ) -> CustomerChangeList:
-        return cls.from_params(
-            request.GET, user=request.user, branches=branches, allowed=allowed_branches
-        )
-
-    @classmethod
     def from_params(
         cls, params, *, user, branches: list[tuple[str, str]] | None, allowed: list[str] | None
     ) -> CustomerChangeList:

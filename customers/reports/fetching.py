@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -26,6 +26,16 @@ class TransactionQuery:
     type: str | None = None
     from_date: dt.date | None = None
     to_date: dt.date | None = None
+
+    @classmethod
+    def from_filters(cls, customer_id: int, filters: Mapping) -> TransactionQuery:
+        """The history's filters as a TransactionFilterForm cleaned them (type, dates)."""
+        return cls(
+            customer_id,
+            type=filters.get("type") or None,
+            from_date=filters.get("from_date"),
+            to_date=filters.get("to_date"),
+        )
 
     def page(self, number: int) -> Page[Transaction]:
         """A page as the upstream pages the history (25 transactions, as documented)."""

@@ -23,6 +23,11 @@ class TypeLine:
         return TYPE_LABELS.get(self.kind, self.kind.capitalize())
 
 
+def type_lines(kind: str | None) -> dict[str, TypeLine]:
+    """The lines a total starts with: `kind`'s alone, or sales and purchases."""
+    return {k: TypeLine(k) for k in ([kind] if kind else [SALES, PURCHASES])}
+
+
 @dataclass(slots=True)
 class Statement:
     from_date: dt.date
@@ -48,7 +53,7 @@ def build_statement(
     """Oldest first, as a statement reads; totals of successful transactions per type
     (of `kind` only when the statement is of one type)."""
     items = sorted(fetched.items, key=lambda tx: (tx.created_at or _OLDEST, tx.invoice_no))
-    lines = {k: TypeLine(k) for k in ([kind] if kind else [SALES, PURCHASES])}
+    lines = type_lines(kind)
     for tx in items:
         line = lines.setdefault(tx.type, TypeLine(tx.type))
         (line.counted if tx.status == COUNTED_STATUS else line.left_out).add(tx)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .fetching import Fetched
-from .monthly import COUNTED_STATUS, PURCHASES, SALES, Totals
-from .statement import TypeLine
+from .monthly import COUNTED_STATUS, Totals
+from .statement import TypeLine, type_lines
 
 
 @dataclass(slots=True)
@@ -30,8 +30,7 @@ class HistoryTotals:
 
 
 def history_totals(fetched: Fetched, kind: str | None = None) -> HistoryTotals:
-    kinds = [kind] if kind else [SALES, PURCHASES]
-    lines = {k: TypeLine(k) for k in kinds}
+    lines = type_lines(kind)
     totals = HistoryTotals(
         lines=[],
         total=fetched.total,

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 from .. import bulk, selectors, services, submissions
 from ..access import VIEW, requires
 from ..columns import csv_header, summary_of
+from ..preserved_filters import from_request as list_filters
 from ..preserved_filters import list_url
 from ..rendering import render_page
 from ..reports import csvexport, months
 from ..services import Result
-from .records import list_filters
 
 
 @require_POST

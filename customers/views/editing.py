@@ -22,11 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import duplicates, numbering, selectors, services, submissions
 from ..access import ADD, CHANGE, DELETE, branch_options
 from ..forms import LIVE_FIELDS, CustomerEditForm, CustomerForm
+from ..preserved_filters import from_request as list_filters
 from ..preserved_filters import list_url, preserved_url
 from ..rendering import render_page
 from ..services import REFUSED, Result
 from ..upstream.errors import NotFound, UpstreamError, ValidationFailed
-from .records import list_filters
 
 SAVED_TAG = "saved"  # on the message after a save: form.js drops the form's draft
 

@@ -18,9 +18,10 @@ def customer_not_found(request):
     The customer also leaves the user's "recently viewed" list.
     """
     customer_id = _customer_id(request)
+    entry = None
     if customer_id is not None:
         recent.forget(request.user, customer_id)
-    entry = _deletion(request)
+        entry = audit.deletion_of(user=request.user, customer_id=customer_id)
     if entry is None:
         context = {"message": NotFound.default_message}
         return render_page(request, "404.html", context, partial="notice", status=404)
@@ -41,10 +42,3 @@ def _customer_id(request) -> int | None:
     if customer_id is None or user is None or not user.is_authenticated:
         return None
     return int(customer_id)
-
-
-def _deletion(request):
-    customer_id = _customer_id(request)
-    if customer_id is None:
-        return None
-    return audit.deletion_of(user=request.user, customer_id=customer_id)

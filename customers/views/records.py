@@ -70,7 +70,7 @@ def transaction_totals(request, customer_id: int):
     if dates_reversed(form):  # the history says why; there is nothing to total
         customer = selectors.customer_for(user=request.user, customer_id=customer_id)
     else:
-        query = _transaction_query(form, customer_id)
+        query = TransactionQuery.from_filters(customer_id, form.cleaned_data)
         customer, first = selectors.customer_with_history(
             user=request.user, query=query, budget=budget
         )
@@ -93,7 +93,7 @@ def _history(request, customer_id: int, *, embedded: bool = False):
         _describe_date_error(form)
         customer = selectors.customer_for(user=request.user, customer_id=customer_id)
     else:
-        query = _transaction_query(form, customer_id)
+        query = TransactionQuery.from_filters(customer_id, form.cleaned_data)
         asked = parse_page_number(request.GET.get("page"))
         budget = Budget()  # one deadline for every call of this page, from here
         customer, history = selectors.customer_with_history_or_error(
@@ -121,16 +121,6 @@ def _filter_form(request) -> TransactionFilterForm:
     form = TransactionFilterForm(request.GET)
     form.is_valid()  # invalid values are dropped; the valid ones still apply, as in the list
     return form
-
-
-def _transaction_query(form, customer_id: int) -> TransactionQuery:
-    filters = form.cleaned_data
-    return TransactionQuery(
-        customer_id,
-        type=filters.get("type") or None,
-        from_date=filters.get("from_date"),
-        to_date=filters.get("to_date"),
-    )
 
 
 def _is_filtered(form) -> bool:

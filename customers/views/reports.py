@@ -142,13 +142,7 @@ def _history_query(request, customer_id: int) -> TransactionQuery:
     """The history page's filters; invalid values are dropped, as that page does."""
     form = TransactionFilterForm(request.GET)
     form.is_valid()
-    data = form.cleaned_data
-    return TransactionQuery(
-        customer_id,
-        type=data.get("type") or None,
-        from_date=data.get("from_date"),
-        to_date=data.get("to_date"),
-    )
+    return TransactionQuery.from_filters(customer_id, form.cleaned_data)
 
 
 def _csv_response(request, content, file_name: str) -> StreamingHttpResponse:

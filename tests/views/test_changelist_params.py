@@ -19,7 +19,9 @@ def _registered(branches):
 def changelist(query: str, *, allowed=None) -> CustomerChangeList:
     request = RequestFactory().get(f"/customers/?{query}")
     request.user = SimpleNamespace(is_superuser=allowed is None)
-    return CustomerChangeList.from_request(request, branches=BRANCHES, allowed_branches=allowed)
+    return CustomerChangeList.from_params(
+        request.GET, user=request.user, branches=BRANCHES, allowed=allowed
+    )
 
 
 def test_valid_filters_are_kept():
