@@ -63,8 +63,7 @@ def review(request, code: str):
 
 
 def _partial(request) -> str | None:
-    target = getattr(request.htmx, "target", None) if getattr(request, "htmx", None) else None
-    return "changes" if target == "changes" else None
+    return "changes" if request.htmx and request.htmx.target == "changes" else None
 
 
 @require_POST
