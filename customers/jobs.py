@@ -26,7 +26,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from . import call_budget
-from .upstream.errors import RateLimited, Unavailable, UpstreamTimeout
+from .upstream.errors import RateLimited, Unavailable, UpstreamError, UpstreamTimeout
 
 logger = logging.getLogger("customers.jobs")
 
@@ -260,8 +260,6 @@ def _finish(job: Job, state: str, *, error: str = "", result: dict | None = None
 
 
 def describe_failure(exc: Exception) -> str:
-    from .upstream.errors import UpstreamError
-
     if isinstance(exc, UpstreamError):
         return f"The customer service did not answer as it should: {exc}"
     return f"The job stopped on an error ({type(exc).__name__})."

@@ -11,7 +11,6 @@ from django.tasks import task
 from .. import columns, jobs, selectors
 from .. import transaction_columns as tcolumns
 from ..reports import csvexport, fetching, months
-from ..upstream.door import get_client
 from ..upstream.errors import NotFound
 from . import files, writing
 
@@ -82,12 +81,9 @@ def _transactions(user, filters: dict, pacer, running):
         for k in ("from_date", "to_date")
     }
 
-    def load(number: int):
-        return get_client().list_transactions(
-            customer_id, type=filters.get("type") or None, page=number, **dates
-        )
-
-    rows = [row for page in _pages(load, pacer, running) for row in tcolumns.export_rows(page)]
+    query = fetching.TransactionQuery(customer_id, type=filters.get("type") or None, **dates)
+    pages = _pages(query.page, pacer, running)
+    rows = [row for page in pages for row in tcolumns.export_rows(page)]
     name = csvexport.file_name(  # as the streamed CSV names it
         "transactions",
         customer.customer_no,

@@ -5,7 +5,6 @@ in a KES format, every text (phones and TINs included) a text cell, never a form
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
@@ -22,12 +21,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 
 def csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csvexport.cell(value) for value in row])
-    return (csvexport.BOM + out.getvalue()).encode("utf-8")
+    return b"".join(csvexport.stream(header, [rows]))
 
 
 def xlsx_bytes(header: list[str], rows: Iterable[list], *, amounts: set[int]) -> bytes:

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from ..jobs import Pacer
+from ..reports.fetching import TransactionQuery
 from ..upstream.door import get_client
 from ..upstream.errors import NotFound
 from ..upstream.types import CustomerDetail, CustomerSummary, Transaction
@@ -84,10 +85,10 @@ def _facts(summary: CustomerSummary, since: dt.date, pacer: Pacer) -> CustomerFa
 
 
 def _transactions(customer_id: int, since: dt.date, pacer: Pacer) -> list[Transaction]:
+    query = TransactionQuery(customer_id, from_date=since)
+
     def page(number: int):
-        return pacer.call(
-            lambda: get_client().list_transactions(customer_id, from_date=since, page=number)
-        )
+        return pacer.call(query.loader(number))
 
     try:
         first = page(1)

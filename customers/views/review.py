@@ -63,8 +63,7 @@ def review(request, code: str):
 
 
 def _partial(request) -> str | None:
-    target = getattr(request.htmx, "target", None) if getattr(request, "htmx", None) else None
-    return "changes" if target == "changes" else None
+    return "changes" if request.htmx and request.htmx.target == "changes" else None
 
 
 @require_POST
@@ -155,23 +154,17 @@ def _list_rows(sections: dict, section: str) -> tuple[list[str], list[list]]:
         *(display.COLUMN_LABELS[c] for c in extra),
     ]
     rows = [
-        [item["id"], item["customer_no"], item["name"], *(_cell(item.get(c)) for c in extra)]
+        [item["id"], item["customer_no"], item["name"], *(item.get(c) for c in extra)]
         for item in display.entries(sections[section])
     ]
     return header, rows
-
-
-def _cell(value):
-    if hasattr(value, "astimezone"):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return "" if value is None else value
 
 
 def _change_row(entry) -> list:
     changes = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in (entry.changes or {}).items())
     outcome = entry.get_outcome_display() + (f": {entry.error}" if entry.error else "")
     return [
-        _cell(entry.created_at),
+        entry.created_at,
         entry.username,
         entry.customer_id or "",
         entry.customer_no,

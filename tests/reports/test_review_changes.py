@@ -54,6 +54,12 @@ def test_filtered_by_user_and_dates_in_nairobi_time(as_user, trail):
     assert len(rows) == 2 and ",A3," in rows[1]
 
 
+def test_the_csv_tells_when_in_nairobi_time(as_user, trail):
+    csv = as_user("manager00").get(URL + "changes.csv", {"user": "staff00"})
+    rows = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+    assert rows[1].startswith("2026-03-05 23:30,staff00,1,A3,")  # 20:30 UTC
+
+
 def test_a_to_date_before_the_from_date_is_told_on_the_field(as_user, trail):
     client = as_user("manager00")
     html = client.get(
