@@ -22,6 +22,7 @@ from . import selectors, services
 from .access import CHANGE, EXPORT
 from .fanout import Budget, NotLoaded, page_deadline_seconds
 from .request_numbers import ascii_int
+from .upstream.client import CALL_DEADLINE_FACTOR
 from .upstream.errors import NotFound, TooManyCalls, UpstreamError, UpstreamTimeout
 
 MAX_CUSTOMERS = 25  # per action
@@ -77,7 +78,9 @@ def seconds_at_most(count: int) -> int:
     the page's deadline, then the longest a write started just before it may take."""
     if not count:
         return 0
-    return math.ceil(page_deadline_seconds() + 1.5 * float(settings.CTAX_API_TIMEOUT))
+    return math.ceil(
+        page_deadline_seconds() + CALL_DEADLINE_FACTOR * float(settings.CTAX_API_TIMEOUT)
+    )
 
 
 NOT_SENT = "Not sent: this page ran out of time before it could be. Please try again."

@@ -42,7 +42,7 @@ def customer_for(
     def read() -> CustomerDetail:
         return get_client().get_customer(customer_id)
 
-    return _visible(user, run(read) if run else read())
+    return visible(user, run(read) if run else read())
 
 
 def customer_with_history(
@@ -52,7 +52,7 @@ def customer_with_history(
     customer, page = budget.require(
         lambda: get_client().get_customer(query.customer_id), query.loader(number)
     )
-    return _visible(user, customer), page
+    return visible(user, customer), page
 
 
 def customer_with_history_or_error(
@@ -72,7 +72,7 @@ def customer_with_history_or_error(
     )
     if isinstance(customer, NotLoaded):
         raise UpstreamTimeout()
-    return _visible(user, customer), UpstreamTimeout() if isinstance(page, NotLoaded) else page
+    return visible(user, customer), UpstreamTimeout() if isinstance(page, NotLoaded) else page
 
 
 def customers_for(*, user, customer_ids: list[int], budget: Budget) -> list:
@@ -96,7 +96,9 @@ def customers_for(*, user, customer_ids: list[int], budget: Budget) -> list:
     ]
 
 
-def _visible(user, customer):
+def visible(user, customer):
+    """`customer`, if the user may see its branch; NotFound otherwise (as a missing one):
+    the one branch check of every read, and of every write's customer."""
     if not access.may_see_branch(user, customer.branch_id):
         raise NotFound()
     return customer

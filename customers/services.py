@@ -28,7 +28,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 
-from . import audit, duplicates, submissions
+from . import audit, duplicates, selectors, submissions
 from .access import ADD, CHANGE, DELETE, may_see_branch
 from .models import AuditEntry
 from .upstream.door import get_client
@@ -100,7 +100,7 @@ def update_customer(
 ) -> WriteOutcome:
     """PUT only `changes` ({field: new value}) to `customer` (a detail or a list row)."""
     _require(user, CHANGE)
-    _require_visible(user, customer)
+    selectors.visible(user, customer)
     new_branch = changes.get("branch_id")
     if new_branch and not may_see_branch(user, str(new_branch)):
         raise PermissionDenied(f"You may not move customers to branch {new_branch}.")
@@ -150,7 +150,7 @@ def _update_job(customer, changes: dict[str, Any]) -> tuple[Attempt, Callable]:
 def delete_customer(*, user, customer, token: str | None = None) -> WriteOutcome:
     """Soft-delete `customer`; its audit entry keeps its branch for the not-found page."""
     _require(user, DELETE)
-    _require_visible(user, customer)
+    selectors.visible(user, customer)
     attempt = Attempt(AuditEntry.DELETE, customer.id, customer.customer_no, customer.branch_id, {})
     return _write(user, token, attempt, lambda: get_client().delete_customer(customer.id))
 
@@ -334,8 +334,3 @@ def _with_holder(user, outcome: WriteOutcome, *, values, branch_id, own_id=None)
 def _require(user, perm: str) -> None:
     if not user.has_perm(perm):
         raise PermissionDenied(REFUSED[perm])
-
-
-def _require_visible(user, customer) -> None:
-    if not may_see_branch(user, customer.branch_id):
-        raise NotFound()
