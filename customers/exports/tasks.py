@@ -84,14 +84,7 @@ def _transactions(user, filters: dict, pacer, running):
     query = fetching.TransactionQuery(customer_id, type=filters.get("type") or None, **dates)
     pages = _pages(query.page, pacer, running)
     rows = [row for page in pages for row in tcolumns.export_rows(page)]
-    name = csvexport.file_name(  # as the streamed CSV names it
-        "transactions",
-        customer.customer_no,
-        filters.get("type") or "",
-        f"from-{dates['from_date']}" if dates["from_date"] else "",
-        f"to-{dates['to_date']}" if dates["to_date"] else "",
-        day=months.today(),
-    )
+    name = csvexport.transactions_file_name(customer.customer_no, query, day=months.today())
     return tcolumns.export_header(), rows, tcolumns.MONEY_INDEXES, name
 
 

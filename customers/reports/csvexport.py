@@ -82,6 +82,19 @@ def file_name(*parts: str, day: dt.date) -> str:
     return "-".join([*(p for p in safe if p), day.isoformat()]) + ".csv"
 
 
+def transactions_file_name(customer_no: str, query, *, day: dt.date) -> str:
+    """'transactions-CUST001-sales-from-2026-01-01-to-2026-06-30-2026-11-25.csv': a
+    customer's history as filtered (a `fetching.TransactionQuery`), streamed or built."""
+    return file_name(
+        "transactions",
+        customer_no,
+        query.type or "",
+        f"from-{query.from_date}" if query.from_date else "",
+        f"to-{query.to_date}" if query.to_date else "",
+        day=day,
+    )
+
+
 def response(content: Iterable[bytes], file_name: str) -> StreamingHttpResponse:
     """A CSV download, streamed, never cached."""
     answer = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")

@@ -108,14 +108,7 @@ def transactions_csv(request, customer_id: int):
         back = (reverse("customers:transactions", args=[customer_id]), f"{customer.name}'s history")
         return background_offer(request, "transactions", fields, first.meta.total, back=back)
     rows = (transaction_columns.export_rows(page) for page in iter_pages(first, query.page))
-    name = csvexport.file_name(
-        "transactions",
-        customer.customer_no,
-        query.type or "",
-        f"from-{query.from_date}" if query.from_date else "",
-        f"to-{query.to_date}" if query.to_date else "",
-        day=months.today(),
-    )
+    name = csvexport.transactions_file_name(customer.customer_no, query, day=months.today())
     return _csv_response(request, csvexport.stream(transaction_columns.export_header(), rows), name)
 
 
