@@ -9,9 +9,12 @@ branch the user does not belong to answers 404 there, so its existence does not 
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import permission_required
+from dataclasses import dataclass
 
-from .models import Branch
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Exists, OuterRef
+
+from .models import Branch, BranchMembership
 
 VIEW = "customers.view_customer"
 ADD = "customers.add_customer"
@@ -29,18 +32,14 @@ def requires(*perms: str):
 
 def allowed_branches(user) -> list[str] | None:
     """Branch codes the user may work with; None means every branch (superusers)."""
-    if user.is_superuser:
-        return None
-    return list(_branches_of(user).values_list("code", flat=True))
+    return None if user.is_superuser else list(_branches(user).mine)
 
 
 def branch_registry(user=None) -> dict[str, str]:
-    """Every registered branch, code -> name (whoever asks: `user` is not needed)."""
-    return dict(Branch.objects.values_list("code", "name"))
-
-
-def _branches_of(user):
-    return Branch.objects.filter(memberships__user=user)
+    """Every registered branch, code -> name (`user` only lets a request read it once)."""
+    if user is None:
+        return dict(Branch.objects.values_list("code", "name"))
+    return dict(_branches(user).names)
 
 
 def branch_options(user) -> list[tuple[str, str]] | None:
@@ -49,9 +48,35 @@ def branch_options(user) -> list[tuple[str, str]] | None:
     None only for a superuser while no branch is registered (e.g. a fresh install
     on the real API): forms then take the branch ID as typed.
     """
-    branches = Branch.objects.all() if user.is_superuser else _branches_of(user)
-    options = [(code, f"{code} — {name}") for code, name in branches.values_list("code", "name")]
+    branches = _branches(user)
+    codes = branches.names if user.is_superuser else branches.mine
+    options = [(code, f"{code} — {branches.names[code]}") for code in codes]
     return None if user.is_superuser and not options else options
+
+
+@dataclass(frozen=True, slots=True)
+class _Branches:
+    names: dict[str, str]  # every registered branch, code -> name, in code order
+    mine: tuple[str, ...]  # the codes of the branches the user belongs to
+
+
+def _branches(user) -> _Branches:
+    """Every branch, and the user's own, in one query, once per user object: a request
+    reads them once however many parts of its page ask (Django's ModelBackend keeps a
+    user's permissions on the user object the same way)."""
+    cached = getattr(user, _BRANCHES_ON_USER, None)
+    if cached is None:
+        member = BranchMembership.objects.filter(branch=OuterRef("pk"), user_id=user.pk)
+        rows = Branch.objects.order_by("code").values_list("code", "name", Exists(member))
+        cached = _Branches(
+            names={code: name for code, name, _ in rows},
+            mine=tuple(code for code, _, is_member in rows if is_member),
+        )
+        setattr(user, _BRANCHES_ON_USER, cached)
+    return cached
+
+
+_BRANCHES_ON_USER = "_ctax_branches"
 
 
 def branch_name_of(user, customer) -> str:

@@ -56,16 +56,26 @@ class CustomerChangeList:
     def for_user(cls, *, user, params) -> CustomerChangeList:
         """The filters of `params` (a QueryDict) within the branches `user` may name."""
         return cls.from_params(
-            params, user=user, branches=branch_options(user), allowed=allowed_branches(user)
+            params,
+            branches=branch_options(user),
+            allowed=allowed_branches(user),
+            names=branch_registry(user),
         )
 
     @classmethod
     def from_params(
-        cls, params, *, user, branches: list[tuple[str, str]] | None, allowed: list[str] | None
+        cls,
+        params,
+        *,
+        branches: list[tuple[str, str]] | None,
+        allowed: list[str] | None,
+        names: dict[str, str],
     ) -> CustomerChangeList:
-        """Read the filters from the query string, as given; what cannot be used is told."""
+        """Read the filters from the query string, as given; what cannot be used is told.
+
+        `branches`: the (code, label) choices; `allowed`: the codes the user may name (None:
+        every one); `names`: every registered branch's name, by code."""
         allowed_branches = allowed
-        names = branch_registry(user)
         branch_choices = [("", "All branches")] if allowed_branches is None else []
         branch_choices += branches or []
         notices: list[str] = []

@@ -1,14 +1,13 @@
 """The list's query string read into one upstream query; invalid values are dropped."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
 from customers.changelist import CustomerChangeList
 
-BRANCHES = [("00", "00 — Head Office"), ("01", "01 — Mombasa Road")]
+NAMES = {"00": "Head Office", "01": "Mombasa Road"}
+BRANCHES = [(code, f"{code} — {name}") for code, name in NAMES.items()]
 
 
 @pytest.fixture(autouse=True)
@@ -18,9 +17,8 @@ def _registered(branches):
 
 def changelist(query: str, *, allowed=None) -> CustomerChangeList:
     request = RequestFactory().get(f"/customers/?{query}")
-    request.user = SimpleNamespace(is_superuser=allowed is None)
     return CustomerChangeList.from_params(
-        request.GET, user=request.user, branches=BRANCHES, allowed=allowed
+        request.GET, branches=BRANCHES, allowed=allowed, names=NAMES
     )
 
 
