@@ -107,6 +107,12 @@ class CustomerChangeList:
         )
 
     @property
+    def export_fields(self) -> list[tuple[str, str]]:
+        """The form fields a background export of this list is asked with: its filters as
+        given (the export reads them back through a ChangeList of its own)."""
+        return [("search", self.search), ("branch_id", self.branch_id), ("status", self.status)]
+
+    @property
     def preserved_filters(self) -> str:
         """The filters carried on links to a record, so "back to list" keeps them."""
         return carried(self.query_string)

@@ -63,13 +63,7 @@ def _customers(user, filters: dict, pacer, running):
     load = cl.page_loader(per_page=fetching.PER_PAGE)
     pages = [] if cl.has_no_branch else _pages(load, pacer, running)
     rows = [row for page in pages for row in cl.csv_rows(page.items)]
-    branch = cl.upstream_branch
-    name = csvexport.file_name(
-        "customers",
-        f"branch-{branch}" if branch else "all-branches",
-        filters.get("status") or "",
-        day=months.today(),
-    )
+    name = csvexport.customers_file_name(cl, day=months.today())
     return columns.csv_header(), rows, set(), name
 
 

@@ -82,6 +82,19 @@ def file_name(*parts: str, day: dt.date) -> str:
     return "-".join([*(p for p in safe if p), day.isoformat()]) + ".csv"
 
 
+def customers_file_name(cl, *, day: dt.date) -> str:
+    """'customers-branch-01-active-search-kamau-2026-11-25.csv': the list as filtered (its
+    `CustomerChangeList`), streamed or built."""
+    branch = cl.upstream_branch
+    return file_name(
+        "customers",
+        "no-branch" if cl.has_no_branch else f"branch-{branch}" if branch else "all-branches",
+        cl.status,
+        f"search-{cl.search[:30]}" if cl.search else "",
+        day=day,
+    )
+
+
 def transactions_file_name(customer_no: str, query, *, day: dt.date) -> str:
     """'transactions-CUST001-sales-from-2026-01-01-to-2026-06-30-2026-11-25.csv': a
     customer's history as filtered (a `fetching.TransactionQuery`), streamed or built."""

@@ -50,6 +50,16 @@ class TransactionQuery:
     def loader(self, number: int) -> Callable[[], Page[Transaction]]:
         return lambda: self.page(number)
 
+    @property
+    def export_fields(self) -> list[tuple[str, str]]:
+        """The form fields a background export of this history is asked with."""
+        dates = [(key, getattr(self, key)) for key in ("from_date", "to_date")]
+        return [
+            ("customer_id", str(self.customer_id)),
+            ("type", self.type or ""),
+            *((key, day.isoformat() if day else "") for key, day in dates),
+        ]
+
 
 @dataclass(frozen=True, slots=True)
 class Fetched:

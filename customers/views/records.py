@@ -93,7 +93,9 @@ def _history(request, customer_id: int, *, embedded: bool = False):
         _describe_date_error(form)
         customer = selectors.customer_for(user=request.user, customer_id=customer_id)
     else:
-        query = TransactionQuery.from_filters(customer_id, form.cleaned_data)
+        query = context["history_query"] = TransactionQuery.from_filters(
+            customer_id, form.cleaned_data
+        )
         asked = parse_page_number(request.GET.get("page"))
         budget = Budget()  # one deadline for every call of this page, from here
         customer, history = selectors.customer_with_history_or_error(

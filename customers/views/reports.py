@@ -76,23 +76,11 @@ def customers_csv(request):
     pages = cl.export_pages(per_page=fetching.PER_PAGE)
     first = next(pages, None)
     if first is not None and first.meta.total > settings.CTAX_EXPORT_STREAM_MAX_ROWS:
-        fields = [("search", cl.search), ("branch_id", cl.branch_id), ("status", cl.status)]
-        return background_offer(request, "customers", fields, first.meta.total)
+        return background_offer(request, "customers", cl.export_fields, first.meta.total)
     pages = itertools.chain([first], pages) if first is not None else pages
     rows = (cl.csv_rows(page.items) for page in pages)
-    return _csv_response(request, csvexport.stream(columns.csv_header(), rows), file_name_of(cl))
-
-
-def file_name_of(cl) -> str:
-    """customers-branch-01[-active][-search-…]-2026-11-25.csv"""
-    branch = cl.upstream_branch
-    return csvexport.file_name(
-        "customers",
-        "no-branch" if cl.has_no_branch else f"branch-{branch}" if branch else "all-branches",
-        cl.status,
-        f"search-{cl.search[:30]}" if cl.search else "",
-        day=months.today(),
-    )
+    name = csvexport.customers_file_name(cl, day=months.today())
+    return _csv_response(request, csvexport.stream(columns.csv_header(), rows), name)
 
 
 @require_GET
@@ -103,16 +91,13 @@ def transactions_csv(request, customer_id: int):
         user=request.user, query=query, budget=Budget()
     )
     if first.meta.total > settings.CTAX_EXPORT_STREAM_MAX_ROWS:
-        fields = [("customer_id", customer_id), ("type", query.type)]
-        fields += [(k, getattr(query, k) and getattr(query, k).isoformat()) for k in DATES]
         back = (reverse("customers:transactions", args=[customer_id]), f"{customer.name}'s history")
-        return background_offer(request, "transactions", fields, first.meta.total, back=back)
+        return background_offer(
+            request, "transactions", query.export_fields, first.meta.total, back=back
+        )
     rows = (transaction_columns.export_rows(page) for page in iter_pages(first, query.page))
     name = csvexport.transactions_file_name(customer.customer_no, query, day=months.today())
     return _csv_response(request, csvexport.stream(transaction_columns.export_header(), rows), name)
-
-
-DATES = ("from_date", "to_date")
 
 
 def background_offer(request, what: str, fields: list, total: int, *, back=None):
@@ -139,9 +124,7 @@ def _history_query(request, customer_id: int) -> TransactionQuery:
 
 
 def _csv_response(request, content, file_name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    response["Cache-Control"] = "no-store"
+    response = csvexport.response(content, file_name)
     token = request.GET.get("export_token", "")
     if _TOKEN.fullmatch(token):  # tells the page's script that the download has started
         response.set_cookie(

@@ -235,6 +235,38 @@ def test_a_filtered_history_file_is_named_as_the_streamed_csv_names_it(as_user, 
     ), answer["Content-Disposition"]
 
 
+@pytest.mark.parametrize(
+    ("user", "query"),
+    [("manager00", "search=kamau&status=active"), ("admin", "branch_id=00"), ("admin", "")],
+)
+def test_a_list_file_is_named_as_the_streamed_csv_names_it(as_user, served_upstream, user, query):
+    """The streamed CSV and the background file of the same list bear the same name (the
+    XLSX with its own extension), search and default branch included."""
+    client = as_user(user)
+    streamed = client.get(f"/customers/export.csv?{query}")["Content-Disposition"]
+    fields = dict(pair.split("=") for pair in query.split("&") if pair)
+    job = _export(client, what="customers", format="xlsx", **fields)
+    run_queued_jobs()
+    built = _download(client, Job.objects.get(pk=job.pk))["Content-Disposition"]
+    assert built == streamed.replace('.csv"', '.xlsx"'), (built, streamed)
+
+
+def test_the_lists_xlsx_button_carries_the_filters_as_typed(as_user, served_upstream):
+    """One way of carrying the filters: the list's XLSX button sends what the CSV offer
+    sends (the search as typed, not as the upstream is asked)."""
+    client = as_user("manager00")
+    page = client.get("/customers/?search=0712-345-678&status=active").content.decode()
+    form = page[page.index('class="export-background"') :].split("</form>")[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    assert fields == {
+        "csrfmiddlewaretoken": fields["csrfmiddlewaretoken"],
+        "what": "customers",
+        "format": "xlsx",
+        "search": "0712-345-678",
+        "status": "active",
+    }
+
+
 def test_the_offer_leads_back_to_the_page_it_came_from(as_user, served_upstream, settings):
     client = as_user("admin")
     settings.CTAX_EXPORT_STREAM_MAX_ROWS = 1
