@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
 from .models import AuditEntry
 
 NUMBERED = re.compile(r"^(?P<prefix>.*?)(?P<digits>\d+)$")
@@ -37,15 +40,36 @@ class Suggestion:
         )
 
 
-def next_number(branch_id: str) -> Suggestion | None:
-    """The branch's next number, or None when no numbered customer was created here."""
-    numbers = (
+def suggestions_for(branch_ids) -> dict[str, dict[str, str]]:
+    """{branch ID: {"number", "hint"}} for the form's script; "" holds the default hint."""
+    found = {"": {"number": "", "hint": DEFAULT_HINT}}
+    for branch_id, numbers in _latest_numbers(list(branch_ids)).items():
+        suggestion = _next_after(branch_id, numbers)
+        if suggestion is not None:
+            found[branch_id] = {"number": suggestion.number, "hint": suggestion.hint}
+    return found
+
+
+def _latest_numbers(branch_ids: list[str]) -> dict[str, list[str]]:
+    """Each branch's latest LOOKED_AT numbers created here, newest first, in one query."""
+    newest_first = [F("created_at").desc(), F("id").desc()]
+    rows = (
         AuditEntry.objects.filter(
-            action=AuditEntry.CREATE, outcome__in=CREATED, branch_id=branch_id
+            action=AuditEntry.CREATE, outcome__in=CREATED, branch_id__in=branch_ids
         )
-        .order_by("-created_at", "-id")
-        .values_list("customer_no", flat=True)[:LOOKED_AT]
+        .annotate(rank=Window(RowNumber(), partition_by=F("branch_id"), order_by=newest_first))
+        .filter(rank__lte=LOOKED_AT)
+        .order_by("branch_id", "rank")
+        .values_list("branch_id", "customer_no")
     )
+    numbers: dict[str, list[str]] = {}
+    for branch_id, customer_no in rows:
+        numbers.setdefault(branch_id, []).append(customer_no)
+    return numbers
+
+
+def _next_after(branch_id: str, numbers: list[str]) -> Suggestion | None:
+    """The next number after the highest of the latest one's pattern; None if none is numbered."""
     numbered = [parts for parts in map(_split, numbers) if parts]
     if not numbered:
         return None
@@ -56,16 +80,6 @@ def next_number(branch_id: str) -> Suggestion | None:
     )
     after = f"{prefix}{highest:0{width}d}"
     return Suggestion(branch_id=branch_id, number=f"{prefix}{highest + 1:0{width}d}", after=after)
-
-
-def suggestions_for(branch_ids) -> dict[str, dict[str, str]]:
-    """{branch ID: {"number", "hint"}} for the form's script; "" holds the default hint."""
-    found = {"": {"number": "", "hint": DEFAULT_HINT}}
-    for branch_id in branch_ids:
-        suggestion = next_number(branch_id)
-        if suggestion is not None:
-            found[branch_id] = {"number": suggestion.number, "hint": suggestion.hint}
-    return found
 
 
 def _split(number: str) -> tuple[str, str] | None:

@@ -140,6 +140,26 @@ def test_every_branch_has_its_suggestion_for_the_script(admin_client, html_of):
     assert "01" not in data and data[""]["number"] == ""
 
 
+def test_every_branchs_suggestion_comes_from_one_read_of_its_latest_numbers(
+    admin_client, html_of, monkeypatch
+):
+    """One query for all the branches; each looks at its own LOOKED_AT latest numbers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("customers.numbering.LOOKED_AT", 2)
+    created("CUST0900", "CUST0321", "CUST0320", branch_id="00")  # 0900: too old to count
+    created("K-7", "K-9", "K-8", branch_id="02")
+
+    with CaptureQueriesContext(connection) as queries:
+        html = html_of(admin_client.get(URL))
+
+    data = json.loads(html.by_id("customer-number-suggestions").text)
+    assert (data["00"]["number"], data["02"]["number"]) == ("CUST0322", "K-10")
+    audit_reads = [q for q in queries.captured_queries if "customers_auditentry" in q["sql"]]
+    assert len(audit_reads) == 1
+
+
 def test_with_the_number_suggested_the_name_has_the_cursor(clerk, html_of):
     created("CUST0321")
 
