@@ -4,8 +4,10 @@ Starts a throwaway stack (bench/harness.py: temporary SQLite database, sandbox
 seeded with 300 customers, the sandbox in one gunicorn, the app in another:
 2 workers x 4 threads, DEBUG off), then, after a warm-up, times each page
 against the raw upstream call it needs, alternating A/B/A/B on keep-alive
-sessions: at 50 ms of added upstream latency, then at 0 ms (plus the list
-against a stock admin changelist of the same customers). It counts the
+sessions (the detail page also against its two raw calls side by side, the customer
+and its history's first page, as it sends them): at 50 ms of added upstream
+latency, then at 0 ms (plus the list against a stock admin changelist of the same
+customers). It counts the
 upstream calls and new upstream TCP connections of each page from the
 sandbox's access log, measures fragment sizes and the workers' memory over
 10,000 requests, and prints PASS/FAIL for each target. Loopback only.
@@ -22,6 +24,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +67,24 @@ class Side:
         if answer.status_code != 200:
             raise RuntimeError(f"{self.label}: HTTP {answer.status_code} for {url}")
         return elapsed
+
+
+@dataclass
+class SideBySide:
+    """Raw calls sent side by side, as a page that needs several sends them: the time until
+    the last has answered (each on a keep-alive session of its own)."""
+
+    label: str
+    sides: tuple[Side, ...]
+
+    def __post_init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=len(self.sides))
+
+    def fetch(self, i: int) -> float:
+        started = time.perf_counter()
+        for future in [self.pool.submit(side.fetch, i) for side in self.sides]:
+            future.result()
+        return time.perf_counter() - started
 
 
 @dataclass
@@ -125,6 +146,22 @@ def build_pairs(
         "detail": (
             Side("detail page", app, lambda i: f"{base}/customers/{cid(i)}/"),
             Side("raw detail call", raw, lambda i: f"{api}/customers/{cid(i)}"),
+        ),
+        # The detail shows its history (issue "One round trip per step"): the page asks the
+        # customer and the history's first page side by side, so the raw yardstick does too.
+        "detail+history": (
+            Side("detail page", app, lambda i: f"{base}/customers/{cid(i)}/"),
+            SideBySide(
+                "raw detail + history calls side by side",
+                (
+                    Side("raw detail call", clone(raw), lambda i: f"{api}/customers/{cid(i)}"),
+                    Side(
+                        "raw history call",
+                        clone(raw),
+                        lambda i: f"{api}/customers/{cid(i)}/transactions?page=1",
+                    ),
+                ),
+            ),
         ),
         "admin": (
             Side("list page", app, lambda i: f"{base}/customers/"),
@@ -197,10 +234,10 @@ def print_result(r: Result) -> None:
         return f"median {median(values) * 1000:7.1f} ms  p95 {percentile(values, 95) * 1000:7.1f}"
 
     overhead = (median(r.page) - median(r.raw)) * 1000
-    print(f"  {r.name:7} page  {cell(r.page)}   (n={len(r.page)})")
-    print(f"  {'':7} {r.raw_label[:20]:20} {cell(r.raw)}")
+    print(f"  {r.name:14} page  {cell(r.page)}   (n={len(r.page)})")
+    print(f"  {'':14} {r.raw_label[:40]:40} {cell(r.raw)}")
     print(
-        f"  {'':7} ratio {r.ratio:5.3f}  page - other: {overhead:+6.1f} ms   "
+        f"  {'':14} ratio {r.ratio:5.3f}  page - other: {overhead:+6.1f} ms   "
         f"upstream calls/page {r.calls_per_page:.2f}   "
         f"new upstream conns/page {r.new_conns_per_page:.2f}"
     )
@@ -412,12 +449,9 @@ def run(stack: Stack, args: argparse.Namespace) -> list[Check]:
     app, raw = stack.login(), stack.upstream_session()
     ids = customer_ids(stack, raw)
     pairs = build_pairs(stack, app, raw, ids)
-    results = run_latency(
-        stack, pairs, 50, ["list", "search", "detail"], args.iterations, args.warmup
-    )
-    results += run_latency(
-        stack, pairs, 0, ["list", "search", "detail", "admin"], args.iterations, args.warmup
-    )
+    at_50 = ["list", "search", "detail", "detail+history"]
+    results = run_latency(stack, pairs, 50, at_50, args.iterations, args.warmup)
+    results += run_latency(stack, pairs, 0, [*at_50, "admin"], args.iterations, args.warmup)
     print_header("fragment sizes (uncompressed bodies)")
     sizes = fragment_sizes(stack, app)
     print(
