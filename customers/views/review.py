@@ -26,6 +26,7 @@ from ..review.tasks import latest_refresh, start_refresh
 
 REVIEW = "customers.view_branch_review"
 TEMPLATE = "customers/review.html"
+DORMANT_ACTION = "customers/_review_dormant_action.html"  # included by TEMPLATE
 
 
 def _check(request, code: str) -> None:
@@ -117,7 +118,7 @@ def action_progress(request, code: str):
     if not request.htmx:
         return redirect("customers:branch_review", code=code)
     context = {"code": code, "action_job": actions.latest(code)}
-    return render_page(request, TEMPLATE, context, partial="action_progress")
+    return render_page(request, DORMANT_ACTION, context, partial="action_progress")
 
 
 @require_GET

@@ -93,3 +93,6 @@ def test_the_progress_fragments_send_a_plain_request_to_the_page(client, users):
     fragment = client.get("/branches/00/review/progress/", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and b'id="review-progress"' in fragment.content
     assert b"<html" not in fragment.content
+    fragment = client.get("/branches/00/review/action-progress/", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and b'id="review-action-progress"' in fragment.content
+    assert b"<html" not in fragment.content
