@@ -10,8 +10,9 @@ branch the user does not belong to answers 404 there, so its existence does not 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import wraps
 
-from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 
 from .models import Branch, BranchMembership
@@ -23,11 +24,37 @@ DELETE = "customers.delete_customer"
 EXPORT = "customers.export_customer"
 PRINT = "customers.print_statement"  # a customer's printable statement (both roles)
 AUDIT = "customers.view_auditentry"
+REVIEW = "customers.view_branch_review"  # a branch's review (managers, administrators)
+
+
+REFUSED = {  # what a 403 says when the permission missing has words of its own
+    ADD: "You don't have permission to add customers.",
+    CHANGE: "You don't have permission to edit customers.",
+    DELETE: "You don't have permission to delete customers.",
+    REVIEW: "You don't have permission to see the branch review.",
+}
 
 
 def requires(*perms: str):
-    """View decorator: every listed permission, for every method and for fragments too."""
-    return permission_required(perms, raise_exception=True)
+    """View decorator: every listed permission, for every method and for fragments too; the
+    403 page says what was refused (REFUSED) when it has words for it."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            refuse_unless_allowed(request.user, *perms)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def refuse_unless_allowed(user, *perms: str) -> None:
+    """PermissionDenied (with REFUSED's words, if any) unless `user` has every permission."""
+    for perm in perms:
+        if not user.has_perm(perm):
+            raise PermissionDenied(REFUSED.get(perm, ""))
 
 
 def allowed_branches(user) -> list[str] | None:

@@ -215,7 +215,7 @@ def reviewed_branch(*, user, code: str) -> str:
 
 def reviewable_branches(*, user) -> list[str]:
     """The branches whose review this user may open (managers: their own; admins: all)."""
-    if not user.has_perm("customers.view_branch_review"):
+    if not user.has_perm(access.REVIEW):
         return []
     codes = access.allowed_branches(user)
     return list(access.branch_registry(user)) if codes is None else codes

@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 
 from . import audit, duplicates, selectors, submissions
-from .access import ADD, CHANGE, DELETE, may_see_branch
+from .access import ADD, CHANGE, DELETE, may_see_branch, refuse_unless_allowed
 from .models import AuditEntry
 from .upstream.door import get_client
 from .upstream.errors import BadResponse, Conflict, NotFound, UpstreamError, ValidationFailed
@@ -41,11 +41,6 @@ NOT_RECORDED_MESSAGE = (
     "ctaxoffice could not record this change in its audit trail (its database is busy "
     "or not answering), so nothing was sent. Please try again in a moment."
 )
-REFUSED = {
-    ADD: "You don't have permission to add customers.",
-    CHANGE: "You don't have permission to edit customers.",
-    DELETE: "You don't have permission to delete customers.",
-}
 
 
 class Result(enum.StrEnum):
@@ -84,7 +79,7 @@ class Attempt:
 
 def create_customer(*, user, values: dict[str, Any], token: str | None = None) -> WriteOutcome:
     """POST a new customer (`values` under the form's field names)."""
-    _require(user, ADD)
+    refuse_unless_allowed(user, ADD)
     branch_id = str(values.get("branch_id") or "")
     if not may_see_branch(user, branch_id):
         raise PermissionDenied(f"You may not add customers to branch {branch_id}.")
@@ -99,7 +94,7 @@ def update_customer(
     *, user, customer, changes: dict[str, Any], token: str | None = None
 ) -> WriteOutcome:
     """PUT only `changes` ({field: new value}) to `customer` (a detail or a list row)."""
-    _require(user, CHANGE)
+    refuse_unless_allowed(user, CHANGE)
     selectors.visible(user, customer)
     new_branch = changes.get("branch_id")
     if new_branch and not may_see_branch(user, str(new_branch)):
@@ -122,7 +117,7 @@ def update_each(
     branch the user may not see is refused as not found, and never sent. `run` calls
     the writes, e.g. a few side by side (see `_write_all`).
     """
-    _require(user, CHANGE)
+    refuse_unless_allowed(user, CHANGE)
     jobs, hidden = [], {}
     for index, (customer, changes) in enumerate(changes_of):
         if not may_see_branch(user, customer.branch_id):
@@ -149,7 +144,7 @@ def _update_job(customer, changes: dict[str, Any]) -> tuple[Attempt, Callable]:
 
 def delete_customer(*, user, customer, token: str | None = None) -> WriteOutcome:
     """Soft-delete `customer`; its audit entry keeps its branch for the not-found page."""
-    _require(user, DELETE)
+    refuse_unless_allowed(user, DELETE)
     selectors.visible(user, customer)
     attempt = Attempt(AuditEntry.DELETE, customer.id, customer.customer_no, customer.branch_id, {})
     return _write(user, token, attempt, lambda: get_client().delete_customer(customer.id))
@@ -329,8 +324,3 @@ def _with_holder(user, outcome: WriteOutcome, *, values, branch_id, own_id=None)
     if holder is None:
         return outcome
     return dataclasses.replace(outcome, existing=holder)
-
-
-def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied(REFUSED[perm])

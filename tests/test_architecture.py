@@ -69,3 +69,9 @@ def _definitions(name: str) -> list[str]:
 def test_one_name_per_write_at_each_layer(operation):
     """One `create_customer` (and update, delete) in the client, one in the services."""
     assert _definitions(operation) == ["services.py", "upstream/client.py"]
+
+
+def test_one_permission_decorator():
+    """Every view asks for its permissions with `access.requires` (a 403 with the same
+    words wherever the same permission is missing)."""
+    assert _definitions("requires") == ["access.py"]

@@ -7,11 +7,9 @@ these views turn forms into its calls and its outcomes into pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,30 +18,15 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import duplicates, numbering, selectors, services, submissions
-from ..access import ADD, CHANGE, DELETE, branch_options
+from ..access import ADD, CHANGE, DELETE, branch_options, refuse_unless_allowed, requires
 from ..forms import LIVE_FIELDS, CustomerEditForm, CustomerForm
 from ..preserved_filters import from_request as list_filters
 from ..preserved_filters import list_url, preserved_url
 from ..rendering import render_page
-from ..services import REFUSED, Result
+from ..services import Result
 from ..upstream.errors import NotFound, UpstreamError, ValidationFailed
 
 SAVED_TAG = "saved"  # on the message after a save: form.js drops the form's draft
-
-
-def requires(perm: str):
-    """This view needs `perm`; a 403 page says what was refused."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise PermissionDenied(REFUSED[perm])
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 @dataclass(frozen=True)
@@ -155,8 +138,8 @@ def delete(request, customer_id: int):
 
 @require_POST
 def validate_field(request, field: str):
-    if not (request.user.has_perm(ADD) or request.user.has_perm(CHANGE)):
-        raise PermissionDenied(REFUSED[CHANGE])
+    if not request.user.has_perm(ADD):  # the add form's and the edit form's checks
+        refuse_unless_allowed(request.user, CHANGE)
     if field not in LIVE_FIELDS:
         raise Http404("No such field")
     form = CustomerForm(request.POST, branches=[])

@@ -8,7 +8,6 @@ snapshot and the job's row and enqueue the job: no upstream call runs in a reque
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from .. import bulk, selectors, submissions
-from ..access import CHANGE
+from ..access import CHANGE, REVIEW, refuse_unless_allowed
 from ..jobs import sweep_stale
 from ..rendering import render_page
 from ..reports import csvexport
@@ -24,15 +23,13 @@ from ..review import actions, display, snapshot
 from ..review import changes as audit_changes
 from ..review.tasks import latest_refresh, start_refresh
 
-REVIEW = "customers.view_branch_review"
 TEMPLATE = "customers/review.html"
 DORMANT_ACTION = "customers/_review_dormant_action.html"  # included by TEMPLATE
 
 
 def _check(request, code: str) -> None:
-    selectors.reviewed_branch(user=request.user, code=code)
-    if not request.user.has_perm(REVIEW):
-        raise PermissionDenied("You don't have permission to see the branch review.")
+    selectors.reviewed_branch(user=request.user, code=code)  # 404 first: no branch leaks
+    refuse_unless_allowed(request.user, REVIEW)
 
 
 def _job(code: str):
@@ -91,8 +88,7 @@ def progress(request, code: str):
 def mark_dormant_inactive(request, code: str):
     """The dormant list beyond the action limit: confirm, then a background job."""
     _check(request, code)
-    if not request.user.has_perm(CHANGE):
-        raise PermissionDenied("You don't have permission to change customers.")
+    refuse_unless_allowed(request.user, CHANGE)
     shot = snapshot.current(code)
     if shot is None:
         return redirect("customers:branch_review", code=code)
