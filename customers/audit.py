@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from .access import AUDIT, may_see_branch
 from .models import AuditEntry
 from .upstream.errors import BadResponse, Unavailable, UpstreamError
 
@@ -119,8 +120,6 @@ def deletion_of(*, user, customer_id: int) -> AuditEntry | None:
     cannot be read any more), as for a live customer: another branch's deleted customer
     stays indistinguishable from an id that never existed.
     """
-    from .access import may_see_branch
-
     entry = (
         AuditEntry.objects.filter(
             customer_id=customer_id, action=AuditEntry.DELETE, outcome=AuditEntry.SUCCESS
@@ -133,7 +132,11 @@ def deletion_of(*, user, customer_id: int) -> AuditEntry | None:
     return entry
 
 
-def trail_of(customer_id: int, *, limit: int = 50) -> list[AuditEntry]:
+def trail_for(*, user, customer_id: int, limit: int = 50) -> list[AuditEntry] | None:
+    """The customer's latest changes made here, for a user who may read the audit trail;
+    None for anyone else (the page then leaves the section out)."""
+    if not user.has_perm(AUDIT):
+        return None
     return list(AuditEntry.objects.filter(customer_id=customer_id)[:limit])
 
 

@@ -7,7 +7,6 @@ branch it was in (by its audit entry) are told who deleted it and when.
 from __future__ import annotations
 
 from .. import audit, recent
-from ..access import AUDIT
 from ..rendering import render_page
 from ..upstream.errors import NotFound
 
@@ -28,9 +27,7 @@ def customer_not_found(request):
     context = {
         "title": "Customer deleted",
         "deletion": entry,
-        "audit_entries": (
-            audit.trail_of(entry.customer_id) if request.user.has_perm(AUDIT) else None
-        ),
+        "audit_entries": audit.trail_for(user=request.user, customer_id=entry.customer_id),
     }
     return render_page(request, "customers/deleted.html", context, partial="notice", status=404)
 

@@ -6,11 +6,10 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.views.decorators.http import require_GET
 
-from .. import recent, selectors
-from ..access import AUDIT, VIEW, branch_name_of, requires
+from .. import audit, recent, selectors
+from ..access import VIEW, branch_name_of, requires
 from ..fanout import Budget
 from ..forms import TransactionFilterForm, parse_page_number
-from ..models import AuditEntry
 from ..preserved_filters import from_request as list_filters
 from ..rendering import render_page, wants_fragment
 from ..reports.fetching import TransactionQuery, read_rest
@@ -30,7 +29,7 @@ def detail(request, customer_id: int):
             "summary": customer.transaction_summary,
             "branch_name": branch_name_of(request.user, customer),
             "title": customer.name,
-            "audit_entries": _audit_trail(request.user, customer_id),
+            "audit_entries": audit.trail_for(user=request.user, customer_id=customer_id),
         }
     )
     return render_page(request, "customers/detail.html", context)
@@ -182,9 +181,3 @@ def _is_own_page(request) -> bool:
     if not request.htmx or not request.htmx.current_url_abs_path:
         return True
     return urlsplit(request.htmx.current_url_abs_path).path == request.path
-
-
-def _audit_trail(user, customer_id: int):
-    if not user.has_perm(AUDIT):
-        return None
-    return list(AuditEntry.objects.filter(customer_id=customer_id)[:50])
