@@ -3,8 +3,10 @@ progress bar move while a worker runs the job, and the sections fill; axe in lig
 dark on every state (each flow runs once, each state is judged in both schemes)."""
 
 import re
+import threading
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
 from customers.jobs import Job
@@ -30,9 +32,32 @@ HEADINGS = [
     "Changes made here",
 ]
 
+# A wait for the test, bounded: the page's checks of the progress take about a second.
+HOLD_SECONDS = 60
 
-def test_refresh_shows_progress_then_the_sections(app, settings, django_user_model):
-    settings.CTAX_BACKGROUND_CALLS_PER_SECOND = 25  # a few seconds: the bar has time to move
+
+@pytest.fixture
+def saving_held(monkeypatch):
+    """The refresh job, its reading done, waits to save the review until the test sets
+    this event: the page (which reloads once the job is over) cannot reload while the
+    test still judges the progress state, however slow the machine."""
+    from customers.review import snapshot
+
+    release = threading.Event()
+    replace = snapshot.replace
+
+    def held_replace(**kwargs):
+        release.wait(HOLD_SECONDS)
+        return replace(**kwargs)
+
+    monkeypatch.setattr(snapshot, "replace", held_replace)
+    yield release
+    release.set()
+
+
+def test_refresh_shows_progress_then_the_sections(app, settings, django_user_model, saving_held):
+    # About two seconds of reading (~115 calls): the bar moves while the page polls.
+    settings.CTAX_BACKGROUND_CALLS_PER_SECOND = 50
     restore_roles()
     manager = make_user(django_user_model, "manager00", role="Branch manager", branch_codes=["00"])
     log_in_as(app, manager)
@@ -52,6 +77,7 @@ def test_refresh_shows_progress_then_the_sections(app, settings, django_user_mod
     for scheme in each_scheme(page):
         app.snap(f"progress-{scheme}")
         violations += blocking_violations(page, f"progress, {scheme}")
+    saving_held.set()
 
     expect(page.get_by_text(re.compile(r"Figures as of \d\d:\d\d today"))).to_be_visible(
         timeout=30_000
