@@ -48,6 +48,20 @@ def test_both_schemes_are_judged_in_their_own_colours(app, monkeypatch):
     assert page.evaluate(COLOURS) == before
 
 
+def test_axe_finds_a_nameless_button_in_each_scheme(app):
+    """The real axe, run in light then dark on one document: it reports what it should."""
+    page = app.page
+    app.goto("/accounts/login/")
+    page.evaluate(
+        "document.querySelector('main, #content').append(document.createElement('button'))"
+    )
+
+    found = blocking_violations_in_both_schemes(page, "login")
+
+    assert [line.split("]")[0] for line in found] == ["[login, light", "[login, dark"], found
+    assert all("critical button-name" in line for line in found), found
+
+
 def test_axe_on_login_list_detail_and_form(app):
     page = app.page
     violations = []
