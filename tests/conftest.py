@@ -135,6 +135,18 @@ def branches(db):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_without_nagle_delay():
+    """live_server (started later, once per session) serves with tests.live_server_sockets."""
+    from django.test.testcases import LiveServerThread
+
+    from tests.live_server_sockets import NoDelayWSGIServer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", NoDelayWSGIServer)
+        yield
+
+
 @pytest.fixture
 def sandbox_api(live_server, settings):
     """Point the service door at the sandbox served by live_server (real HTTP on loopback)."""

@@ -3,11 +3,14 @@
 Every test gets a freshly seeded sandbox (60 customers: ~0.2 s) and the local branch
 registry, a superuser, and an `app` helper that records, for every page of its browser
 context, console errors, uncaught script errors, Content-Security-Policy violations (a
-`securitypolicyviolation` listener in every document) and dialogs. At teardown the final
-page is saved as artifacts/screenshots/<test-name>.png and any recorded problem fails the
-test. The one allowance: a fault test expecting an error answer names its status
-(`app.expect_failed_responses(503)`), which lets Chromium's and htmx's report of that
-status through, never a CSP report.
+`securitypolicyviolation` listener in every document) and dialogs. At teardown any
+recorded problem fails the test. The one allowance: a fault test expecting an error answer
+names its status (`app.expect_failed_responses(503)`), which lets Chromium's and htmx's
+report of that status through, never a CSP report.
+
+A failed test (or one failing on such a problem) leaves its final page, full page, in
+artifacts/screenshots/<test-name>.png for diagnosis; a passing one leaves only the states
+it names with `app.snap()`.
 
 `app.login()` logs in through the real login form (test_login.py, the accessibility
 tests). live_server tests flush the database after each test, so a browser storage state
@@ -46,6 +49,21 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 expect.set_options(timeout=10_000)
+
+# Each phase's report (setup, call) on its test item, for fixtures to read at teardown.
+PHASE_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.stash.setdefault(PHASE_REPORTS, {})[report.when] = report
+    return report
+
+
+def failed_so_far(node) -> bool:
+    """Whether a phase of this test has failed (read at teardown)."""
+    return any(report.failed for report in node.stash.get(PHASE_REPORTS, {}).values())
 
 
 @pytest.fixture
@@ -163,16 +181,20 @@ def _screenshot_name(node) -> str:
 
 @pytest.fixture
 def app(seeded, superuser, page: Page, request):
-    """The app in Chromium, not yet logged in. Screenshot and error check at teardown."""
+    """The app in Chromium, not yet logged in. Error check at teardown, and a screenshot
+    of the final page when the test failed."""
     page.set_default_timeout(10_000)
     helper = App(page=page, base_url=seeded.url, screenshot_name=_screenshot_name(request.node))
     helper.watch(page)
     yield helper
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        helper.page.screenshot(path=SCREENSHOTS / f"{helper.screenshot_name}.png", full_page=True)
-    finally:
-        helper.assert_clean()
+    if failed_so_far(request.node) or helper.problems():
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        try:
+            helper.page.screenshot(
+                path=SCREENSHOTS / f"{helper.screenshot_name}.png", full_page=True
+            )
+        finally:
+            helper.assert_clean()
 
 
 @pytest.fixture

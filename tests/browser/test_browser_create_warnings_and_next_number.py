@@ -2,17 +2,11 @@
 follows the branch chosen, and warnings given as a field is left survive a refused Save;
 axe in light and dark on that form."""
 
-import pytest
 from playwright.sync_api import expect
 
 from customers.models import AuditEntry
 from sandbox.models import SandboxCustomer
-from tests.browser.axe_checks import blocking_violations
-
-
-@pytest.fixture(params=["light", "dark"])
-def browser_context_args(browser_context_args, request):
-    return {**browser_context_args, "color_scheme": request.param}
+from tests.browser.axe_checks import blocking_violations_in_both_schemes
 
 
 def _created(number, branch_id):
@@ -25,9 +19,7 @@ def _created(number, branch_id):
     )
 
 
-def test_the_number_follows_the_branch_and_warnings_survive_a_refused_save(
-    ui, browser_context_args
-):
+def test_the_number_follows_the_branch_and_warnings_survive_a_refused_save(ui):
     page = ui.page
     _created("CUST0321", "00")
     _created("B01-0007", "01")
@@ -58,5 +50,5 @@ def test_the_number_follows_the_branch_and_warnings_survive_a_refused_save(
     expect(warning).to_contain_text(f"{holder.name} ({holder.customer_no})")
     expect(warning).to_contain_text("already has this phone number")
     expect(number).to_have_value("MY-1")
-    violations = blocking_violations(page, "create form refused, warning kept")
+    violations = blocking_violations_in_both_schemes(page, "create form refused, warning kept")
     assert not violations, "\n".join(violations)

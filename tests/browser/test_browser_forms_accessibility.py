@@ -7,23 +7,16 @@ page, the 403 page. Violations of impact "serious" or "critical" fail the test.
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from sandbox.models import SandboxCustomer
-from tests.browser.axe_checks import blocking_violations
+from tests.browser.axe_checks import blocking_violations_in_both_schemes
 from tests.browser.form_helpers import STALE_PHONE, accept_leaving, log_in_as, restore_roles
 from tests.role_users import make_user
 
 
-@pytest.fixture(params=["light", "dark"])
-def browser_context_args(browser_context_args, request):
-    return {**browser_context_args, "color_scheme": request.param}
-
-
-def test_axe_on_the_form_states(ui, browser_context_args):
+def test_axe_on_the_form_states(ui):
     page = ui.page
-    scheme = browser_context_args["color_scheme"]
     SandboxCustomer.objects.filter(pk=5).update(phone=STALE_PHONE)
     holder = SandboxCustomer.objects.exclude(tin="").order_by("pk").first()
     found = []
@@ -35,11 +28,11 @@ def test_axe_on_the_form_states(ui, browser_context_args):
     page.reload()
     assert asked == ["beforeunload"]
     expect(page.locator("#draft-notice")).to_be_visible()
-    found += blocking_violations(page, "edit form, stale warning, restored draft")
+    found += blocking_violations_in_both_schemes(page, "edit form, stale warning, restored draft")
 
     page.get_by_role("link", name="Customers", exact=True).first.click()
     expect(page.get_by_role("dialog", name="Leave this form?")).to_be_visible()
-    found += blocking_violations(page, "leave dialog")
+    found += blocking_violations_in_both_schemes(page, "leave dialog")
     page.get_by_role("button", name="Stay on the form").click()
     page.get_by_role("button", name="Discard draft").click()
 
@@ -52,14 +45,13 @@ def test_axe_on_the_form_states(ui, browser_context_args):
     page.get_by_label("Customer name").fill(holder.name)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#errors-customer_no")).to_contain_text("is already taken by")
-    found += blocking_violations(page, "create form, held TIN and taken number")
+    found += blocking_violations_in_both_schemes(page, "create form, held TIN and taken number")
 
-    assert not found, f"axe ({scheme}):\n" + "\n".join(found)
+    assert not found, "axe:\n" + "\n".join(found)
 
 
-def test_axe_on_deleted_and_refused_pages(ui, browser_context_args, django_user_model):
+def test_axe_on_deleted_and_refused_pages(ui, django_user_model):
     page = ui.page
-    scheme = browser_context_args["color_scheme"]
     ui.expect_failed_responses(403, 404)
     found = []
 
@@ -69,7 +61,7 @@ def test_axe_on_deleted_and_refused_pages(ui, browser_context_args, django_user_
     ui.goto("/customers/3/")
     expect(page.get_by_role("heading", name="Customer deleted", level=1)).to_be_visible()
     expect(page.locator(".deleted-customer")).to_contain_text("was deleted by root")
-    found += blocking_violations(page, "deleted customer")
+    found += blocking_violations_in_both_schemes(page, "deleted customer")
 
     restore_roles()
     page.context.clear_cookies()
@@ -78,6 +70,6 @@ def test_axe_on_deleted_and_refused_pages(ui, browser_context_args, django_user_
     expect(page.locator("#content")).to_contain_text(
         "You don't have permission to delete customers."
     )
-    found += blocking_violations(page, "403")
+    found += blocking_violations_in_both_schemes(page, "403")
 
-    assert not found, f"axe ({scheme}):\n" + "\n".join(found)
+    assert not found, "axe:\n" + "\n".join(found)

@@ -1,5 +1,5 @@
-"""The list at the counter, in Chromium: actions, keys, recently viewed, people search, Back,
-long values and axe in light and dark at 1280 and 768 px."""
+"""The list at the counter, in Chromium: actions, keys, recently viewed, people search, Back
+(long values and axe: test_browser_list_long_values_axe.py)."""
 
 import re
 from urllib.parse import urlencode

@@ -4,16 +4,11 @@ import pytest
 from playwright.sync_api import expect
 
 from sandbox.models import SandboxCustomer
-from tests.browser.axe_checks import blocking_violations
-
-
-@pytest.fixture(params=["light", "dark"])
-def browser_context_args(browser_context_args, request):
-    return {**browser_context_args, "color_scheme": request.param}
+from tests.browser.axe_checks import blocking_violations_in_both_schemes
 
 
 @pytest.mark.parametrize("width", [1280, 768])
-def test_long_values_stay_in_view_and_axe_is_clean(ui, width, browser_context_args):
+def test_long_values_stay_in_view_and_axe_is_clean(ui, width):
     page = ui.page
     long_name = "W" * 255
     SandboxCustomer.objects.filter(customer_no="CUST0001").update(name=long_name)
@@ -32,12 +27,12 @@ def test_long_values_stay_in_view_and_axe_is_clean(ui, width, browser_context_ar
         assert right <= holder + 1, f"a column is out of view: {right} > {holder}"
     expect(page.locator(f'.long-text[title="{long_name}"]').first).to_be_attached()
     page.get_by_label("Select every customer on this page").check()
-    violations = blocking_violations(page)
+    violations = blocking_violations_in_both_schemes(page, "list, all selected")
     page.locator("main").click(position={"x": 5, "y": 5})
     page.keyboard.press("?")
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
-    violations += blocking_violations(page)
+    violations += blocking_violations_in_both_schemes(page, "keyboard shortcuts")
     page.keyboard.press("Escape")
     ui.goto("/customers/1/")
-    violations += blocking_violations(page)
+    violations += blocking_violations_in_both_schemes(page, "detail")
     assert not violations, violations

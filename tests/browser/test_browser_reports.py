@@ -7,28 +7,23 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_checks import blocking_violations
+from tests.browser.axe_checks import blocking_violations, each_scheme
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
-SCHEMES = pytest.mark.parametrize("browser_context_args", ["light", "dark"], indirect=True)
-
-
 @pytest.fixture
-def browser_context_args(browser_context_args, request):
-    """Light unless a test asks for both schemes (SCHEMES); the admin's theme follows."""
+def browser_context_args(browser_context_args):
+    """Light (the admin's theme follows the scheme; a test shows dark with each_scheme)."""
     return {
         **browser_context_args,
-        "color_scheme": getattr(request, "param", "light"),
+        "color_scheme": "light",
         "viewport": {"width": 1280, "height": 900},
     }
 
 
-@SCHEMES
-def test_report_chart(ui, browser_context_args):
+def test_report_chart(ui):
     page = ui.page
-    scheme = browser_context_args["color_scheme"]
     ui.goto("/customers/1/")
     chart = page.locator("#sales-chart figure.report-chart")
     expect(chart).to_be_visible()  # loaded by htmx after the page
@@ -46,34 +41,40 @@ def test_report_chart(ui, browser_context_args):
     expect(value).to_have_css("opacity", "1")
 
     section = page.locator(".report-chart-section")
-    section.screenshot(path=SCREENSHOTS / f"report-chart-{scheme}.png")
+    for scheme in each_scheme(page):
+        section.screenshot(path=SCREENSHOTS / f"report-chart-{scheme}.png")
 
     # "Show as table": the same figures, without script.
     page.get_by_text("Show as table").click()
     table = chart.locator("details table")
     expect(table).to_be_visible()
     expect(table.locator("tbody tr")).to_have_count(12)
-    section.screenshot(path=SCREENSHOTS / f"report-chart-table-{scheme}.png")
-    assert blocking_violations(page) == []
+    violations = []
+    for scheme in each_scheme(page):
+        section.screenshot(path=SCREENSHOTS / f"report-chart-table-{scheme}.png")
+        violations += blocking_violations(page, f"chart as a table, {scheme}")
+    assert violations == []
 
 
-@SCHEMES
-def test_report_statement_print_preview(ui, browser_context_args):
-    scheme = browser_context_args["color_scheme"]
+def test_report_statement_print_preview(ui):
     page = ui.page
     ui.goto("/customers/1/")
     page.locator(".report-links").get_by_role("link", name="Printable statement").click()
     page.wait_for_url(re.compile(r"/customers/1/statement/$"))
     expect(page.get_by_role("heading", name="Customer statement")).to_be_visible()
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
-    assert blocking_violations(page) == []
-    page.screenshot(path=SCREENSHOTS / f"report-statement-screen-{scheme}.png", full_page=True)
+    violations = []
+    for scheme in each_scheme(page):
+        violations += blocking_violations(page, f"statement, {scheme}")
+        page.screenshot(path=SCREENSHOTS / f"report-statement-screen-{scheme}.png", full_page=True)
+    assert violations == []
 
     page.emulate_media(media="print")
-    expect(page.locator("#header")).to_be_hidden()
-    expect(page.locator("nav").first).to_be_hidden()
-    expect(page.locator(".statement-tools")).to_be_hidden()
-    expect(page.locator("table.totals-table")).to_be_visible()
+    for _scheme in each_scheme(page):
+        expect(page.locator("#header")).to_be_hidden()
+        expect(page.locator("nav").first).to_be_hidden()
+        expect(page.locator(".statement-tools")).to_be_hidden()
+        expect(page.locator("table.totals-table")).to_be_visible()
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     page.screenshot(path=SCREENSHOTS / "report-statement-print.png", full_page=True)
     pdf = page.pdf(format="A4", print_background=True)
@@ -100,13 +101,11 @@ def test_report_export_from_the_list(ui):
     )
 
 
-@SCHEMES
-def test_report_chart_longer_than_the_budget(ui, browser_context_args, monkeypatch):
+def test_report_chart_longer_than_the_budget(ui, monkeypatch):
     from customers.reports import fetching
 
     monkeypatch.setattr(fetching, "PER_PAGE", 25)
     monkeypatch.setattr(fetching, "MAX_PAGES", 2)  # the 50 most recent transactions
-    scheme = browser_context_args["color_scheme"]
     page = ui.page
     ui.goto("/customers/1/chart/")
     notice = page.locator(".chart-notice")
@@ -115,6 +114,7 @@ def test_report_chart_longer_than_the_budget(ui, browser_context_args, monkeypat
     expect(page.locator("rect.month-missing").first).to_be_visible()
     page.get_by_text("Show as table").click()
     expect(page.locator("td.not-loaded").first).to_have_text("Not loaded")
-    page.locator(".report-chart-section").screenshot(
-        path=SCREENSHOTS / f"report-chart-truncated-{scheme}.png"
-    )
+    for scheme in each_scheme(page):
+        page.locator(".report-chart-section").screenshot(
+            path=SCREENSHOTS / f"report-chart-truncated-{scheme}.png"
+        )
