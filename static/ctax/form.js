@@ -167,6 +167,11 @@ function setupLeaveGuard(form, initial) {
     submitting = false;
     leaving = false;
   });
+  // The app itself sends the page elsewhere (HX-Redirect: a field's check found the login
+  // ended, and the login page brings the form back): the draft is kept, nothing to ask.
+  document.addEventListener("htmx:beforeOnLoad", (event) => {
+    if (event.detail.xhr?.getResponseHeader("HX-Redirect")) leaving = true;
+  });
   window.addEventListener("beforeunload", (event) => {
     if (submitting || leaving || !isChanged()) return;
     event.preventDefault();

@@ -22,7 +22,10 @@ def type_then_save_after_the_session_ended(app):
     page = app.page
     app.goto("/customers/new/")
     page.get_by_label("Customer name").fill("Wanjiru Traders")
-    page.get_by_label("Email").fill("info@wanjiru.example")
+    email = page.get_by_label("Email")
+    email.fill("info@wanjiru.example")
+    with page.expect_response(re.compile(r"/customers/validate/email/$")):
+        email.press("Tab")  # the field's check, while the login still holds
     end_the_session(app)
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(re.compile(r"/accounts/login/\?next=%2Fcustomers%2Fnew%2F&ended=1$"))
@@ -58,3 +61,21 @@ def test_another_user_logging_in_does_not_see_the_draft(app, django_user_model):
     expect(page.get_by_label("Customer name")).to_have_value("")
     expect(page.locator("#draft-notice")).to_be_hidden()
     assert drafts(page) == {}
+
+
+def test_a_fields_check_after_the_session_ended_leaves_without_asking(app):
+    """The check of a field just left finds the login ended: the app sends the page to the
+    login page (HX-Redirect) without a "leave the page?" question; the draft is kept."""
+    app.login()
+    page = app.page
+    app.goto("/customers/new/")
+    page.get_by_label("Customer name").fill("Wanjiru Traders")
+    email = page.get_by_label("Email")
+    email.fill("info@wanjiru.example")
+    end_the_session(app)
+    email.press("Tab")  # its check is refused: the login ended
+    page.wait_for_url(re.compile(r"/accounts/login/\?next=%2Fcustomers%2Fnew%2F&ended=1$"))
+    assert app.dialogs == []  # the leave guard did not ask
+    log_in(app, app.username, app.password)
+    expect(page.get_by_label("Customer name")).to_have_value("Wanjiru Traders")
+    expect(page.get_by_label("Email")).to_have_value("info@wanjiru.example")
