@@ -28,9 +28,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 
-from . import audit, duplicates, selectors, submissions
+from . import audit, selectors, submissions
 from .access import ADD, CHANGE, DELETE, may_see_branch, refuse_unless_allowed
 from .models import AuditEntry
+from .selectors import holders
 from .upstream.door import get_client
 from .upstream.errors import BadResponse, Conflict, NotFound, UpstreamError, ValidationFailed
 from .upstream.types import CustomerDetail, SearchHit
@@ -314,7 +315,7 @@ def is_number_taken(exc: UpstreamError) -> bool:
 def _with_holder(user, outcome: WriteOutcome, *, values, branch_id, own_id=None) -> WriteOutcome:
     if not outcome.number_taken:
         return outcome
-    holder = duplicates.holder_of_number(
+    holder = holders.holder_of_number(
         user=user,
         branch_id=branch_id,
         customer_no=str(values.get("customer_no") or ""),

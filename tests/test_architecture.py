@@ -43,7 +43,7 @@ def test_the_screens_are_found():
 )
 def test_no_screen_checks_a_branch_itself(path):
     """Views, reports, template tags, the branch review and the background exports call
-    the reads (customers/selectors.py), which apply branch visibility; none imports or
+    the reads (customers/selectors/), which apply branch visibility; none imports or
     calls a visibility check of its own."""
     found = _names_used(ast.parse(path.read_text(), filename=str(path))) & VISIBILITY_CHECKS
     assert not found, f"{path.relative_to(CUSTOMERS)} uses {sorted(found)}: call a selector"

@@ -17,12 +17,13 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import duplicates, numbering, selectors, services, submissions
+from .. import numbering, selectors, services, submissions
 from ..access import ADD, CHANGE, DELETE, branch_options, refuse_unless_allowed, requires
 from ..forms import LIVE_FIELDS, CustomerEditForm, CustomerForm
 from ..preserved_filters import from_request as list_filters
 from ..preserved_filters import list_url, preserved_url
 from ..rendering import render_page
+from ..selectors import holders
 from ..services import Result
 from ..upstream.errors import NotFound, UpstreamError, ValidationFailed
 
@@ -59,7 +60,7 @@ def create(request):
             return redirect("customers:detail", customer_id=outcome.customer_id)
         _show_on_form(form, outcome)
     if form.is_bound:  # refused: the warnings given as fields were left stay in view
-        given = duplicates.warnings_given(user=request.user, values=form.cleaned_data)
+        given = holders.warnings_given(user=request.user, values=form.cleaned_data)
         for name, warnings in given.items():
             form[name].warnings = warnings
     _suggest_numbers(form, branches, context)
@@ -146,7 +147,7 @@ def validate_field(request, field: str):
     value, errors = form.clean_field(field)
     warnings = []
     if not errors and value and request.POST.get("check_duplicates") and field in ("tin", "phone"):
-        warnings = duplicates.check_field(user=request.user, field=field, value=value)
+        warnings = holders.check_field(user=request.user, field=field, value=value)
     context = {"field": {"name": field, "errors": errors, "warnings": warnings}}
     return render_page(request, "customers/form.html", context, partial="field_errors")
 
@@ -328,5 +329,5 @@ def _enable_live_checks(form, *, create: bool) -> None:
                 "aria-describedby": " ".join(described_by),
             }
         )
-        if create and name in duplicates.CHECKED_FIELDS:
+        if create and name in holders.CHECKED_FIELDS:
             field.widget.attrs["hx-vals"] = '{"check_duplicates": "1"}'

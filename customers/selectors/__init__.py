@@ -17,14 +17,14 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import access, recent
-from .changelist import CustomerChangeList
-from .fanout import NOT_LOADED, Budget, NotLoaded
-from .people_search import QUICK_SEARCH_MIN, QUICK_SEARCH_SHOWN, SearchPlan, plan
-from .reports.fetching import TransactionQuery
-from .upstream.door import get_client
-from .upstream.errors import NotFound, Unavailable, UpstreamError, UpstreamTimeout
-from .upstream.types import CustomerDetail, Page, SearchHit, Transaction
+from .. import access, recent
+from ..changelist import CustomerChangeList
+from ..fanout import NOT_LOADED, Budget, NotLoaded
+from ..people_search import QUICK_SEARCH_MIN, QUICK_SEARCH_SHOWN, SearchPlan, plan
+from ..reports.fetching import TransactionQuery
+from ..upstream.door import get_client
+from ..upstream.errors import NotFound, Unavailable, UpstreamError, UpstreamTimeout
+from ..upstream.types import CustomerDetail, Page, SearchHit, Transaction
 
 BRANCH_CODE_MAX = 20  # Branch.code's length
 

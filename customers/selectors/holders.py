@@ -19,11 +19,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .access import allowed_branches, may_see_branch
-from .upstream.client import MAX_SEARCH_LIMIT
-from .upstream.door import get_client
-from .upstream.errors import UpstreamError
-from .upstream.types import SearchHit
+from ..access import allowed_branches, may_see_branch
+from ..upstream.client import MAX_SEARCH_LIMIT
+from ..upstream.door import get_client
+from ..upstream.errors import UpstreamError
+from ..upstream.types import SearchHit
 
 MIN_QUERY = 2  # the upstream's own minimum for `q`
 CHECKED_FIELDS = ("tin", "phone")
