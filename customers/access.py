@@ -62,10 +62,8 @@ def allowed_branches(user) -> list[str] | None:
     return None if user.is_superuser else list(_branches(user).mine)
 
 
-def branch_registry(user=None) -> dict[str, str]:
-    """Every registered branch, code -> name (`user` only lets a request read it once)."""
-    if user is None:
-        return dict(Branch.objects.values_list("code", "name"))
+def branch_registry(user) -> dict[str, str]:
+    """Every registered branch, code -> name (read with the user's own: once a request)."""
     return dict(_branches(user).names)
 
 
@@ -79,6 +77,9 @@ def branch_options(user) -> list[tuple[str, str]] | None:
     codes = branches.names if user.is_superuser else branches.mine
     options = [(code, f"{code} — {branches.names[code]}") for code in codes]
     return None if user.is_superuser and not options else options
+
+
+_BRANCHES_ON_USER = "_ctax_branches"  # the attribute the user object keeps them in
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +102,6 @@ def _branches(user) -> _Branches:
         )
         setattr(user, _BRANCHES_ON_USER, cached)
     return cached
-
-
-_BRANCHES_ON_USER = "_ctax_branches"
 
 
 def branch_name_of(user, customer) -> str:

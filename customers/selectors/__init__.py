@@ -208,7 +208,7 @@ def reviewed_branch(*, user, code: str) -> str:
     """`code`, if the user may work with that branch and it is registered here (a review
     of a branch no one has would read nothing); Http404 otherwise, administrators too."""
     branch_for(user=user, code=code)
-    if code not in access.branch_registry():
+    if code not in access.branch_registry(user):
         raise Http404("No such branch.")
     return code
 

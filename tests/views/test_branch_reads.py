@@ -28,3 +28,8 @@ def test_the_detail_reads_the_branches_once(as_user, upstream, name):
     upstream.transactions(1, items=[], total=0)
 
     assert branch_reads(as_user(name), "/customers/1/") == 1
+
+
+def test_the_branch_review_reads_the_branches_once(as_user):
+    """The branch asked, whether it is registered, and the header's review links: one read."""
+    assert branch_reads(as_user("manager00"), "/branches/00/review/") == 1
