@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django.tasks import task
@@ -70,12 +68,7 @@ def _customers(user, filters: dict, pacer, running):
 def _transactions(user, filters: dict, pacer, running):
     customer_id = int(filters["customer_id"])
     customer = selectors.customer_for(user=user, customer_id=customer_id, run=pacer.call)
-    dates = {
-        k: dt.date.fromisoformat(filters[k]) if filters.get(k) else None
-        for k in ("from_date", "to_date")
-    }
-
-    query = fetching.TransactionQuery(customer_id, type=filters.get("type") or None, **dates)
+    query = fetching.TransactionQuery.from_form(customer_id, filters)
     pages = _pages(query.page, pacer, running)
     rows = [row for page in pages for row in tcolumns.export_rows(page)]
     name = csvexport.transactions_file_name(customer.customer_no, query, day=months.today())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from ..fanout import Budget, NotLoaded, in_order
+from ..forms import TransactionFilterForm
 from ..upstream.door import get_client
 from ..upstream.types import Page, Transaction
 
@@ -36,6 +37,14 @@ class TransactionQuery:
             from_date=filters.get("from_date"),
             to_date=filters.get("to_date"),
         )
+
+    @classmethod
+    def from_form(cls, customer_id: int, data: Mapping) -> TransactionQuery:
+        """The filters as submitted (or as `export_fields` gave them), cleaned by the
+        history's form; a value it refuses is dropped, as the history drops it."""
+        form = TransactionFilterForm(data)
+        form.is_valid()
+        return cls.from_filters(customer_id, form.cleaned_data)
 
     def page(self, number: int) -> Page[Transaction]:
         """A page as the upstream pages the history (25 transactions, as documented)."""

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..upstream.types import Transaction
-from .fetching import Fetched
 from .months import Month
+
+if TYPE_CHECKING:  # fetching reads the history's form, whose choices are named here
+    from .fetching import Fetched
 
 SALES, PURCHASES = "sales", "purchases"
 TYPE_LABELS = {SALES: "Sales", PURCHASES: "Purchases"}  # as every screen names them

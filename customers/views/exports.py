@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import selectors
 from ..access import EXPORT, VIEW, requires
 from ..exports import files, tasks
-from ..forms import TransactionFilterForm
 from ..jobs import Job, sweep_stale
 from ..rendering import render_page
+from ..reports.fetching import TransactionQuery
 from ..request_numbers import ascii_int
 
 TEMPLATE = "customers/export.html"
@@ -38,15 +38,7 @@ def start_export(request):
         if customer_id is None:
             raise Http404("No such customer.")
         selectors.customer_for(user=request.user, customer_id=customer_id)  # else 404
-        form = TransactionFilterForm(request.POST)
-        form.is_valid()
-        data = form.cleaned_data
-        filters = {
-            "customer_id": customer_id,
-            "type": data.get("type") or None,
-            "from_date": data["from_date"].isoformat() if data.get("from_date") else None,
-            "to_date": data["to_date"].isoformat() if data.get("to_date") else None,
-        }
+        filters = dict(TransactionQuery.from_form(customer_id, request.POST).export_fields)
     job = tasks.start(user=request.user, spec={"what": what, "format": fmt, "filters": filters})
     return redirect("customers:export", job_id=job.pk)
 

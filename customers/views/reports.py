@@ -86,7 +86,7 @@ def customers_csv(request):
 @require_GET
 @requires(VIEW, EXPORT)
 def transactions_csv(request, customer_id: int):
-    query = _history_query(request, customer_id)
+    query = TransactionQuery.from_form(customer_id, request.GET)
     customer, first = selectors.customer_with_history(
         user=request.user, query=query, budget=Budget()
     )
@@ -114,13 +114,6 @@ def background_offer(request, what: str, fields: list, total: int, *, back=None)
         "back": back or (reverse("customers:list"), "the customer list"),
     }
     return render_page(request, "customers/export_offer.html", context)
-
-
-def _history_query(request, customer_id: int) -> TransactionQuery:
-    """The history page's filters; invalid values are dropped, as that page does."""
-    form = TransactionFilterForm(request.GET)
-    form.is_valid()
-    return TransactionQuery.from_filters(customer_id, form.cleaned_data)
 
 
 def _csv_response(request, content, file_name: str) -> StreamingHttpResponse:

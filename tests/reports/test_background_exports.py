@@ -235,6 +235,25 @@ def test_a_filtered_history_file_is_named_as_the_streamed_csv_names_it(as_user, 
     ), answer["Content-Disposition"]
 
 
+def test_a_history_export_asks_the_filters_the_history_asks(as_user, served_upstream):
+    """The job reads the filters back through the history's form: the dates as asked, a
+    value the form refuses dropped, as the history and its streamed CSV drop it."""
+    client = as_user("manager00")
+    _export(
+        client, what="transactions", format="csv", customer_id="1", type="purchases",
+        from_date="2026-01-01", to_date="2026-02-31",
+    )  # fmt: skip
+    run_queued_jobs()
+    asked = [c.url for c in served_upstream.calls if "/transactions" in c.url][-1]
+    assert "type=purchases" in asked and "from_date=2026-01-01" in asked
+    assert "to_date" not in asked
+    streamed = client.get(
+        "/customers/1/transactions.csv?type=purchases&from_date=2026-01-01&to_date=2026-02-31"
+    )
+    b"".join(streamed.streaming_content)
+    assert [c.url for c in served_upstream.calls if "/transactions" in c.url][-1] == asked
+
+
 @pytest.mark.parametrize(
     ("user", "query"),
     [("manager00", "search=kamau&status=active"), ("admin", "branch_id=00"), ("admin", "")],
