@@ -113,6 +113,13 @@ def may_see_branch(user, branch_id: str) -> bool:
     return in_branches(allowed_branches(user), branch_id)
 
 
+def refuse_unless_branch_allowed(user, branch_id: str, *, doing: str) -> None:
+    """A write naming a branch the user may not see is refused (403), saying what was
+    refused: `doing` as in "add customers to"."""
+    if not may_see_branch(user, branch_id):
+        raise PermissionDenied(f"You may not {doing} branch {branch_id}.")
+
+
 def in_branches(allowed: list[str] | None, branch_id: str) -> bool:
     """Is `branch_id` among `allowed` (as allowed_branches gives them; None: every branch)?
 

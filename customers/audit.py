@@ -12,7 +12,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .access import AUDIT, may_see_branch
 from .models import AuditEntry
 from .upstream.errors import BadResponse, Unavailable, UpstreamError
 
@@ -111,33 +110,6 @@ def answer_was_lost_before(entry: AuditEntry) -> bool:
         return False
     earlier = AuditEntry.objects.filter(token=entry.token, outcome=AuditEntry.UNKNOWN)
     return earlier.exclude(pk=entry.pk).exists()
-
-
-def deletion_of(*, user, customer_id: int) -> AuditEntry | None:
-    """The successful delete of this customer made through ctaxoffice, if `user` may know of it.
-
-    Whether the user may is judged by the branch recorded at delete time (the customer
-    cannot be read any more), as for a live customer: another branch's deleted customer
-    stays indistinguishable from an id that never existed.
-    """
-    entry = (
-        AuditEntry.objects.filter(
-            customer_id=customer_id, action=AuditEntry.DELETE, outcome=AuditEntry.SUCCESS
-        )
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if entry is None or not may_see_branch(user, entry.branch_id):
-        return None
-    return entry
-
-
-def trail_for(*, user, customer_id: int, limit: int = 50) -> list[AuditEntry] | None:
-    """The customer's latest changes made here, for a user who may read the audit trail;
-    None for anyone else (the page then leaves the section out)."""
-    if not user.has_perm(AUDIT):
-        return None
-    return list(AuditEntry.objects.filter(customer_id=customer_id)[:limit])
 
 
 def _describe(error: UpstreamError | None) -> str:

@@ -180,7 +180,7 @@ class CustomerChangeList:
         """The customers of the user's branches (even if the upstream ignored the filter)."""
         if self.allowed_branches is None:
             return list(customers)
-        return [c for c in customers if c.branch_id in self.allowed_branches]
+        return [c for c in customers if in_branches(self.allowed_branches, c.branch_id)]
 
     def csv_rows(self, customers: Iterable[CustomerSummary]) -> list[list]:
         """The visible customers as every CSV export writes them (every list column): the

@@ -12,8 +12,9 @@ caller audits a write or calls the client's write functions (`customers.upstream
   form can be sent again; a database error on it is `NOT_RECORDED`, nothing sent.
 - Each attempt is recorded in the audit trail ("pending") before its upstream write;
   if it cannot be recorded, it is not sent (`NOT_RECORDED`). It is completed after.
-- Each function checks the user's permission (PermissionDenied, with what was
-  refused) and branch (`NotFound`, as for a customer that does not exist).
+- Each function checks the user's permission and any branch the write names
+  (PermissionDenied, with what was refused: `access`), and the customer's branch
+  (`NotFound`, as for a customer that does not exist: `selectors.visible`).
 """
 
 from __future__ import annotations
@@ -25,11 +26,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 
 from . import audit, selectors, submissions
-from .access import ADD, CHANGE, DELETE, may_see_branch, refuse_unless_allowed
+from .access import ADD, CHANGE, DELETE, refuse_unless_allowed, refuse_unless_branch_allowed
 from .models import AuditEntry
 from .selectors import holders
 from .upstream.door import get_client
@@ -82,8 +82,7 @@ def create_customer(*, user, values: dict[str, Any], token: str | None = None) -
     """POST a new customer (`values` under the form's field names)."""
     refuse_unless_allowed(user, ADD)
     branch_id = str(values.get("branch_id") or "")
-    if not may_see_branch(user, branch_id):
-        raise PermissionDenied(f"You may not add customers to branch {branch_id}.")
+    refuse_unless_branch_allowed(user, branch_id, doing="add customers to")
     attempt = Attempt(
         AuditEntry.CREATE, None, values.get("customer_no", ""), branch_id, audit.diff({}, values)
     )
@@ -98,8 +97,8 @@ def update_customer(
     refuse_unless_allowed(user, CHANGE)
     selectors.visible(user, customer)
     new_branch = changes.get("branch_id")
-    if new_branch and not may_see_branch(user, str(new_branch)):
-        raise PermissionDenied(f"You may not move customers to branch {new_branch}.")
+    if new_branch:
+        refuse_unless_branch_allowed(user, str(new_branch), doing="move customers to")
     if not changes:
         return WriteOutcome(Result.UNCHANGED, customer_id=customer.id)
     outcome = _write(user, token, *_update_job(customer, changes))
@@ -121,10 +120,10 @@ def update_each(
     refuse_unless_allowed(user, CHANGE)
     jobs, hidden = [], {}
     for index, (customer, changes) in enumerate(changes_of):
-        if not may_see_branch(user, customer.branch_id):
-            hidden[index] = WriteOutcome(Result.REFUSED, error=NotFound())
-        else:
-            jobs.append(_update_job(customer, changes))
+        try:
+            jobs.append(_update_job(selectors.visible(user, customer), changes))
+        except NotFound as hidden_customer:
+            hidden[index] = WriteOutcome(Result.REFUSED, error=hidden_customer)
     refusal, written = _write_all(user, token, jobs, run)
     written = iter(written)
     outcomes = [hidden.get(index) or next(written) for index in range(len(changes_of))]

@@ -9,10 +9,11 @@ from functools import partial
 
 from ..fanout import Budget, NotLoaded, in_order
 from ..forms import TransactionFilterForm
+from ..upstream.client import MAX_PER_PAGE
 from ..upstream.door import get_client
 from ..upstream.types import Page, Transaction
 
-PER_PAGE = 100  # the customer list's documented maximum `per_page` (the list's CSV)
+PER_PAGE = MAX_PER_PAGE  # the list's CSV reads the customer list's documented maximum
 # A screen (totals, chart, statement) reads at most this many history pages: 1,000
 # transactions at the 25 a page the API documents. Page counts always come from
 # the answers' `meta.last_page`: the history has no `per_page` to ask for more.

@@ -22,6 +22,7 @@ def _refresh(running: jobs.Run) -> dict:
     now = timezone.now()
     pacer = jobs.Pacer()
     gathered = gather(
+        user=job.started_by,
         branch_code=job.subject,
         since=sections.window_start(now),
         pacer=pacer,

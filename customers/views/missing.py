@@ -6,8 +6,9 @@ branch it was in (by its audit entry) are told who deleted it and when.
 
 from __future__ import annotations
 
-from .. import audit, recent
+from .. import recent
 from ..rendering import render_page
+from ..selectors import audit_trail
 from ..upstream.errors import NotFound
 
 
@@ -20,14 +21,14 @@ def customer_not_found(request):
     entry = None
     if customer_id is not None:
         recent.forget(request.user, customer_id)
-        entry = audit.deletion_of(user=request.user, customer_id=customer_id)
+        entry = audit_trail.deletion_of(user=request.user, customer_id=customer_id)
     if entry is None:
         context = {"message": NotFound.default_message}
         return render_page(request, "404.html", context, partial="notice", status=404)
     context = {
         "title": "Customer deleted",
         "deletion": entry,
-        "audit_entries": audit.trail_for(user=request.user, customer_id=entry.customer_id),
+        "audit_entries": audit_trail.trail_for(user=request.user, customer_id=entry.customer_id),
     }
     return render_page(request, "customers/deleted.html", context, partial="notice", status=404)
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.views.decorators.http import require_GET
 
-from .. import audit, recent, selectors
+from .. import recent, selectors
 from ..access import VIEW, branch_name_of, requires
 from ..fanout import Budget
 from ..forms import TransactionFilterForm, parse_page_number
@@ -14,6 +14,7 @@ from ..preserved_filters import from_request as list_filters
 from ..rendering import render_page, wants_fragment
 from ..reports.fetching import TransactionQuery, read_rest
 from ..reports.totals import history_totals
+from ..selectors import audit_trail
 from ..upstream.errors import UpstreamError
 
 
@@ -29,7 +30,7 @@ def detail(request, customer_id: int):
             "summary": customer.transaction_summary,
             "branch_name": branch_name_of(request.user, customer),
             "title": customer.name,
-            "audit_entries": audit.trail_for(user=request.user, customer_id=customer_id),
+            "audit_entries": audit_trail.trail_for(user=request.user, customer_id=customer_id),
         }
     )
     return render_page(request, "customers/detail.html", context)

@@ -78,3 +78,23 @@ def test_the_old_snapshot_stays_in_view_while_a_refresh_runs(
     assert "refreshed by admin (41 upstream calls)" in page
     assert 'data-figure="customers">0<' in page and "Reading customers: 0 of 1" in page
     assert "stay as they are until the new review is complete" in page
+
+
+def test_a_refresh_reads_nothing_of_a_branch_taken_from_its_manager_since(
+    client, users, served_upstream, settings
+):
+    """The job reads as the manager who asked, through the same reads as the screens: a
+    branch taken away between the request and the run is read no more."""
+    from customers.models import BranchMembership
+
+    settings.CTAX_BACKGROUND_CALLS_PER_SECOND = 500
+    manager = users["manager00"]
+    client.force_login(manager)
+    client.post(URL + "refresh/")
+    BranchMembership.objects.filter(user=manager, branch__code="00").delete()
+    calls_before = len(served_upstream.calls)
+    run_queued_jobs()
+    job = Job.objects.get()
+    assert job.state == Job.FAILED
+    assert len(served_upstream.calls) == calls_before
+    assert snapshot.current("00") is None
