@@ -1,9 +1,10 @@
 """Every write to the upstream, always in one order: form token → audit → upstream → outcome.
 
 The forms' views call `create_customer`, `update_customer` and `delete_customer`, the
-list's bulk actions `update_each` (through `customers.bulk`), and read the
-`WriteOutcome`s; the form token they pass (`submissions.posted`) is claimed here. No
-caller audits a write or calls the client's write functions (`customers.upstream`).
+list's bulk actions `update_each` (through `customers.bulk`), the branch review's
+dormant action `start_writes_in_background`, and read the `WriteOutcome`s; the form
+token they pass (`submissions.posted`) is claimed here. No caller audits a write or
+calls the client's write functions (`customers.upstream`).
 
 - The form token (the signed string the form sent; None: not a form) is checked and
   claimed first: one the server did not issue, or issued too long ago, is answered
@@ -151,6 +152,26 @@ def delete_customer(*, user, customer, token: str | None = None) -> WriteOutcome
 
 
 # --- the one order of every write ------------------------------------------------------
+
+
+def start_writes_in_background(
+    *, user, token: str | None, start: Callable[[], Any]
+) -> WriteOutcome | None:
+    """A form whose writes run in a background job (the branch review's dormant action):
+    its token is claimed here, as any form's, before `start` enqueues the job, and
+    completed once it is queued (released if it could not be). Each of the job's writes
+    then goes through this protocol itself. None when started; else the form's refusal."""
+    refuse_unless_allowed(user, CHANGE)
+    key, refusal = _claim(token)
+    if refusal is not None:
+        return refusal
+    started = False
+    try:
+        start()
+        started = True
+    finally:
+        _settle_token(key, [None] if started else [])
+    return None
 
 
 def _write(user, token, attempt: Attempt, send: Callable) -> WriteOutcome:

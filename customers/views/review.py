@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from .. import bulk, selectors, submissions
+from .. import bulk, selectors, services, submissions
 from ..access import CHANGE, REVIEW, refuse_unless_allowed
 from ..jobs import sweep_stale
 from ..rendering import render_page
@@ -22,6 +22,7 @@ from ..reports import csvexport
 from ..review import actions, display, snapshot
 from ..review import changes as audit_changes
 from ..review.tasks import latest_refresh, start_refresh
+from ..services import Result
 
 TEMPLATE = "customers/review.html"
 DORMANT_ACTION = "customers/_review_dormant_action.html"  # included by TEMPLATE
@@ -93,19 +94,29 @@ def mark_dormant_inactive(request, code: str):
     if shot is None:
         return redirect("customers:branch_review", code=code)
     dormant = display.entries(shot.sections["dormant"])
+    context = {
+        "code": code,
+        "customers": dormant,
+        "submission_token": submissions.new_token(),
+        "title": "Are you sure?",
+    }
     if request.POST.get("confirmed") != "yes":
-        context = {
-            "code": code,
-            "customers": dormant,
-            "submission_token": submissions.new_token(),
-            "title": "Are you sure?",
-        }
         return render_page(request, "customers/review_confirm.html", context)
-    token = submissions.parse_token(request.POST.get("submission_token"))
-    if token is not None and submissions.claim(token) is None:
-        actions.start(branch_code=code, user=request.user, customer_ids=[c["id"] for c in dormant])
-        submissions.complete(token, None)
-    return redirect("customers:branch_review", code=code)
+    refusal = services.start_writes_in_background(
+        user=request.user,
+        token=submissions.posted(request),
+        start=lambda: actions.start(
+            branch_code=code, user=request.user, customer_ids=[c["id"] for c in dormant]
+        ),
+    )
+    if refusal is None or refusal.result is Result.ALREADY_SENT:
+        return redirect("customers:branch_review", code=code)
+    context["problem"] = (  # nothing was started: the same page, saying why
+        submissions.TOO_OLD_MESSAGE
+        if refusal.result is Result.FORM_TOO_OLD
+        else services.NOT_RECORDED_MESSAGE
+    )
+    return render_page(request, "customers/review_confirm.html", context)
 
 
 @require_GET

@@ -297,6 +297,18 @@ def test_more_dormant_customers_than_an_action_takes_are_marked_inactive_in_the_
     assert count(page, "changes") == dormant
 
 
+def test_a_dormant_action_sent_with_a_form_too_old_starts_nothing_and_says_why(manager):
+    SandboxCustomer.objects.create(branch_id="00", customer_no="Z1", name="Sleepy 1")
+    manager.post(URL + "refresh/")
+    run_queued_jobs()
+    for token in ("", "not-a-token-this-server-issued"):
+        sent = {"confirmed": "yes", "submission_token": token}
+        page = manager.post(URL + "dormant/mark-inactive/", sent).content.decode()
+        assert "This form is too old: check it and send it again. Nothing was changed." in page
+        assert "Yes, I&#x27;m sure" in page or "Yes, I'm sure" in page  # to send it again
+    assert not Job.objects.filter(kind="mark_dormant_inactive").exists()
+
+
 def test_the_background_action_leaves_a_customer_who_traded_since_the_snapshot(manager):
     """The snapshot may be days old: each customer's dormancy is read again before its
     write, and one who has traded since is left active (counted apart, nothing sent)."""
