@@ -10,7 +10,6 @@ import re
 
 from django import template
 from django.core.paginator import Paginator
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -80,37 +79,21 @@ def customer_rows(cl, selectable=False):
     return list_columns.rows(cl.result.items, cl.row_context(), selectable=bool(selectable))
 
 
-def _search_option(number: int, hit, url: str, mark) -> SafeString:
+@register.inclusion_tag("customers/_search_options.html")
+def search_options(hits, query):
+    """The options of the quick-search listbox, each word of the query marked."""
+    mark = marker(query)
+    return {"options": [(hit, mark(hit.name), _marked_meta(hit, mark)) for hit in hits]}
+
+
+def _marked_meta(hit, mark) -> list[SafeString]:
+    """Number, TIN and phone of a hit, as the option shows them under its name."""
     meta = [mark(hit.customer_no)]
     if hit.tin:
         meta.append(format_html("TIN {}", mark(hit.tin)))
     if hit.phone:
         meta.append(mark(hit.phone))
-    return format_html(
-        '<li id="quick-search-option-{}" role="option" aria-selected="false" data-href="{}">'
-        '<span class="qs-option"><span class="qs-name long-text" title="{}">{}</span>'
-        '<span class="qs-meta">{}</span></span></li>',
-        number,
-        url,
-        hit.name,
-        mark(hit.name),
-        format_html_join(" · ", "{}", ((part,) for part in meta)),
-    )
-
-
-@register.simple_tag
-def search_options(hits, query, start=1):
-    """The options of the quick-search listbox, each word of the query marked."""
-    prefix = reverse("customers:list")
-    mark = marker(query)
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (_search_option(number, hit, f"{prefix}{hit.id}/", mark),)
-            for number, hit in enumerate(hits, start=start)
-        ),
-    )
+    return meta
 
 
 @register.inclusion_tag("customers/_filter_select.html")

@@ -7,7 +7,6 @@ import time
 
 from django import template
 from django.templatetags.static import static
-from django.urls import reverse
 
 from .. import readiness, selectors
 from ..people_search import QUICK_SEARCH_MIN
@@ -69,18 +68,11 @@ def quick_search_min() -> int:
 def user_tools(context):
     """Welcome, the user's links and log out (a POST, with the CSRF token)."""
     user = context["user"]
-    links = [(reverse("customers:list"), "Customers"), *_review_links(user)]
-    if user.is_staff:
-        links.append((reverse("admin:index"), "Administration"))
-    if user.has_usable_password():
-        links.append((reverse("password_change"), "Change password"))
-    return {"user": user, "links": links, "csrf_token": context.get("csrf_token", "")}
-
-
-def _review_links(user) -> list[tuple[str, str]]:
-    """The branch reviews this user may open (managers: their branches)."""
-    codes = selectors.reviewable_branches(user=user)
-    return [(reverse("customers:branch_review", args=[code]), f"Review {code}") for code in codes]
+    return {
+        "user": user,
+        "review_codes": selectors.reviewable_branches(user=user),
+        "csrf_token": context.get("csrf_token", ""),
+    }
 
 
 @register.inclusion_tag("shell/_upstream_status.html", takes_context=True)
