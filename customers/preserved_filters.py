@@ -44,3 +44,13 @@ def preserved_url(request, url: str) -> str:
 def list_url(request) -> str:
     """The list, with the filters `request` carries: where "back to the list" goes."""
     return preserved_url(request, reverse("customers:list"))
+
+
+def list_with(filters: str) -> str:
+    """The list opened with `filters`, the list's own query string ("": unfiltered)."""
+    return add_preserved_filters(reverse("customers:list"), filters)
+
+
+def list_searching(query: str) -> str:
+    """The list opened with a search for `query`, as typed."""
+    return list_with(urlencode({"search": query}) if query else "")

@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.http import Http404
-from django.urls import reverse
-from django.utils.http import urlencode
 
 from .. import access, recent
 from ..changelist import CustomerChangeList
 from ..fanout import NOT_LOADED, Budget, NotLoaded
 from ..people_search import QUICK_SEARCH_MIN, QUICK_SEARCH_SHOWN, SearchPlan, plan
+from ..preserved_filters import list_searching
 from ..reports.fetching import TransactionQuery
 from ..upstream.door import get_client
 from ..upstream.errors import NotFound, Unavailable, UpstreamError, UpstreamTimeout
@@ -131,7 +130,7 @@ class QuickSearchAnswer:
 
     @property
     def list_url(self) -> str:
-        return f"{reverse('customers:list')}?{urlencode({'search': self.query})}"
+        return list_searching(self.query)
 
 
 def search_for(*, user, query: str) -> QuickSearchAnswer | None:

@@ -2,14 +2,13 @@
 
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from .. import selectors
 from ..access import ADD, CHANGE, EXPORT, VIEW, requires
 from ..bulk import ACTIONS, MAX_CUSTOMERS, take_ticked
 from ..people_search import SEARCH_MAX
+from ..preserved_filters import list_searching
 from ..rendering import render_fragment, render_page
 
 
@@ -52,8 +51,7 @@ def _empty() -> HttpResponse:
 def quick_search(request):
     query = request.GET.get("q", "").strip()[:SEARCH_MAX]
     if request.GET.get("go") == "list":  # the header form sent without JavaScript
-        url = reverse("customers:list")
-        return redirect(f"{url}?{urlencode({'search': query})}" if query else url)
+        return redirect(list_searching(query))
     answer = selectors.search_for(user=request.user, query=query)
     if answer is None:
         return _empty()

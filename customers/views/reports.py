@@ -26,6 +26,7 @@ from .. import columns, selectors, transaction_columns
 from ..access import EXPORT, PRINT, VIEW, branch_name_of, requires
 from ..fanout import Budget
 from ..forms import TransactionFilterForm
+from ..preserved_filters import list_with
 from ..rendering import render_page
 from ..reports import csvexport, fetching, months
 from ..reports.fetching import TransactionQuery, iter_pages, read_rest
@@ -69,14 +70,15 @@ def customers_csv(request):
     """Every customer the list shows with the same filters (the list's ChangeList)."""
     user = request.user
     cl = selectors.customer_changelist(user=user, params=request.GET)
+    params = request.GET.copy()
+    params.pop("export_token", None)
     if cl.refused_branch:  # the list says why, and what it shows instead
-        params = request.GET.copy()
-        params.pop("export_token", None)
-        return redirect(f"{reverse('customers:list')}?{params.urlencode()}")
+        return redirect(list_with(params.urlencode()))
     pages = cl.export_pages(per_page=fetching.PER_PAGE)
     first = next(pages, None)
     if first is not None and first.meta.total > settings.CTAX_EXPORT_STREAM_MAX_ROWS:
-        return background_offer(request, "customers", cl.export_fields, first.meta.total)
+        back = (list_with(params.urlencode()), "the customer list")
+        return background_offer(request, "customers", cl.export_fields, first.meta.total, back=back)
     pages = itertools.chain([first], pages) if first is not None else pages
     rows = (cl.csv_rows(page.items) for page in pages)
     name = csvexport.customers_file_name(cl, day=months.today())
@@ -111,7 +113,7 @@ def background_offer(request, what: str, fields: list, total: int, *, back=None)
         "export_fields": fields,
         "export_format": "csv",
         "export_label": "Build the CSV file",
-        "back": back or (reverse("customers:list"), "the customer list"),
+        "back": back or (list_with(""), "the customer list"),
     }
     return render_page(request, "customers/export_offer.html", context)
 
