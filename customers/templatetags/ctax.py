@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from .. import columns as list_columns
 from .. import preserved_filters, transaction_columns
+from ..reports.monthly import type_label as _type_label
 
 register = template.Library()
 
@@ -24,6 +25,12 @@ register = template.Library()
 def kes(value) -> str:
     """1250000 -> 'KES 1,250,000.00'; blank for None."""
     return transaction_columns.kes(value)
+
+
+@register.filter
+def type_label(kind: str) -> str:
+    """A type's name, from reports.monthly.TYPE_LABELS: "sales" -> "Sales"."""
+    return _type_label(kind)
 
 
 @register.inclusion_tag("customers/_header_cells.html")

@@ -117,6 +117,17 @@ def test_money_is_formatted_with_grouping():
     assert kes(None) == ""
 
 
+def test_types_are_named_by_type_labels(monkeypatch):
+    from customers.reports import monthly
+
+    assert render('{{ "sales"|type_label }}, {{ "purchases"|type_label|lower }}') == (
+        "Sales, purchases"
+    )
+    monkeypatch.setitem(monthly.TYPE_LABELS, "sales", "Sales to customers")
+    assert render('{{ "sales"|type_label }} amount') == "Sales to customers amount"
+    assert render('{{ "refund"|type_label }}') == "Refund"
+
+
 def test_page_links_keep_other_parameters_whatever_their_order():
     request = RequestFactory().get("/customers/?page=2&search=a%26b&status=active")
     meta = PageMeta(total=150, per_page=25, current_page=2, last_page=6)
