@@ -28,6 +28,18 @@ def kes(value) -> str:
 
 
 @register.filter
+def kes_amount(value) -> str:
+    """1250000 -> '1,250,000.00': the amount alone, under a header naming the currency."""
+    return transaction_columns.kes(value, prefix=False)
+
+
+@register.filter
+def with_currency(label: str) -> str:
+    """'Amount' -> 'Amount (KES)': a header over amounts shown with `kes_amount`."""
+    return transaction_columns.with_currency(label)
+
+
+@register.filter
 def type_label(kind: str) -> str:
     """A type's name, from reports.monthly.TYPE_LABELS: "sales" -> "Sales"."""
     return _type_label(kind)

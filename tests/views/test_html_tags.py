@@ -115,6 +115,9 @@ def test_one_definition_gives_the_list_and_the_csv_the_same_columns():
 def test_money_is_formatted_with_grouping():
     assert kes(1250000) == "KES 1,250,000.00"
     assert kes(None) == ""
+    assert render("{{ v|kes_amount }} {{ 'Tax'|with_currency }}", v=1250000) == (
+        "1,250,000.00 Tax (KES)"
+    )
 
 
 def test_types_are_named_by_type_labels(monkeypatch):
