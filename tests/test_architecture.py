@@ -96,3 +96,13 @@ def test_the_type_label_check_finds_a_hand_written_label():
     html = '<li><span class="swatch"></span>Sales</li><th>Purchases amount</th> (sales)'
     assert len(HAND_WRITTEN_TYPE_LABEL.findall(html)) == 3
     assert not HAND_WRITTEN_TYPE_LABEL.findall("<h2>Sales and purchases per month</h2>")
+
+
+def test_one_totals_table():
+    """The history's totals and the statement's are the `totals_table` partial."""
+    written = sorted(
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if "totals-table" in path.read_text()
+    )
+    assert written == ["customers/_totals_table.html"]
