@@ -18,7 +18,7 @@ from django.utils import formats, numberformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from .reports.monthly import COUNTED_STATUS
+from .reports.monthly import COUNTED_STATUS, type_label
 from .upstream.types import Transaction
 
 DASH = "—"
@@ -35,6 +35,11 @@ def kes(value, *, prefix: bool = True) -> str:
         return ""
     text = numberformat.format(amount, ".", 2, grouping=3, thousand_sep=",", force_grouping=True)
     return f"{CURRENCY} {text}" if prefix else text
+
+
+def with_currency(label: str) -> str:
+    """A header over amounts in KES: "Amount" -> "Amount (KES)"."""
+    return f"{label} ({CURRENCY})"
 
 
 def when(value) -> str:
@@ -72,11 +77,11 @@ class TransactionColumn:
     export_label: str = ""
 
     def header_label(self, table: Table) -> str:
-        return f"{self.label} ({CURRENCY})" if self.money and table.units_in_header else self.label
+        return with_currency(self.label) if self.money and table.units_in_header else self.label
 
     @property
     def export_header(self) -> str:
-        return self.export_label or (f"{self.label} ({CURRENCY})" if self.money else self.label)
+        return self.export_label or (with_currency(self.label) if self.money else self.label)
 
     @property
     def cell_template(self) -> str:
@@ -104,8 +109,8 @@ COLUMNS: list[TransactionColumn] = [
                       classes="nowrap", export_label="Date (Nairobi time)"),
     TransactionColumn("invoice_no", "Invoice", lambda t, _: t.invoice_no or DASH,
                       lambda t: t.invoice_no, classes="invoice-no"),
-    TransactionColumn("type", "Type", lambda t, _: t.type.capitalize(),
-                      lambda t: t.type.capitalize()),
+    TransactionColumn("type", "Type", lambda t, _: type_label(t.type),
+                      lambda t: type_label(t.type)),
     TransactionColumn("amount", "Amount", _money("amount"), lambda t: t.amount,
                       classes="numeric nowrap", money=True),
     TransactionColumn("tax_amount", "Tax", _money("tax_amount"), lambda t: t.tax_amount,

@@ -1,6 +1,7 @@
 """Every rule in one place: what the modules of customers/ may call, read from their source."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,33 @@ def test_one_permission_decorator():
     """Every view asks for its permissions with `access.requires` (a 403 with the same
     words wherever the same permission is missing)."""
     assert _definitions("requires") == ["access.py"]
+
+
+TEMPLATES = CUSTOMERS.parent / "templates"
+# A cell, a legend entry or a hidden suffix that is a type's name, as written by hand:
+# "Sales", "Purchases amount", "(sales)". Sentences ("Sales and purchases per month") are not.
+HAND_WRITTEN_TYPE_LABEL = re.compile(r">\s*(Sales|Purchases)(\s+amount)?\s*<|\((sales|purchases)\)")
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.html")), ids=str)
+def test_no_template_writes_a_type_label_of_its_own(path):
+    """The types are named once, in reports.monthly.TYPE_LABELS; templates ask the
+    `type_label` filter ({{ "sales"|type_label }})."""
+    found = HAND_WRITTEN_TYPE_LABEL.findall(path.read_text())
+    assert not found, f"{path.relative_to(TEMPLATES)} writes {found}: use |type_label"
+
+
+def test_the_type_label_check_finds_a_hand_written_label():
+    html = '<li><span class="swatch"></span>Sales</li><th>Purchases amount</th> (sales)'
+    assert len(HAND_WRITTEN_TYPE_LABEL.findall(html)) == 3
+    assert not HAND_WRITTEN_TYPE_LABEL.findall("<h2>Sales and purchases per month</h2>")
+
+
+def test_one_totals_table():
+    """The history's totals and the statement's are the `totals_table` partial."""
+    written = sorted(
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if "totals-table" in path.read_text()
+    )
+    assert written == ["customers/_totals_table.html"]

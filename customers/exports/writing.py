@@ -15,8 +15,9 @@ from openpyxl.cell import WriteOnlyCell
 
 from ..reports import csvexport
 from ..reports.months import NAIROBI
+from ..transaction_columns import CURRENCY
 
-KES_FORMAT = '"KES" #,##0.00'
+KES_FORMAT = f'"{CURRENCY}" #,##0.00'  # as transaction_columns.kes writes amounts
 DATE_FORMAT = "yyyy-mm-dd"
 
 

@@ -26,6 +26,12 @@ TYPE_LABELS = {SALES: "Sales", PURCHASES: "Purchases"}  # as every screen names 
 COUNTED_STATUS = "success"
 
 
+def type_label(kind: str) -> str:
+    """A type's name on every screen and export: "sales" -> "Sales" (an unknown type
+    capitalised)."""
+    return TYPE_LABELS.get(kind, kind.capitalize())
+
+
 @dataclass(slots=True)
 class Totals:
     count: int = 0

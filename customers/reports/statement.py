@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..upstream.types import Transaction
 from .fetching import Fetched
-from .monthly import COUNTED_STATUS, PURCHASES, SALES, TYPE_LABELS, Totals
+from .monthly import COUNTED_STATUS, PURCHASES, SALES, Totals, type_label
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -20,7 +20,7 @@ class TypeLine:
 
     @property
     def label(self) -> str:
-        return TYPE_LABELS.get(self.kind, self.kind.capitalize())
+        return type_label(self.kind)
 
 
 def type_lines(kind: str | None) -> dict[str, TypeLine]:

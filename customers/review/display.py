@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from ..reports.monthly import MonthlyHistory, MonthRow, Totals
+from ..reports.monthly import SALES, MonthlyHistory, MonthRow, Totals, type_label
 from ..reports.months import Month
 from ..reports.svgchart import Chart, build_chart
+from ..transaction_columns import with_currency
 
 # The lists of the review: key in the snapshot, heading, the CSV's extra columns.
 LISTS = {
@@ -21,7 +22,7 @@ LISTS = {
     "to_fix": ("TIN or phone to fix", ["problems"]),
 }
 COLUMN_LABELS = {
-    "sales": "Sales (KES)",
+    "sales": with_currency(type_label(SALES)),
     "transactions": "Transactions",
     "last_transaction_at": "Last transaction",
     "word": "Business word",

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 
 from .. import columns as list_columns
 from .. import preserved_filters, transaction_columns
+from ..reports.monthly import type_label as _type_label
 
 register = template.Library()
 
@@ -25,10 +26,45 @@ def kes(value) -> str:
     return transaction_columns.kes(value)
 
 
+@register.filter
+def with_currency(label: str) -> str:
+    """'Amount' -> 'Amount (KES)': a header over amounts shown without the currency."""
+    return transaction_columns.with_currency(label)
+
+
+@register.filter
+def type_label(kind: str) -> str:
+    """A type's name, from reports.monthly.TYPE_LABELS: "sales" -> "Sales"."""
+    return _type_label(kind)
+
+
 @register.inclusion_tag("customers/_header_cells.html")
 def transaction_header(table: str):
     """The <th> cells of a table of transactions ("history", "recent", "statement")."""
     return {"headers": transaction_columns.headers(transaction_columns.TABLES[table])}
+
+
+@register.inclusion_tag("customers/_totals_table.html")
+def totals_table(lines, table: str, count_label: str, caption: str = ""):
+    """The totals per type (a TypeLine each) under a table of transactions ("history",
+    "statement"), its money shown as that table shows it: "KES 1,250.00" in each cell, or
+    the currency in the headers ("Amount (KES)" over "1,250.00") on the statement."""
+    units_in_header = transaction_columns.TABLES[table].units_in_header
+
+    def money(value) -> str:
+        return transaction_columns.kes(value, prefix=not units_in_header)
+
+    def header(label: str) -> str:
+        return transaction_columns.with_currency(label) if units_in_header else label
+
+    return {
+        "caption": caption,
+        "headers": [count_label, header("Amount"), header("Tax")],
+        "rows": [
+            (line.label, line.counted.count, money(line.counted.amount), money(line.counted.tax))
+            for line in lines
+        ],
+    }
 
 
 @register.simple_tag

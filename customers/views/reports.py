@@ -30,8 +30,8 @@ from ..preserved_filters import list_with
 from ..rendering import render_page
 from ..reports import csvexport, fetching, months
 from ..reports.fetching import TransactionQuery, iter_pages, read_rest
-from ..reports.monthly import summarise
-from ..reports.statement import TYPE_LABELS, build_statement
+from ..reports.monthly import TYPE_LABELS, summarise
+from ..reports.statement import build_statement
 from ..reports.svgchart import build_chart
 
 logger = logging.getLogger("customers.reports")

@@ -260,3 +260,33 @@ def test_the_print_stylesheet_is_a4_without_navigation():
     print_rules = css.split("@media print", 1)[1]
     for hidden in ("#header", "nav", ".breadcrumbs", ".no-print", "form"):
         assert hidden in print_rules.split("display: none")[0]
+
+
+@pytest.mark.django_db
+def test_the_statement_writes_money_as_the_kes_filters_do(
+    admin_client, served_upstream, branches, monkeypatch
+):
+    """Its totals, their headers and the note on left-out transactions take the currency and
+    the format from transaction_columns (CURRENCY, kes), as every other screen does."""
+    from customers import transaction_columns
+
+    monkeypatch.setattr(transaction_columns, "CURRENCY", "TZS")
+    served_upstream.histories[1] = [
+        transaction(1, amount="1250000.50", tax="172413.86"),
+        transaction(2, amount="1000.00", tax="137.93", status="failed"),
+        transaction(3, amount="234.56", tax="32.35", status="pending"),
+    ]
+
+    response = admin_client.get(
+        "/customers/1/statement/?type=sales&from_date=2025-01-01&to_date=2025-01-31"
+    )
+
+    html = " ".join(response.content.decode().split())
+    totals = _cells(html, "totals-table")
+    assert totals[0] == ["Type", "Transactions", "Amount (TZS)", "Tax (TZS)"]
+    assert totals[1:] == [["Sales", "1", "1,250,000.50", "172,413.86"]]
+    assert totals[1][2:] == [
+        transaction_columns.kes(Decimal("1250000.50"), prefix=False),
+        transaction_columns.kes(Decimal("172413.86"), prefix=False),
+    ]
+    assert "the 2 pending or failed transactions marked * (TZS 1,234.56) are listed" in html

@@ -130,3 +130,9 @@ def test_months_count_successful_transactions_once_and_compare_a_year_earlier():
     table = display.year_on_year(display.history(rows))
     assert len(table) == 12 and table[0].month.iso == "2026-06"
     assert table[0].now.sales.amount == 100 and table[0].year_before.purchases.amount == 40
+
+
+def test_the_csv_names_the_sales_column_from_the_type_label_and_the_currency():
+    from customers.review import display
+
+    assert display.COLUMN_LABELS["sales"] == "Sales (KES)"

@@ -115,6 +115,52 @@ def test_one_definition_gives_the_list_and_the_csv_the_same_columns():
 def test_money_is_formatted_with_grouping():
     assert kes(1250000) == "KES 1,250,000.00"
     assert kes(None) == ""
+    assert render("{{ 'Tax'|with_currency }}") == "Tax (KES)"
+
+
+def test_one_totals_table_shows_money_as_its_transactions_table_does():
+    """The history's totals and the statement's are one partial: "KES" in each cell under
+    the history, in the headers on the statement (as their transaction tables do)."""
+    from decimal import Decimal
+
+    from customers.reports.monthly import Totals
+    from customers.reports.statement import TypeLine
+
+    lines = [TypeLine("sales", counted=Totals(2, Decimal("1250000.50"), Decimal("13.79")))]
+    history = render(
+        '{% totals_table lines "history" "Successful transactions" caption="Per type" %}',
+        lines=lines,
+    )
+    statement = render('{% totals_table lines "statement" "Transactions" %}', lines=lines)
+
+    assertInHTML(
+        '<table class="report-table totals-table"><caption class="visually-hidden">Per type'
+        '</caption><thead><tr><th scope="col">Type</th><th scope="col" class="numeric">'
+        'Successful transactions</th><th scope="col" class="numeric">Amount</th>'
+        '<th scope="col" class="numeric">Tax</th></tr></thead><tbody><tr><th scope="row">'
+        'Sales</th><td class="numeric">2</td><td class="numeric nowrap">KES 1,250,000.50</td>'
+        '<td class="numeric nowrap">KES 13.79</td></tr></tbody></table>',
+        history,
+    )
+    assertInHTML(
+        '<table class="report-table totals-table"><thead><tr><th scope="col">Type</th>'
+        '<th scope="col" class="numeric">Transactions</th><th scope="col" class="numeric">'
+        'Amount (KES)</th><th scope="col" class="numeric">Tax (KES)</th></tr></thead><tbody>'
+        '<tr><th scope="row">Sales</th><td class="numeric">2</td><td class="numeric nowrap">'
+        '1,250,000.50</td><td class="numeric nowrap">13.79</td></tr></tbody></table>',
+        statement,
+    )
+
+
+def test_types_are_named_by_type_labels(monkeypatch):
+    from customers.reports import monthly
+
+    assert render('{{ "sales"|type_label }}, {{ "purchases"|type_label|lower }}') == (
+        "Sales, purchases"
+    )
+    monkeypatch.setitem(monthly.TYPE_LABELS, "sales", "Sales to customers")
+    assert render('{{ "sales"|type_label }} amount') == "Sales to customers amount"
+    assert render('{{ "refund"|type_label }}') == "Refund"
 
 
 def test_page_links_keep_other_parameters_whatever_their_order():

@@ -67,3 +67,31 @@ def test_no_template_writes_a_transaction_cell_of_its_own():
     for name in templates:
         text = (ROOT / "templates" / "customers" / name).read_text()
         assert "t.invoice_no" not in text and "{{ t." not in text, name
+
+
+def test_the_type_is_named_as_type_labels_names_it(monkeypatch):
+    """The type cell and its export value read reports.monthly.TYPE_LABELS (an unknown
+    type is capitalised)."""
+    from customers.reports import monthly
+
+    monkeypatch.setitem(monthly.TYPE_LABELS, "sales", "Sales to customers")
+    t = transaction()
+
+    assert "<td>Sales to customers</td>" in tc.row(t, tc.HISTORY)
+    assert tc.export_row(t)[2] == "Sales to customers"
+    assert tc.export_row(transaction(type="refund"))[2] == "Refund"
+
+
+def test_the_xlsx_writes_amounts_in_the_currency_of_the_columns():
+    """The XLSX number format names the same currency as the screens and the headers."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from customers.exports import writing
+
+    data = writing.xlsx_bytes(["Amount (KES)"], [[Decimal("1250000.50")]], amounts={0})
+
+    cell = load_workbook(io.BytesIO(data)).active["A2"]
+    assert cell.value == 1250000.5
+    assert cell.number_format == f'"{tc.CURRENCY}" #,##0.00' == '"KES" #,##0.00'
