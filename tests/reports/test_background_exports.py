@@ -297,3 +297,7 @@ def test_the_offer_leads_back_to_the_page_it_came_from(as_user, served_upstream,
         in (from_history)
     )
     assert '<a href="/customers/">‹ Back to the customer list</a>' in from_list
+    filtered = client.get("/customers/export.csv?status=active&export_token=abc123").content
+    assert '<a href="/customers/?status=active">‹ Back to the customer list</a>' in (
+        filtered.decode()
+    )  # the list as it was filtered, without the download's own token
