@@ -50,6 +50,18 @@ def test_no_screen_checks_a_branch_itself(path):
     assert not found, f"{path.relative_to(CUSTOMERS)} uses {sorted(found)}: call a selector"
 
 
+@pytest.mark.parametrize(
+    "path",
+    _modules("views", "templatetags", "review", "exports"),
+    ids=lambda p: str(p.relative_to(CUSTOMERS)),
+)
+def test_no_screen_or_job_calls_the_upstream_client_itself(path):
+    """They read through customers/selectors/ and write through customers/services.py,
+    where the branch rule and the write protocol are; never through the door directly."""
+    found = _names_used(ast.parse(path.read_text(), filename=str(path))) & {"get_client"}
+    assert not found, f"{path.relative_to(CUSTOMERS)} calls the client: use a selector"
+
+
 def test_the_check_finds_a_visibility_check_where_there_is_one():
     tree = ast.parse("from ..access import may_see_branch\naccess.ensure_visible(user, c)\n")
     assert _names_used(tree) & VISIBILITY_CHECKS == {"may_see_branch", "ensure_visible"}

@@ -8,6 +8,8 @@
 
 Nothing else in the project talks HTTP to the upstream, builds its URLs or reads its
 JSON. The reads (`customers.selectors`, and what they use: the ChangeList, the report
-fetching) and the write services (`customers.services`) call the client; views call
-those and handle the typed results and errors, which they may render and catch.
+fetching), the write services (`customers.services`) and the readiness probe
+(`customers.readiness`, one row of the list: is the upstream answering?) call the
+client; views and background jobs call those and handle the typed results and errors,
+which they may render and catch.
 """
