@@ -28,11 +28,10 @@ def start_export(request):
     if fmt not in FORMATS or what not in ("customers", "transactions"):
         raise Http404("No such export.")
     if what == "customers":
-        filters = {k: request.POST.get(k, "").strip() or None for k in ("search", "status")}
-        branch = request.POST.get("branch_id", "").strip()
-        if branch:
-            selectors.branch_for(user=request.user, code=branch)
-        filters["branch_id"] = branch or None
+        cl = selectors.customer_changelist(user=request.user, params=request.POST)
+        if cl.refused_branch:
+            raise Http404("No such branch.")
+        filters = dict(cl.export_fields)  # read back by the job through a ChangeList
     else:
         customer_id = ascii_int(request.POST.get("customer_id"))
         if customer_id is None:
