@@ -19,7 +19,8 @@ from customers.upstream import door
 from customers.upstream.client import CALL_DEADLINE_FACTOR, CustomersClient
 from customers.upstream.deadline import AttemptBudget
 from customers.upstream.errors import BadResponse, UpstreamTimeout
-from tests.services.conftest import API_KEY, BASE_URL, Reply
+from tests.fakes import API_KEY, BASE_URL
+from tests.services.conftest import Reply
 
 ROW = {"id": 1, "customer_no": "C1", "name": "ABC", "branch_id": "00"}
 

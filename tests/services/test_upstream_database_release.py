@@ -6,21 +6,20 @@ import pytest
 
 from customers.upstream import door
 from customers.upstream.client import CustomersClient
-
-BASE = "https://api.test/api/v1"
+from tests.fakes import BASE_URL
 
 
 def test_the_hook_runs_before_every_call_goes_out(mocked):
     order = []
     client = CustomersClient(
-        base_url=BASE, api_key="k", timeout=2, before_call=lambda: order.append("released")
+        base_url=BASE_URL, api_key="k", timeout=2, before_call=lambda: order.append("released")
     )
 
     def answer(request):
         order.append("sent")
         return 200, {}, '{"status": "success", "data": [], "meta": {"total": 0}}'
 
-    mocked.add_callback("GET", f"{BASE}/customers", callback=answer)
+    mocked.add_callback("GET", f"{BASE_URL}/customers", callback=answer)
 
     client.list_customers()
     client.list_customers()
