@@ -57,7 +57,9 @@ def add_customers_for_every_list():
     )
 
 
-# The rules, written here from SPEC.md and the API's documentation, not taken from the code.
+# The rules, written here from the specification (the branch review docs/branch-review.md
+# describes: "businesses without a TIN", "TINs and phones to fix") and the API's
+# documentation, not taken from the code.
 SPEC_WORDS = [
     "Ltd",
     "Limited",
