@@ -201,8 +201,13 @@ class FakeUpstream:
         body: Any = None,
         headers: dict | None = None,
         content_type: str | None = None,
+        match: tuple | list = (),
     ):
+        """Answer `method` on `path` with this status and JSON (or raw `body`, or an
+        exception to raise); `match` are `responses.matchers` the request must pass."""
         kwargs: dict[str, Any] = {"status": status, "headers": headers or {}}
+        if match:
+            kwargs["match"] = match
         if body is not None:
             kwargs["body"] = body
             kwargs["content_type"] = content_type or "text/plain"

@@ -2,10 +2,11 @@
 
 In-process tests use the one fake of the upstream every suite shares: `FakeUpstream`
 (tests/fakes.py, the `upstream` fixture of tests/conftest.py), at its BASE_URL with its
-API_KEY. Here `client_on_fake` is a `CustomersClient` of that fake, and `mocked` its
-`responses.RequestsMock`, for the answers `FakeUpstream` has no method for (matchers on
-the query, raised exceptions, callbacks, status-code retries, which `responses` emulates
-from the adapter's `max_retries` without sleeping).
+API_KEY, answers registered with its methods (`upstream.on(...)` for an exact body,
+status, headers, exception or query matchers; `upstream.rsps` is its
+`responses.RequestsMock`, whose `calls` the tests read). `responses` emulates the
+status-code retries from the adapter's `max_retries`, without sleeping. Here
+`client_on_fake` is a `CustomersClient` of that fake.
 
 Transport tests, which need a real socket, use `loopback` (`LoopbackUpstream`): an
 HTTP server on 127.0.0.1 in a thread, for what `responses` cannot show: urllib3's own
@@ -43,13 +44,6 @@ def _fresh_module_client():
 def client_on_fake(upstream):
     """A `CustomersClient` of the shared in-process fake (tests/fakes.py), timeout 2 s."""
     return CustomersClient(base_url=upstream.base_url, api_key=upstream.api_key, timeout=2)
-
-
-@pytest.fixture
-def mocked(upstream):
-    """The shared fake's `responses.RequestsMock` (at tests.fakes.BASE_URL), for answers
-    registered by hand; `upstream` is the same fake with its documented-answer methods."""
-    return upstream.rsps
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from customers.upstream.client import CustomersClient
 from tests.fakes import BASE_URL
 
 
-def test_the_hook_runs_before_every_call_goes_out(mocked):
+def test_the_hook_runs_before_every_call_goes_out(upstream):
     order = []
     client = CustomersClient(
         base_url=BASE_URL, api_key="k", timeout=2, before_call=lambda: order.append("released")
@@ -19,7 +19,7 @@ def test_the_hook_runs_before_every_call_goes_out(mocked):
         order.append("sent")
         return 200, {}, '{"status": "success", "data": [], "meta": {"total": 0}}'
 
-    mocked.add_callback("GET", f"{BASE_URL}/customers", callback=answer)
+    upstream.rsps.add_callback("GET", upstream.url("customers"), callback=answer)
 
     client.list_customers()
     client.list_customers()

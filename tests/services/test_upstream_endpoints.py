@@ -37,9 +37,9 @@ from tests.fakes import API_KEY, BASE_URL
 UTC = dt.UTC
 
 
-def only_call(mocked):
-    assert len(mocked.calls) == 1
-    return mocked.calls[0].request
+def only_call(upstream):
+    assert len(upstream.rsps.calls) == 1
+    return upstream.rsps.calls[0].request
 
 
 def assert_common_headers(request):
@@ -50,23 +50,25 @@ def assert_common_headers(request):
 # --- list ---------------------------------------------------------------------
 
 
-def test_list_defaults_send_only_page_and_per_page(client_on_fake, mocked):
-    mocked.get(
-        f"{BASE_URL}/customers",
+def test_list_defaults_send_only_page_and_per_page(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers",
         json=DOC_LIST,
         match=[matchers.query_param_matcher({"page": "1", "per_page": "25"})],
     )
     client_on_fake.list_customers()
-    request = only_call(mocked)
+    request = only_call(upstream)
     assert request.method == "GET"
     assert request.url == f"{BASE_URL}/customers?page=1&per_page=25"
     assert request.body is None
     assert_common_headers(request)
 
 
-def test_list_passes_filters(client_on_fake, mocked):
-    mocked.get(
-        f"{BASE_URL}/customers",
+def test_list_passes_filters(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers",
         json=DOC_LIST,
         match=[
             matchers.query_param_matcher(
@@ -83,18 +85,19 @@ def test_list_passes_filters(client_on_fake, mocked):
     client_on_fake.list_customers(
         search="ABC Trading", branch_id="00", status="inactive", page=3, per_page=50
     )
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
 @pytest.mark.parametrize("blank", [None, ""])
-def test_list_omits_blank_filters(client_on_fake, mocked, blank):
-    mocked.get(
-        f"{BASE_URL}/customers",
+def test_list_omits_blank_filters(client_on_fake, upstream, blank):
+    upstream.on(
+        "GET",
+        "customers",
         json=DOC_LIST,
         match=[matchers.query_param_matcher({"page": "2", "per_page": "10"})],
     )
     client_on_fake.list_customers(search=blank, branch_id=blank, status=blank, page=2, per_page=10)
-    request = only_call(mocked)
+    request = only_call(upstream)
     for name in ("search", "branch_id", "status"):
         assert name not in request.params
 
@@ -102,21 +105,21 @@ def test_list_omits_blank_filters(client_on_fake, mocked, blank):
 @pytest.mark.parametrize(
     ("per_page", "sent"), [(500, "100"), (101, "100"), (100, "100"), (0, "1"), (-5, "1")]
 )
-def test_list_per_page_kept_within_1_to_100(client_on_fake, mocked, per_page, sent):
-    mocked.get(f"{BASE_URL}/customers", json=DOC_LIST)
+def test_list_per_page_kept_within_1_to_100(client_on_fake, upstream, per_page, sent):
+    upstream.on("GET", "customers", json=DOC_LIST)
     client_on_fake.list_customers(per_page=per_page)
-    assert only_call(mocked).params["per_page"] == sent
+    assert only_call(upstream).params["per_page"] == sent
 
 
 @pytest.mark.parametrize(("page", "sent"), [(0, "1"), (-3, "1"), ("4", "4")])
-def test_list_page_at_least_one(client_on_fake, mocked, page, sent):
-    mocked.get(f"{BASE_URL}/customers", json=DOC_LIST)
+def test_list_page_at_least_one(client_on_fake, upstream, page, sent):
+    upstream.on("GET", "customers", json=DOC_LIST)
     client_on_fake.list_customers(page=page)
-    assert only_call(mocked).params["page"] == sent
+    assert only_call(upstream).params["page"] == sent
 
 
-def test_list_result_from_documented_example(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers", json=DOC_LIST)
+def test_list_result_from_documented_example(client_on_fake, upstream):
+    upstream.on("GET", "customers", json=DOC_LIST)
     page = client_on_fake.list_customers()
     assert isinstance(page, Page)
     assert page.meta == PageMeta(total=150, per_page=25, current_page=1, last_page=6)
@@ -142,8 +145,8 @@ def test_list_result_from_documented_example(client_on_fake, mocked):
     assert second.created_at == dt.datetime(2025, 1, 5, 10, 0, tzinfo=UTC)
 
 
-def test_list_empty_page_without_meta(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers", json={"status": "success", "data": []})
+def test_list_empty_page_without_meta(client_on_fake, upstream):
+    upstream.on("GET", "customers", json={"status": "success", "data": []})
     page = client_on_fake.list_customers()
     assert page.items == []
     assert page.meta == PageMeta(total=0, per_page=1, current_page=1, last_page=1)
@@ -152,49 +155,52 @@ def test_list_empty_page_without_meta(client_on_fake, mocked):
 # --- search -------------------------------------------------------------------
 
 
-def test_search_request(client_on_fake, mocked):
-    mocked.get(
-        f"{BASE_URL}/customers/search",
+def test_search_request(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/search",
         json=DOC_SEARCH,
         match=[matchers.query_param_matcher({"q": "ABC", "branch_id": "01", "limit": "20"})],
     )
     client_on_fake.search_customers(q="ABC", branch_id="01", limit=20)
-    request = only_call(mocked)
+    request = only_call(upstream)
     assert request.method == "GET"
     assert request.url.startswith(f"{BASE_URL}/customers/search?")
     assert_common_headers(request)
 
 
 @pytest.mark.parametrize("blank", [None, ""])
-def test_search_defaults_and_blank_branch_omitted(client_on_fake, mocked, blank):
-    mocked.get(
-        f"{BASE_URL}/customers/search",
+def test_search_defaults_and_blank_branch_omitted(client_on_fake, upstream, blank):
+    upstream.on(
+        "GET",
+        "customers/search",
         json=DOC_SEARCH,
         match=[matchers.query_param_matcher({"q": "ABC", "limit": "10"})],
     )
     client_on_fake.search_customers(q="ABC", branch_id=blank)
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
 @pytest.mark.parametrize(("limit", "sent"), [(51, "50"), (1000, "50"), (50, "50"), (0, "1")])
-def test_search_limit_kept_within_1_to_50(client_on_fake, mocked, limit, sent):
-    mocked.get(f"{BASE_URL}/customers/search", json=DOC_SEARCH)
+def test_search_limit_kept_within_1_to_50(client_on_fake, upstream, limit, sent):
+    upstream.on("GET", "customers/search", json=DOC_SEARCH)
     client_on_fake.search_customers(q="ABC", limit=limit)
-    assert only_call(mocked).params["limit"] == sent
+    assert only_call(upstream).params["limit"] == sent
 
 
-def test_search_query_is_encoded(client_on_fake, mocked):
-    mocked.get(
-        f"{BASE_URL}/customers/search",
+def test_search_query_is_encoded(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/search",
         json=DOC_SEARCH,
         match=[matchers.query_param_matcher({"q": "A&B =C/+254", "limit": "10"})],
     )
     client_on_fake.search_customers(q="A&B =C/+254")
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
-def test_search_result_from_documented_example(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers/search", json=DOC_SEARCH)
+def test_search_result_from_documented_example(client_on_fake, upstream):
+    upstream.on("GET", "customers/search", json=DOC_SEARCH)
     hits = client_on_fake.search_customers(q="ABC")
     assert hits == [
         SearchHit(
@@ -217,30 +223,30 @@ def test_search_result_from_documented_example(client_on_fake, mocked):
 # --- detail -------------------------------------------------------------------
 
 
-def test_detail_request(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
+def test_detail_request(client_on_fake, upstream):
+    upstream.on("GET", "customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
     client_on_fake.get_customer(1)
-    request = only_call(mocked)
+    request = only_call(upstream)
     assert request.method == "GET"
     assert request.url == f"{BASE_URL}/customers/1"
     assert_common_headers(request)
 
 
-def test_detail_id_given_as_text_is_normalised(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers/42", body=DOC_DETAIL_TEXT, content_type="application/json")
+def test_detail_id_given_as_text_is_normalised(client_on_fake, upstream):
+    upstream.on("GET", "customers/42", body=DOC_DETAIL_TEXT, content_type="application/json")
     client_on_fake.get_customer("42")
-    assert only_call(mocked).url == f"{BASE_URL}/customers/42"
+    assert only_call(upstream).url == f"{BASE_URL}/customers/42"
 
 
 @pytest.mark.parametrize("bad_id", ["1/../../admin", "1?x=1", "abc"])
-def test_detail_id_cannot_inject_a_path(client_on_fake, mocked, bad_id):
+def test_detail_id_cannot_inject_a_path(client_on_fake, upstream, bad_id):
     with pytest.raises(ValueError):
         client_on_fake.get_customer(bad_id)
-    assert len(mocked.calls) == 0
+    assert len(upstream.rsps.calls) == 0
 
 
-def test_detail_result_from_documented_example(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
+def test_detail_result_from_documented_example(client_on_fake, upstream):
+    upstream.on("GET", "customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
     detail = client_on_fake.get_customer(1)
     assert isinstance(detail, CustomerDetail)
     assert detail.id == 1
@@ -280,8 +286,8 @@ def test_detail_result_from_documented_example(client_on_fake, mocked):
     assert str(detail.recent_transactions[0].amount) == "15000.00"
 
 
-def test_detail_form_values(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
+def test_detail_form_values(client_on_fake, upstream):
+    upstream.on("GET", "customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
     assert client_on_fake.get_customer(1).form_values() == {
         "branch_id": "00",
         "customer_no": "CUST001",
@@ -294,17 +300,17 @@ def test_detail_form_values(client_on_fake, mocked):
     }
 
 
-def test_detail_money_is_exact_not_float(client_on_fake, mocked):
+def test_detail_money_is_exact_not_float(client_on_fake, upstream):
     body = DOC_DETAIL_TEXT.replace("1250000.00", "0.1").replace("15000.00", "0.30000000000000004")
-    mocked.get(f"{BASE_URL}/customers/1", body=body, content_type="application/json")
+    upstream.on("GET", "customers/1", body=body, content_type="application/json")
     detail = client_on_fake.get_customer(1)
     assert detail.transaction_summary.total_sales_amount == Decimal("0.1")
     assert detail.recent_transactions[0].amount == Decimal("0.30000000000000004")
 
 
-def test_detail_without_summary_or_transactions(client_on_fake, mocked):
+def test_detail_without_summary_or_transactions(client_on_fake, upstream):
     data = {"id": 7, "customer_no": "C7", "name": "Walk-in", "branch_id": "00"}
-    mocked.get(f"{BASE_URL}/customers/7", json={"status": "success", "data": data})
+    upstream.on("GET", "customers/7", json={"status": "success", "data": data})
     detail = client_on_fake.get_customer(7)
     assert detail.transaction_summary is None
     assert detail.recent_transactions == []
@@ -312,7 +318,7 @@ def test_detail_without_summary_or_transactions(client_on_fake, mocked):
     assert detail.created_at is None
 
 
-def test_datetimes_with_offsets_stay_aware(client_on_fake, mocked):
+def test_datetimes_with_offsets_stay_aware(client_on_fake, upstream):
     data = {
         "id": 7,
         "customer_no": "C7",
@@ -321,7 +327,7 @@ def test_datetimes_with_offsets_stay_aware(client_on_fake, mocked):
         "created_at": "2025-01-01T13:00:00+03:00",
         "updated_at": "2025-01-02T10:00:00",  # naive: read as UTC
     }
-    mocked.get(f"{BASE_URL}/customers/7", json={"status": "success", "data": data})
+    upstream.on("GET", "customers/7", json={"status": "success", "data": data})
     detail = client_on_fake.get_customer(7)
     assert detail.created_at == dt.datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
     assert detail.created_at.tzinfo is not None
@@ -331,9 +337,10 @@ def test_datetimes_with_offsets_stay_aware(client_on_fake, mocked):
 # --- transactions -------------------------------------------------------------
 
 
-def test_transactions_request_with_all_filters(client_on_fake, mocked):
-    mocked.get(
-        f"{BASE_URL}/customers/1/transactions",
+def test_transactions_request_with_all_filters(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
         body=DOC_TRANSACTIONS_TEXT,
         content_type="application/json",
         match=[
@@ -350,39 +357,42 @@ def test_transactions_request_with_all_filters(client_on_fake, mocked):
     client_on_fake.list_transactions(
         1, type="sales", from_date=dt.date(2025, 1, 1), to_date=dt.date(2025, 1, 31), page=2
     )
-    request = only_call(mocked)
+    request = only_call(upstream)
     assert request.method == "GET"
     assert request.url.startswith(f"{BASE_URL}/customers/1/transactions?")
     assert_common_headers(request)
 
 
 @pytest.mark.parametrize("blank", [None, ""])
-def test_transactions_blank_filters_omitted(client_on_fake, mocked, blank):
-    mocked.get(
-        f"{BASE_URL}/customers/1/transactions",
+def test_transactions_blank_filters_omitted(client_on_fake, upstream, blank):
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
         body=DOC_TRANSACTIONS_TEXT,
         content_type="application/json",
         match=[matchers.query_param_matcher({"page": "1"})],
     )
     client_on_fake.list_transactions(1, type=blank, from_date=None, to_date=None)
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
-def test_transactions_never_send_the_undocumented_per_page(client_on_fake, mocked):
-    mocked.get(
-        f"{BASE_URL}/customers/1/transactions",
+def test_transactions_never_send_the_undocumented_per_page(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
         body=DOC_TRANSACTIONS_TEXT,
         content_type="application/json",
     )
     with pytest.raises(TypeError):
         client_on_fake.list_transactions(1, per_page=100)
     client_on_fake.list_transactions(1, page=3)
-    assert only_call(mocked).params == {"page": "3"}
+    assert only_call(upstream).params == {"page": "3"}
 
 
-def test_transactions_result_from_documented_example(client_on_fake, mocked):
-    mocked.get(
-        f"{BASE_URL}/customers/1/transactions",
+def test_transactions_result_from_documented_example(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
         body=DOC_TRANSACTIONS_TEXT,
         content_type="application/json",
     )
@@ -427,10 +437,10 @@ FULL_VALUES = {
 }
 
 
-def test_create_request_body(client_on_fake, mocked):
-    mocked.post(f"{BASE_URL}/customers", json=DOC_CREATE, status=201)
+def test_create_request_body(client_on_fake, upstream):
+    upstream.on("POST", "customers", json=DOC_CREATE, status=201)
     client_on_fake.create_customer(values=FULL_VALUES)
-    request = only_call(mocked)
+    request = only_call(upstream)
     assert request.method == "POST"
     assert request.url == f"{BASE_URL}/customers"
     assert request.headers["Content-Type"] == "application/json"
@@ -446,9 +456,10 @@ def test_create_request_body(client_on_fake, mocked):
     }
 
 
-def test_create_omits_blank_optional_fields(client_on_fake, mocked):
-    mocked.post(
-        f"{BASE_URL}/customers",
+def test_create_omits_blank_optional_fields(client_on_fake, upstream):
+    upstream.on(
+        "POST",
+        "customers",
         json=DOC_CREATE,
         status=201,
         match=[
@@ -469,13 +480,13 @@ def test_create_omits_blank_optional_fields(client_on_fake, mocked):
             "address": "",
         }
     )
-    body = json.loads(only_call(mocked).body)
+    body = json.loads(only_call(upstream).body)
     assert "name" not in body
     assert set(body) == {"branch_id", "customer_no", "custNm"}
 
 
-def test_create_result_from_documented_example(client_on_fake, mocked):
-    mocked.post(f"{BASE_URL}/customers", json=DOC_CREATE, status=201)
+def test_create_result_from_documented_example(client_on_fake, upstream):
+    upstream.on("POST", "customers", json=DOC_CREATE, status=201)
     result = client_on_fake.create_customer(values=FULL_VALUES)
     assert isinstance(result, WriteResult)
     assert result.message == "Customer created successfully"
@@ -495,9 +506,10 @@ def test_create_result_from_documented_example(client_on_fake, mocked):
 # --- update -------------------------------------------------------------------
 
 
-def test_update_sends_only_the_given_fields(client_on_fake, mocked):
-    mocked.put(
-        f"{BASE_URL}/customers/1",
+def test_update_sends_only_the_given_fields(client_on_fake, upstream):
+    upstream.on(
+        "PUT",
+        "customers/1",
         json=DOC_UPDATE,
         match=[
             matchers.json_params_matcher(
@@ -509,21 +521,21 @@ def test_update_sends_only_the_given_fields(client_on_fake, mocked):
     client_on_fake.update_customer(
         1, changes={"name": "ABC Trading Ltd - Updated", "phone": "+254712999999"}
     )
-    request = only_call(mocked)
+    request = only_call(upstream)
     assert request.method == "PUT"
     assert request.url == f"{BASE_URL}/customers/1"
     assert request.headers["Content-Type"] == "application/json"
     assert_common_headers(request)
 
 
-def test_update_blank_clears_field_with_null(client_on_fake, mocked):
-    mocked.put(f"{BASE_URL}/customers/1", json=DOC_UPDATE)
+def test_update_blank_clears_field_with_null(client_on_fake, upstream):
+    upstream.on("PUT", "customers/1", json=DOC_UPDATE)
     client_on_fake.update_customer(1, changes={"tin": "", "email": None, "is_active": False})
-    assert json.loads(only_call(mocked).body) == {"tin": None, "email": None, "is_active": False}
+    assert json.loads(only_call(upstream).body) == {"tin": None, "email": None, "is_active": False}
 
 
-def test_update_result_from_documented_example(client_on_fake, mocked):
-    mocked.put(f"{BASE_URL}/customers/1", json=DOC_UPDATE)
+def test_update_result_from_documented_example(client_on_fake, upstream):
+    upstream.on("PUT", "customers/1", json=DOC_UPDATE)
     result = client_on_fake.update_customer(1, changes={"name": "ABC Trading Ltd - Updated"})
     assert result.message == "Customer updated successfully"
     assert result.request_id is None
@@ -537,10 +549,10 @@ def test_update_result_from_documented_example(client_on_fake, mocked):
 # --- delete -------------------------------------------------------------------
 
 
-def test_delete_request_and_result(client_on_fake, mocked):
-    mocked.delete(f"{BASE_URL}/customers/9", json=DOC_DELETE)
+def test_delete_request_and_result(client_on_fake, upstream):
+    upstream.on("DELETE", "customers/9", json=DOC_DELETE)
     result = client_on_fake.delete_customer(9)
-    request = only_call(mocked)
+    request = only_call(upstream)
     assert request.method == "DELETE"
     assert request.url == f"{BASE_URL}/customers/9"
     assert not request.body

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from customers.upstream.errors import BadResponse
-from tests.fakes import BASE_URL
 
 META = '"meta": {"total": 2, "per_page": 25, "current_page": 1, "last_page": 1}'
 
@@ -48,16 +47,16 @@ NOT_NUMBERS = [
 
 
 @pytest.mark.parametrize("amount", NOT_NUMBERS)
-def test_absurd_transaction_amounts_are_unreadable(client_on_fake, mocked, amount):
-    mocked.get(f"{BASE_URL}/customers/1/transactions", body=transactions_body(amount))
+def test_absurd_transaction_amounts_are_unreadable(client_on_fake, upstream, amount):
+    upstream.on("GET", "customers/1/transactions", body=transactions_body(amount))
 
     with pytest.raises(BadResponse):
         client_on_fake.list_transactions(1)
 
 
 @pytest.mark.parametrize("amount", NOT_NUMBERS)
-def test_absurd_summary_amounts_are_unreadable(client_on_fake, mocked, amount):
-    mocked.get(f"{BASE_URL}/customers/1", body=detail_body(amount))
+def test_absurd_summary_amounts_are_unreadable(client_on_fake, upstream, amount):
+    upstream.on("GET", "customers/1", body=detail_body(amount))
 
     with pytest.raises(BadResponse):
         client_on_fake.get_customer(1)
@@ -80,16 +79,16 @@ def test_absurd_summary_amounts_are_unreadable(client_on_fake, mocked, amount):
     ],
     ids=lambda meta: "-".join(f"{k}={str(v)[:12]}" for k, v in meta.items()),
 )
-def test_absurd_page_counts_are_unreadable(client_on_fake, mocked, meta):
-    mocked.get(f"{BASE_URL}/customers", body=list_body(**meta))
+def test_absurd_page_counts_are_unreadable(client_on_fake, upstream, meta):
+    upstream.on("GET", "customers", body=list_body(**meta))
 
     with pytest.raises(BadResponse):
         client_on_fake.list_customers()
 
 
-def test_large_but_sane_numbers_are_read(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers", body=list_body(total=100_000_000, last_page=1_000_000))
-    mocked.get(f"{BASE_URL}/customers/1/transactions", body=transactions_body("999999999999.99"))
+def test_large_but_sane_numbers_are_read(client_on_fake, upstream):
+    upstream.on("GET", "customers", body=list_body(total=100_000_000, last_page=1_000_000))
+    upstream.on("GET", "customers/1/transactions", body=transactions_body("999999999999.99"))
 
     meta = client_on_fake.list_customers().meta
     (transaction,) = client_on_fake.list_transactions(1)
@@ -98,8 +97,8 @@ def test_large_but_sane_numbers_are_read(client_on_fake, mocked):
     assert str(transaction.amount) == "999999999999.99"
 
 
-def test_a_page_count_of_zero_still_means_one_page(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers", body=list_body(total=0, current_page=0, last_page=0))
+def test_a_page_count_of_zero_still_means_one_page(client_on_fake, upstream):
+    upstream.on("GET", "customers", body=list_body(total=0, current_page=0, last_page=0))
 
     meta = client_on_fake.list_customers().meta
 

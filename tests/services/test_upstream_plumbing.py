@@ -56,9 +56,9 @@ FAILURES = {
 
 
 @pytest.mark.parametrize("failure", FAILURES.values(), ids=FAILURES.keys())
-def test_key_not_in_errors_nor_logs(client_on_fake, mocked, caplog, failure):
+def test_key_not_in_errors_nor_logs(client_on_fake, upstream, caplog, failure):
     caplog.set_level(logging.DEBUG)
-    mocked.post(f"{BASE_URL}/customers", **failure)
+    upstream.on("POST", "customers", **failure)
     with pytest.raises(UpstreamError) as info:
         client_on_fake.create_customer(values=VALUES)
     error = info.value
@@ -78,9 +78,9 @@ def test_key_not_in_errors_nor_logs(client_on_fake, mocked, caplog, failure):
     assert API_KEY not in caplog.text
 
 
-def test_transport_error_context_not_chained(client_on_fake, mocked):
+def test_transport_error_context_not_chained(client_on_fake, upstream):
     """`from None`: requests' exceptions (holding the prepared request) are not shown."""
-    mocked.get(f"{BASE_URL}/customers", body=requests.ConnectionError("refused"))
+    upstream.on("GET", "customers", body=requests.ConnectionError("refused"))
     with pytest.raises(Unavailable) as info:
         client_on_fake.list_customers()
     assert info.value.__cause__ is None
@@ -99,14 +99,14 @@ def test_key_not_in_session_headers(client_on_fake):
     assert "Authorization" not in client_on_fake.session.headers
 
 
-def test_key_not_in_module_client_repr(mocked):
+def test_key_not_in_module_client_repr(upstream):
     with override_settings(CTAX_API_BASE_URL=BASE_URL, CTAX_API_KEY="k-module-secret"):
         assert "k-module-secret" not in repr(door.get_client())
 
 
-def test_key_not_in_success_logs(client_on_fake, mocked, caplog):
+def test_key_not_in_success_logs(client_on_fake, upstream, caplog):
     caplog.set_level(logging.DEBUG)
-    mocked.get(f"{BASE_URL}/customers", json=LIST)
+    upstream.on("GET", "customers", json=LIST)
     client_on_fake.list_customers(search="Jane")
     assert caplog.records
     assert API_KEY not in caplog.text
@@ -119,9 +119,9 @@ def _upstream_records(caplog):
     return [r for r in caplog.records if r.name == "customers.upstream"]
 
 
-def test_one_info_line_per_successful_call(client_on_fake, mocked, caplog):
+def test_one_info_line_per_successful_call(client_on_fake, upstream, caplog):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.get(f"{BASE_URL}/customers", json=LIST)
+    upstream.on("GET", "customers", json=LIST)
     client_on_fake.list_customers(search="Jane Wanjiku", branch_id="00")
     (record,) = _upstream_records(caplog)
     message = record.getMessage()
@@ -134,10 +134,11 @@ def test_one_info_line_per_successful_call(client_on_fake, mocked, caplog):
     assert 0 <= ms < 1000
 
 
-def test_log_line_has_request_id(client_on_fake, mocked, caplog):
+def test_log_line_has_request_id(client_on_fake, upstream, caplog):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.post(
-        f"{BASE_URL}/customers",
+    upstream.on(
+        "POST",
+        "customers",
         json=dict(WRITE, meta={"request_id": "req_abc123"}),
         status=201,
     )
@@ -152,29 +153,29 @@ def test_log_line_has_request_id(client_on_fake, mocked, caplog):
 @pytest.mark.parametrize(
     ("status", "exc"), [(404, NotFound), (409, Conflict), (400, ValidationFailed)]
 )
-def test_one_line_for_http_errors(client_on_fake, mocked, caplog, status, exc):
+def test_one_line_for_http_errors(client_on_fake, upstream, caplog, status, exc):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.put(f"{BASE_URL}/customers/7", json={"status": "error"}, status=status)
+    upstream.on("PUT", "customers/7", json={"status": "error"}, status=status)
     with pytest.raises(exc):
         client_on_fake.update_customer(7, changes={"phone": "1"})
     (record,) = _upstream_records(caplog)
     assert f"upstream PUT /customers/7 status={status} ms=" in record.getMessage()
 
 
-def test_one_line_for_bad_body(client_on_fake, mocked, caplog):
+def test_one_line_for_bad_body(client_on_fake, upstream, caplog):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.get(f"{BASE_URL}/customers/1", json={"status": "success", "data": []})
+    upstream.on("GET", "customers/1", json={"status": "success", "data": []})
     with pytest.raises(BadResponse):
         client_on_fake.get_customer(1)
     (record,) = _upstream_records(caplog)
     assert "upstream GET /customers/1 status=200 ms=" in record.getMessage()
 
 
-def test_one_line_after_retries(client_on_fake, mocked, caplog):
+def test_one_line_after_retries(client_on_fake, upstream, caplog):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.get(f"{BASE_URL}/customers/1", status=503)
-    mocked.get(f"{BASE_URL}/customers/1", status=503)
-    mocked.get(f"{BASE_URL}/customers/1", json=DETAIL)
+    upstream.on("GET", "customers/1", status=503)
+    upstream.on("GET", "customers/1", status=503)
+    upstream.on("GET", "customers/1", json=DETAIL)
     client_on_fake.get_customer(1)
     (record,) = _upstream_records(caplog)
     assert "upstream GET /customers/1 status=200 ms=" in record.getMessage()
@@ -188,9 +189,9 @@ def test_one_line_after_retries(client_on_fake, mocked, caplog):
         (requests.ConnectTimeout("slow"), "failed=connect-timeout", UpstreamTimeout),
     ],
 )
-def test_one_warning_for_transport_failures(client_on_fake, mocked, caplog, exc, outcome, error):
+def test_one_warning_for_transport_failures(client_on_fake, upstream, caplog, exc, outcome, error):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.delete(f"{BASE_URL}/customers/3", body=exc)
+    upstream.on("DELETE", "customers/3", body=exc)
     with pytest.raises(error):
         client_on_fake.delete_customer(3)
     (record,) = _upstream_records(caplog)
@@ -233,15 +234,15 @@ def test_module_client_not_reset_by_other_settings(other_settings):
         assert door.get_client() is first
 
 
-def test_module_functions_call_the_endpoints(mocked):
-    """The app's settings point at the shared fake (the `upstream` fixture under `mocked`)."""
-    mocked.get(f"{BASE_URL}/customers", json=LIST)
-    mocked.get(f"{BASE_URL}/customers/search", json={"status": "success", "data": []})
-    mocked.get(f"{BASE_URL}/customers/1", json=DETAIL)
-    mocked.get(f"{BASE_URL}/customers/1/transactions", json={"status": "success", "data": []})
-    mocked.post(f"{BASE_URL}/customers", json=WRITE, status=201)
-    mocked.put(f"{BASE_URL}/customers/1", json=WRITE)
-    mocked.delete(f"{BASE_URL}/customers/1", json={"status": "success", "message": "Deleted"})
+def test_module_functions_call_the_endpoints(upstream):
+    """The app's settings point at the shared fake (the `upstream` fixture)."""
+    upstream.on("GET", "customers", json=LIST)
+    upstream.on("GET", "customers/search", json={"status": "success", "data": []})
+    upstream.on("GET", "customers/1", json=DETAIL)
+    upstream.on("GET", "customers/1/transactions", json={"status": "success", "data": []})
+    upstream.on("POST", "customers", json=WRITE, status=201)
+    upstream.on("PUT", "customers/1", json=WRITE)
+    upstream.on("DELETE", "customers/1", json={"status": "success", "message": "Deleted"})
 
     assert (
         door.get_client().list_customers(search="AB", status="active", per_page=500).meta.total == 1
@@ -256,7 +257,7 @@ def test_module_functions_call_the_endpoints(mocked):
     assert door.get_client().update_customer(1, changes={"name": "New"}).message == "Saved"
     assert door.get_client().delete_customer(1).message == "Deleted"
 
-    requests_sent = [call.request for call in mocked.calls]
+    requests_sent = [call.request for call in upstream.rsps.calls]
     assert [(r.method, r.path_url.split("?")[0]) for r in requests_sent] == [
         ("GET", "/api/v1/customers"),
         ("GET", "/api/v1/customers/search"),
@@ -283,23 +284,23 @@ def test_module_functions_call_the_endpoints(mocked):
     assert json.loads(requests_sent[5].body) == {"custNm": "New"}
 
 
-def test_module_functions_use_the_key_from_settings(mocked):
+def test_module_functions_use_the_key_from_settings(upstream):
     with override_settings(CTAX_API_BASE_URL=BASE_URL, CTAX_API_KEY="k-one"):
-        mocked.get(f"{BASE_URL}/customers/1", json=DETAIL)
+        upstream.on("GET", "customers/1", json=DETAIL)
         door.get_client().get_customer(1)
         with override_settings(CTAX_API_KEY="k-two"):
             door.get_client().get_customer(1)
-    keys = [call.request.headers["Authorization"] for call in mocked.calls]
+    keys = [call.request.headers["Authorization"] for call in upstream.rsps.calls]
     assert keys == ["Bearer k-one", "Bearer k-two"]
 
 
-def test_module_timeout_budget_from_settings(mocked):
+def test_module_timeout_budget_from_settings(upstream):
     """CTAX_API_TIMEOUT=10 leaves 5 s of retry budget: a Retry-After of 3 is waited."""
-    mocked.get(f"{BASE_URL}/customers", status=429, headers={"Retry-After": "3"})
-    mocked.get(f"{BASE_URL}/customers", json=LIST)
+    upstream.on("GET", "customers", status=429, headers={"Retry-After": "3"})
+    upstream.on("GET", "customers", json=LIST)
     with override_settings(CTAX_API_BASE_URL=BASE_URL, CTAX_API_KEY=API_KEY, CTAX_API_TIMEOUT=10):
         door.get_client().list_customers()
-    assert len(mocked.calls) == 2  # `responses` replays without sleeping
+    assert len(upstream.rsps.calls) == 2  # `responses` replays without sleeping
 
 
 @pytest.mark.parametrize(
@@ -321,15 +322,15 @@ def test_reads_and_writes_take_keyword_arguments_only(call):
         call()
 
 
-def test_module_errors_are_the_typed_ones(mocked):
-    mocked.get(f"{BASE_URL}/customers/9", json={"status": "error"}, status=401)
+def test_module_errors_are_the_typed_ones(upstream):
+    upstream.on("GET", "customers/9", json={"status": "error"}, status=401)
     with pytest.raises(Unauthorized):
         door.get_client().get_customer(9)
 
 
-def test_client_is_usable_from_many_threads(mocked):
+def test_client_is_usable_from_many_threads(upstream):
     client = CustomersClient(base_url=BASE_URL, api_key=API_KEY, timeout=2)
-    mocked.get(f"{BASE_URL}/customers/1", json=DETAIL)
+    upstream.on("GET", "customers/1", json=DETAIL)
     results = Budget(parallel=8).require(*[lambda: client.get_customer(1) for _ in range(16)])
     assert [r.id for r in results] == [1] * 16
-    assert len(mocked.calls) == 16
+    assert len(upstream.rsps.calls) == 16

@@ -27,103 +27,104 @@ OK_WRITE = {
 VALUES = {"branch_id": "00", "customer_no": "C3", "name": "XYZ"}
 
 
-def test_responses_emulates_the_adapter_retry(client_on_fake, mocked):
+def test_responses_emulates_the_adapter_retry(client_on_fake, upstream):
     """The premise of the `responses` tests below: our adapter's Retry is consulted."""
     adapter = client_on_fake.session.get_adapter(BASE_URL)
     assert isinstance(adapter.max_retries, BudgetRetry)
-    mocked.get(f"{BASE_URL}/customers", status=503)
-    mocked.get(f"{BASE_URL}/customers", json=OK_LIST)
+    upstream.on("GET", "customers", status=503)
+    upstream.on("GET", "customers", json=OK_LIST)
     client_on_fake.list_customers()
-    assert len(mocked.calls) == 2
+    assert len(upstream.rsps.calls) == 2
 
 
 # --- reads, with `responses` --------------------------------------------------
 
 
 @pytest.mark.parametrize("status", [502, 503, 504, 429])
-def test_read_retried_then_succeeds(client_on_fake, mocked, status):
-    mocked.get(f"{BASE_URL}/customers/search", status=status)
-    mocked.get(f"{BASE_URL}/customers/search", json=OK_LIST)
+def test_read_retried_then_succeeds(client_on_fake, upstream, status):
+    upstream.on("GET", "customers/search", status=status)
+    upstream.on("GET", "customers/search", json=OK_LIST)
     assert client_on_fake.search_customers(q="AB") == []
-    assert len(mocked.calls) == 2
-    first, second = mocked.calls
+    assert len(upstream.rsps.calls) == 2
+    first, second = upstream.rsps.calls
     assert first.request.url == second.request.url
     assert second.request.headers["Authorization"] == f"Bearer {API_KEY}"
 
 
-def test_read_retried_twice_then_succeeds(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers", status=502)
-    mocked.get(f"{BASE_URL}/customers", status=503)
-    mocked.get(f"{BASE_URL}/customers", json=OK_LIST)
+def test_read_retried_twice_then_succeeds(client_on_fake, upstream):
+    upstream.on("GET", "customers", status=502)
+    upstream.on("GET", "customers", status=503)
+    upstream.on("GET", "customers", json=OK_LIST)
     assert client_on_fake.list_customers().items == []
-    assert len(mocked.calls) == 3
+    assert len(upstream.rsps.calls) == 3
 
 
-def test_read_gives_up_after_two_retries(client_on_fake, mocked):
-    mocked.get(f"{BASE_URL}/customers", status=503)
-    mocked.get(f"{BASE_URL}/customers", status=502)
-    mocked.get(f"{BASE_URL}/customers", status=504)
-    mocked.get(f"{BASE_URL}/customers", json=OK_LIST)
+def test_read_gives_up_after_two_retries(client_on_fake, upstream):
+    upstream.on("GET", "customers", status=503)
+    upstream.on("GET", "customers", status=502)
+    upstream.on("GET", "customers", status=504)
+    upstream.on("GET", "customers", json=OK_LIST)
     with pytest.raises(UpstreamTimeout) as info:  # the last answer counts: 504
         client_on_fake.list_customers()
     assert info.value.status == 504
-    assert len(mocked.calls) == 3
+    assert len(upstream.rsps.calls) == 3
 
 
 @pytest.mark.parametrize("status", [500, 501, 400, 401, 403, 404, 409, 422])
-def test_read_not_retried_on_other_statuses(client_on_fake, mocked, status):
-    mocked.get(f"{BASE_URL}/customers/1", status=status, json={"status": "error"})
-    mocked.get(f"{BASE_URL}/customers/1", json=OK_WRITE)
+def test_read_not_retried_on_other_statuses(client_on_fake, upstream, status):
+    upstream.on("GET", "customers/1", status=status, json={"status": "error"})
+    upstream.on("GET", "customers/1", json=OK_WRITE)
     with pytest.raises(Exception):  # noqa: B017 - the type is tested elsewhere
         client_on_fake.get_customer(1)
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
 @pytest.mark.parametrize("headers", [{}, {"Retry-After": "0"}], ids=["absent", "zero"])
-def test_429_without_wait_is_retried(client_on_fake, mocked, headers):
-    mocked.get(f"{BASE_URL}/customers", status=429, headers=headers)
-    mocked.get(f"{BASE_URL}/customers", json=OK_LIST)
+def test_429_without_wait_is_retried(client_on_fake, upstream, headers):
+    upstream.on("GET", "customers", status=429, headers=headers)
+    upstream.on("GET", "customers", json=OK_LIST)
     client_on_fake.list_customers()
-    assert len(mocked.calls) == 2
+    assert len(upstream.rsps.calls) == 2
 
 
 @pytest.mark.parametrize("header", ["soon", "1.5", "inf"])
-def test_429_with_malformed_retry_after_is_retried_as_absent(client_on_fake, mocked, header):
-    mocked.get(f"{BASE_URL}/customers", status=429, headers={"Retry-After": header})
+def test_429_with_malformed_retry_after_is_retried_as_absent(client_on_fake, upstream, header):
+    upstream.on("GET", "customers", status=429, headers={"Retry-After": header})
     with pytest.raises(RateLimited):
         client_on_fake.list_customers()
-    assert len(mocked.calls) == 3
+    assert len(upstream.rsps.calls) == 3
 
 
-def test_429_retry_after_within_budget_is_retried(mocked):
+def test_429_retry_after_within_budget_is_retried(upstream):
     client = CustomersClient(base_url=BASE_URL, api_key=API_KEY, timeout=4)  # budget 2 s
-    mocked.get(f"{BASE_URL}/customers", status=429, headers={"Retry-After": "1"})
-    mocked.get(f"{BASE_URL}/customers", json=OK_LIST)
+    upstream.on("GET", "customers", status=429, headers={"Retry-After": "1"})
+    upstream.on("GET", "customers", json=OK_LIST)
     client.list_customers()
-    assert len(mocked.calls) == 2
+    assert len(upstream.rsps.calls) == 2
 
 
 @pytest.mark.parametrize("retry_after", ["1", "5", "3600"])
-def test_429_retry_after_beyond_budget_returned_at_once(client_on_fake, mocked, retry_after):
+def test_429_retry_after_beyond_budget_returned_at_once(client_on_fake, upstream, retry_after):
     # timeout=2: retries may only start within the first second.
-    mocked.get(f"{BASE_URL}/customers", status=429, headers={"Retry-After": retry_after})
-    mocked.get(f"{BASE_URL}/customers", json=OK_LIST)
+    upstream.on("GET", "customers", status=429, headers={"Retry-After": retry_after})
+    upstream.on("GET", "customers", json=OK_LIST)
     with pytest.raises(RateLimited) as info:
         client_on_fake.list_customers()
     assert info.value.retry_after == int(retry_after)
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
-def test_429_http_date_beyond_budget_returned_at_once(client_on_fake, mocked):
-    mocked.get(
-        f"{BASE_URL}/customers",
+def test_429_http_date_beyond_budget_returned_at_once(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers",
         status=429,
         headers={"Retry-After": "Fri, 31 Dec 2100 23:59:59 GMT"},
     )
     with pytest.raises(RateLimited) as info:
         client_on_fake.list_customers()
     assert info.value.retry_after > 3600
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
 # --- writes, with `responses` -------------------------------------------------
@@ -139,23 +140,23 @@ def _write_calls(client):
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
 @pytest.mark.parametrize("status", [429, 502, 503, 504])
-def test_write_never_retried_on_status(client_on_fake, mocked, method, status):
-    url = f"{BASE_URL}/customers" if method == "POST" else f"{BASE_URL}/customers/3"
-    mocked.add(method, url, status=status, headers={"Retry-After": "0"})
-    mocked.add(method, url, json=OK_WRITE)
+def test_write_never_retried_on_status(client_on_fake, upstream, method, status):
+    path = "customers" if method == "POST" else "customers/3"
+    upstream.on(method, path, status=status, headers={"Retry-After": "0"})
+    upstream.on(method, path, json=OK_WRITE)
     with pytest.raises((Unavailable, RateLimited)):
         _write_calls(client_on_fake)[method]()
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
-def test_write_never_retried_on_connection_error(client_on_fake, mocked, method):
-    url = f"{BASE_URL}/customers" if method == "POST" else f"{BASE_URL}/customers/3"
-    mocked.add(method, url, body=requests.ConnectionError("refused"))
-    mocked.add(method, url, json=OK_WRITE)
+def test_write_never_retried_on_connection_error(client_on_fake, upstream, method):
+    path = "customers" if method == "POST" else "customers/3"
+    upstream.on(method, path, body=requests.ConnectionError("refused"))
+    upstream.on(method, path, json=OK_WRITE)
     with pytest.raises(Unavailable):
         _write_calls(client_on_fake)[method]()
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
 # --- the real urllib3 retry loop, on a loopback server ------------------------
