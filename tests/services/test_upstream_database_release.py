@@ -6,13 +6,13 @@ import pytest
 
 from customers.upstream import door
 from customers.upstream.client import CustomersClient
-from tests.fakes import BASE_URL
+from tests.fakes import API_KEY, BASE_URL
 
 
 def test_the_hook_runs_before_every_call_goes_out(upstream):
     order = []
     client = CustomersClient(
-        base_url=BASE_URL, api_key="k", timeout=2, before_call=lambda: order.append("released")
+        base_url=BASE_URL, api_key=API_KEY, timeout=2, before_call=lambda: order.append("released")
     )
 
     def answer(request):

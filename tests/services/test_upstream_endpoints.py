@@ -10,7 +10,6 @@ import json
 from decimal import Decimal
 
 import pytest
-import responses
 from responses import matchers
 
 from customers.upstream.types import (
@@ -565,10 +564,9 @@ def test_delete_request_and_result(client_on_fake, upstream):
 # --- base URL -----------------------------------------------------------------
 
 
-@responses.activate
-def test_trailing_slash_of_base_url_is_ignored():
+def test_trailing_slash_of_base_url_is_ignored(upstream):
     from customers.upstream.client import CustomersClient
 
-    responses.get(f"{BASE_URL}/customers/search", json=DOC_SEARCH)
-    CustomersClient(base_url=BASE_URL + "/", api_key="k", timeout=1).search_customers(q="AB")
-    assert responses.calls[0].request.url.startswith(f"{BASE_URL}/customers/search?")
+    upstream.on("GET", "customers/search", json=DOC_SEARCH)
+    CustomersClient(base_url=BASE_URL + "/", api_key=API_KEY, timeout=1).search_customers(q="AB")
+    assert upstream.rsps.calls[0].request.url.startswith(f"{BASE_URL}/customers/search?")
