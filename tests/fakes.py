@@ -1,11 +1,16 @@
-"""One fake of the upstream Customers API for every test that needs one.
+"""One in-process fake of the upstream Customers API, for every in-process test.
+
+(Tests of the transport itself, which need a real socket, use the loopback server of
+tests/services/conftest.py; the sandbox's own tests call the sandbox, and the integration
+and browser tests reach it over HTTP through live_server.)
 
 `FakeUpstream` wraps a `responses.RequestsMock` answering at BASE_URL with bodies
 built from the examples of the upstream API's documentation (tests/doc_examples.py).
-Either register fixed answers per test (`list`, `detail`, `create`, `fail`, ...),
-or `serve(customers)`: every documented endpoint answered from a small dict of
-customers (branch filtering, paging, 404s, writes) and their histories, for tests
-that click through several pages or read every page of an export. A call nobody
+Either register fixed answers per test (`list`, `detail`, `create`, `fail`, ...; `on`
+for any other status, body, headers, exception or query matchers), or
+`serve(customers)`: every documented endpoint answered from a small dict of customers
+(branch filtering, paging, 404s, writes) and their histories, for tests that click
+through several pages or read every page of an export. A call nobody
 registered is refused by `responses`.
 
 The fixtures (tests/conftest.py): `upstream`, this fake with nothing registered, and
@@ -201,8 +206,13 @@ class FakeUpstream:
         body: Any = None,
         headers: dict | None = None,
         content_type: str | None = None,
+        match: tuple | list = (),
     ):
+        """Answer `method` on `path` with this status and JSON (or raw `body`, or an
+        exception to raise); `match` are `responses.matchers` the request must pass."""
         kwargs: dict[str, Any] = {"status": status, "headers": headers or {}}
+        if match:
+            kwargs["match"] = match
         if body is not None:
             kwargs["body"] = body
             kwargs["content_type"] = content_type or "text/plain"

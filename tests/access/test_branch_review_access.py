@@ -18,9 +18,9 @@ URLS = [
 ]
 
 
-@pytest.fixture
-def users(users):
-    """The shared users (one per role), and a review of branch 00 with a top customer."""
+@pytest.fixture(autouse=True)
+def _review_of_branch_00(users):
+    """A review of branch 00 with a top customer (beside the shared users, one per role)."""
     snapshot.replace(
         branch_code="00",
         user=None,
@@ -30,7 +30,6 @@ def users(users):
             "top": [{"id": 1, "customer_no": "HQ001", "name": "Secret Ltd", "sales": "5"}],
         },
     )
-    return users
 
 
 def _ask(client, method, url):

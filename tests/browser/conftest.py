@@ -12,10 +12,10 @@ A failed test (or one failing on such a problem) leaves its final page, full pag
 artifacts/screenshots/<test-name>.png for diagnosis; a passing one leaves only the states
 it names with `app.snap()`.
 
-`app.login()` logs in through the real login form (test_login.py, the accessibility
-tests). live_server tests flush the database after each test, so a browser storage state
-cannot outlive one; `ui` instead hands the browser a session cookie made in-process
-(as the test client's force_login does), which saves a login round trip per test.
+`app.login()` logs in through the real login form (test_browser_login.py, the
+accessibility tests). live_server tests flush the database after each test, so a browser
+storage state cannot outlive one; `ui` instead hands the browser a session cookie made
+in-process (as the test client's force_login does), which saves a login round trip per test.
 """
 
 from __future__ import annotations

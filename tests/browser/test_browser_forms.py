@@ -12,7 +12,7 @@ from tests.role_users import make_user
 
 
 @pytest.fixture
-def clerk(app, django_user_model):
+def clerk_app(app, django_user_model):
     """The app logged in as an office clerk of branch 00 only."""
     restore_roles()
     user = make_user(django_user_model, "clerk00", role="Office staff", branch_codes=["00"])
@@ -45,9 +45,9 @@ def test_a_stale_phone_never_blocks_saving_the_address(ui):
 # --- #7 ------------------------------------------------------------------------------------
 
 
-def test_a_clerk_adds_two_customers_in_a_row_in_their_branch(clerk):
-    page = clerk.page
-    clerk.goto("/customers/new/")
+def test_a_clerk_adds_two_customers_in_a_row_in_their_branch(clerk_app):
+    page = clerk_app.page
+    clerk_app.goto("/customers/new/")
 
     expect(page.get_by_label("Branch")).to_have_value("00")
     expect(page.get_by_label("Customer number")).to_be_focused()

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from customers.upstream.client import CustomersClient
 from customers.upstream.errors import BadResponse, UpstreamError
-
-BASE = "https://upstream.test/api/v1"
+from tests.fakes import API_KEY, BASE_URL, FakeUpstream
 
 json_values = st.recursive(
     # floats include NaN and +-Infinity, which json.dumps writes out (JSON has neither)
@@ -68,10 +67,11 @@ CALLS = [
 @given(body=envelopes, call=st.sampled_from(CALLS), status=st.sampled_from([200, 400, 404]))
 def test_any_json_gives_a_result_or_a_typed_error(body, call, status):
     path, invoke = call
-    client = CustomersClient(base_url=BASE, api_key="k", timeout=1)
+    client = CustomersClient(base_url=BASE_URL, api_key=API_KEY, timeout=1)
+    # a fake per example (hypothesis runs many in one test): the shared one, at its address
     with responses.RequestsMock() as mock:
-        mock.get(
-            f"{BASE}{path}", body=json.dumps(body), status=status, content_type="application/json"
+        FakeUpstream(mock).on(
+            "GET", path, body=json.dumps(body), status=status, content_type="application/json"
         )
         with contextlib.suppress(UpstreamError):
             invoke(client)
@@ -80,8 +80,8 @@ def test_any_json_gives_a_result_or_a_typed_error(body, call, status):
 @settings(max_examples=100, deadline=None)
 @given(raw=st.binary(max_size=200))
 def test_any_bytes_give_a_typed_error(raw):
-    client = CustomersClient(base_url=BASE, api_key="k", timeout=1)
+    client = CustomersClient(base_url=BASE_URL, api_key=API_KEY, timeout=1)
     with responses.RequestsMock() as mock:
-        mock.get(f"{BASE}/customers/1", body=raw, status=200)
+        FakeUpstream(mock).on("GET", "customers/1", body=raw, status=200)
         with contextlib.suppress(BadResponse):
             client.get_customer(1)

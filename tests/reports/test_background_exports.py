@@ -25,7 +25,7 @@ def _roles(transactional_db):
 
 
 @pytest.fixture
-def served_upstream(served_upstream):
+def export_upstream(served_upstream):
     """The shared fake's two customers, a third with a formula for a name, and a history."""
     served_upstream.customers[3] = customer(
         3,
@@ -55,10 +55,10 @@ def _download(client, job):
     return client.get(link)
 
 
-def test_xlsx_of_the_list_has_typed_cells_and_never_a_formula(as_user, served_upstream):
+def test_xlsx_of_the_list_has_typed_cells_and_never_a_formula(as_user, export_upstream):
     client = as_user("manager00")
     job = _export(client, what="customers", format="xlsx", branch_id="00")
-    assert served_upstream.queries_to("customers") == []  # nothing read in the request
+    assert export_upstream.queries_to("customers") == []  # nothing read in the request
     assert "Export waiting for a worker" in client.get(f"/exports/{job.pk}/").content.decode()
 
     run_queued_jobs()
@@ -76,7 +76,7 @@ def test_xlsx_of_the_list_has_typed_cells_and_never_a_formula(as_user, served_up
     assert created.value == dt.datetime(2026, 4, 1) and created.is_date
 
 
-def test_xlsx_of_the_history_has_amounts_in_kes_and_nairobi_dates(as_user, served_upstream):
+def test_xlsx_of_the_history_has_amounts_in_kes_and_nairobi_dates(as_user, export_upstream):
     client = as_user("manager00")
     job = _export(client, what="transactions", format="xlsx", customer_id="1")
     run_queued_jobs()
@@ -87,7 +87,7 @@ def test_xlsx_of_the_history_has_amounts_in_kes_and_nairobi_dates(as_user, serve
 
 
 def test_a_list_csv_beyond_the_streamed_limit_is_built_in_the_background(
-    as_user, served_upstream, settings
+    as_user, export_upstream, settings
 ):
     client = as_user("admin")
     settings.CTAX_EXPORT_STREAM_MAX_ROWS = 3
@@ -103,7 +103,7 @@ def test_a_list_csv_beyond_the_streamed_limit_is_built_in_the_background(
 
 
 def test_only_the_user_who_asked_may_see_or_download_the_file(
-    client, users, served_upstream, django_user_model
+    client, users, export_upstream, django_user_model
 ):
     from tests.role_users import make_user
 
@@ -135,7 +135,7 @@ def test_only_the_user_who_asked_may_see_or_download_the_file(
         assert "expired" in client.get(page).content.decode()
 
 
-def test_a_clerk_may_not_start_an_export_nor_name_another_branch(as_user, served_upstream):
+def test_a_clerk_may_not_start_an_export_nor_name_another_branch(as_user, export_upstream):
     assert (
         as_user("staff00")
         .post("/exports/new/", {"what": "customers", "format": "xlsx"})
@@ -154,26 +154,26 @@ def test_a_clerk_may_not_start_an_export_nor_name_another_branch(as_user, served
     assert not Job.objects.exists()
 
 
-def test_the_background_list_export_asks_what_the_list_asks(as_user, served_upstream, settings):
+def test_the_background_list_export_asks_what_the_list_asks(as_user, export_upstream, settings):
     """The offer carries the list's filters as typed; the job reads them through the
     list's ChangeList: a phone as its digits, a manager's own branch by default."""
     client = as_user("manager00")
     settings.CTAX_EXPORT_STREAM_MAX_ROWS = 0
     offer = client.get("/customers/export.csv?search=0712-345-678").content.decode()
     assert 'name="search" value="0712-345-678"' in offer
-    streamed_query = served_upstream.queries_to("customers")[-1]
+    streamed_query = export_upstream.queries_to("customers")[-1]
 
     job = _export(client, what="customers", format="csv", search="0712-345-678")
     run_queued_jobs()
 
-    assert served_upstream.queries_to("customers")[-1] == streamed_query
+    assert export_upstream.queries_to("customers")[-1] == streamed_query
     assert streamed_query["search"] == "712345678" and streamed_query["branch_id"] == "00"
     text = _download(client, Job.objects.get(pk=job.pk)).content.decode("utf-8-sig")
     assert "HQ003" in text
 
 
 def test_a_history_csv_beyond_the_streamed_limit_is_built_in_the_background(
-    as_user, served_upstream, settings
+    as_user, export_upstream, settings
 ):
     client = as_user("admin")
     settings.CTAX_EXPORT_STREAM_MAX_ROWS = 1
@@ -187,7 +187,7 @@ def test_a_history_csv_beyond_the_streamed_limit_is_built_in_the_background(
     run_queued_jobs()
     job.refresh_from_db()
     assert job.state == Job.DONE, job.error
-    asked = [c.url for c in served_upstream.calls if "/transactions" in c.url]
+    asked = [c.url for c in export_upstream.calls if "/transactions" in c.url]
     assert "type=sales" in asked[-1]  # the job asks what the history's CSV asked
     text = _download(client, job).content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Date (Nairobi time),Invoice,Type")
@@ -195,7 +195,7 @@ def test_a_history_csv_beyond_the_streamed_limit_is_built_in_the_background(
 
 
 def test_a_shared_storage_backend_keeps_the_file_when_one_is_named(
-    as_user, served_upstream, settings
+    as_user, export_upstream, settings
 ):
     """CTAX_EXPORT_STORAGE names a STORAGES backend (e.g. a shared bucket): the bytes go
     there, not into the database; expired, they are removed from it."""
@@ -221,7 +221,7 @@ def test_a_shared_storage_backend_keeps_the_file_when_one_is_named(
     assert not storages["exports"].exists(kept.storage_name)
 
 
-def test_a_filtered_history_file_is_named_as_the_streamed_csv_names_it(as_user, served_upstream):
+def test_a_filtered_history_file_is_named_as_the_streamed_csv_names_it(as_user, export_upstream):
     client = as_user("manager00")
     job = _export(
         client, what="transactions", format="xlsx", customer_id="1", type="sales",
@@ -235,7 +235,7 @@ def test_a_filtered_history_file_is_named_as_the_streamed_csv_names_it(as_user, 
     ), answer["Content-Disposition"]
 
 
-def test_a_history_export_asks_the_filters_the_history_asks(as_user, served_upstream):
+def test_a_history_export_asks_the_filters_the_history_asks(as_user, export_upstream):
     """The job reads the filters back through the history's form: the dates as asked, a
     value the form refuses dropped, as the history and its streamed CSV drop it."""
     client = as_user("manager00")
@@ -244,21 +244,21 @@ def test_a_history_export_asks_the_filters_the_history_asks(as_user, served_upst
         from_date="2026-01-01", to_date="2026-02-31",
     )  # fmt: skip
     run_queued_jobs()
-    asked = [c.url for c in served_upstream.calls if "/transactions" in c.url][-1]
+    asked = [c.url for c in export_upstream.calls if "/transactions" in c.url][-1]
     assert "type=purchases" in asked and "from_date=2026-01-01" in asked
     assert "to_date" not in asked
     streamed = client.get(
         "/customers/1/transactions.csv?type=purchases&from_date=2026-01-01&to_date=2026-02-31"
     )
     b"".join(streamed.streaming_content)
-    assert [c.url for c in served_upstream.calls if "/transactions" in c.url][-1] == asked
+    assert [c.url for c in export_upstream.calls if "/transactions" in c.url][-1] == asked
 
 
 @pytest.mark.parametrize(
     ("user", "query"),
     [("manager00", "search=kamau&status=active"), ("admin", "branch_id=00"), ("admin", "")],
 )
-def test_a_list_file_is_named_as_the_streamed_csv_names_it(as_user, served_upstream, user, query):
+def test_a_list_file_is_named_as_the_streamed_csv_names_it(as_user, export_upstream, user, query):
     """The streamed CSV and the background file of the same list bear the same name (the
     XLSX with its own extension), search and default branch included."""
     client = as_user(user)
@@ -270,7 +270,7 @@ def test_a_list_file_is_named_as_the_streamed_csv_names_it(as_user, served_upstr
     assert built == streamed.replace('.csv"', '.xlsx"'), (built, streamed)
 
 
-def test_the_lists_xlsx_button_carries_the_filters_as_typed(as_user, served_upstream):
+def test_the_lists_xlsx_button_carries_the_filters_as_typed(as_user, export_upstream):
     """One way of carrying the filters: the list's XLSX button sends what the CSV offer
     sends (the search as typed, not as the upstream is asked)."""
     client = as_user("manager00")
@@ -286,7 +286,7 @@ def test_the_lists_xlsx_button_carries_the_filters_as_typed(as_user, served_upst
     }
 
 
-def test_the_offer_leads_back_to_the_page_it_came_from(as_user, served_upstream, settings):
+def test_the_offer_leads_back_to_the_page_it_came_from(as_user, export_upstream, settings):
     client = as_user("admin")
     settings.CTAX_EXPORT_STREAM_MAX_ROWS = 1
     from_history = client.get("/customers/1/transactions.csv").content.decode()

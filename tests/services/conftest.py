@@ -1,13 +1,17 @@
-"""Fixtures for the tests of the upstream door (`customers.services`).
+"""Fixtures for the tests of the upstream door (`customers.upstream`).
 
-Two kinds of fake upstream:
+In-process tests use the one fake of the upstream every suite shares: `FakeUpstream`
+(tests/fakes.py, the `upstream` fixture of tests/conftest.py), at its BASE_URL with its
+API_KEY, answers registered with its methods (`upstream.on(...)` for an exact body,
+status, headers, exception or query matchers; `upstream.rsps` is its
+`responses.RequestsMock`, whose `calls` the tests read). `responses` emulates the
+status-code retries from the adapter's `max_retries`, without sleeping. Here
+`client_on_fake` is a `CustomersClient` of that fake.
 
-* `mocked`: the `responses` library, for URLs, headers, bodies, parsing and the
-  status-code retries (which `responses` emulates from the adapter's `max_retries`,
-  without sleeping);
-* `loopback`: a real HTTP server on 127.0.0.1 in a thread, for what `responses`
-  cannot show: urllib3's own retry loop with its sleeps, refused connections and
-  read timeouts on a real socket.
+Transport tests, which need a real socket, use `loopback` (`LoopbackUpstream`): an
+HTTP server on 127.0.0.1 in a thread, for what `responses` cannot show: urllib3's own
+retry loop with its sleeps, refused connections, slow or dripping answers and read
+timeouts.
 """
 
 from __future__ import annotations
@@ -20,15 +24,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import responses
 import urllib3.util.connection
 import urllib3.util.retry
 
 from customers.upstream import door
 from customers.upstream.client import CustomersClient
-
-BASE_URL = "https://api.test/api/v1"
-API_KEY = "k-secret"
+from tests.fakes import API_KEY
 
 
 @pytest.fixture(autouse=True)
@@ -40,15 +41,9 @@ def _fresh_module_client():
 
 
 @pytest.fixture
-def api():
-    """A client of the fake upstream at https://api.test (for `mocked`)."""
-    return CustomersClient(base_url=BASE_URL, api_key=API_KEY, timeout=2)
-
-
-@pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
+def client_on_fake(upstream):
+    """A `CustomersClient` of the shared in-process fake (tests/fakes.py), timeout 2 s."""
+    return CustomersClient(base_url=upstream.base_url, api_key=upstream.api_key, timeout=2)
 
 
 @pytest.fixture

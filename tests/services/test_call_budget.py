@@ -26,19 +26,15 @@ from customers.models import UpstreamCallCount
 from customers.upstream.door import get_client
 from customers.upstream.errors import TooManyCalls
 from tests.platform.platform_servers import REDIS_URL, require_redis
-from tests.services.conftest import API_KEY, BASE_URL
 
-LIST = {"status": "success", "data": [], "meta": {"total": 0}}
 THREADS = 8
 
 
 @pytest.fixture
-def door(settings, mocked):
-    """The app's door pointed at the mocked upstream; every list call answered."""
-    settings.CTAX_API_BASE_URL = BASE_URL
-    settings.CTAX_API_KEY = API_KEY
-    mocked.get(f"{BASE_URL}/customers", json=LIST)
-    return mocked
+def listing_upstream(upstream):
+    """The shared fake (the app's door points at it), every list call answered, no rows."""
+    upstream.list([])
+    return upstream
 
 
 @pytest.fixture
@@ -114,16 +110,16 @@ def test_the_count_is_in_the_database_unless_the_cache_counts_atomically(store, 
 
 
 @pytest.mark.django_db
-def test_calls_outside_any_request_are_charged_to_nobody(settings, door):
+def test_calls_outside_any_request_are_charged_to_nobody(settings, listing_upstream):
     settings.CTAX_USER_CALLS_PER_MINUTE = 1
     for _ in range(5):  # e.g. a background job: paced by its own setting instead
         get_client().list_customers()
-    assert len(door.calls) == 5
+    assert len(listing_upstream.calls) == 5
     assert call_budget.payer() is None
     assert not UpstreamCallCount.objects.exists()
 
 
-def test_paid_by_none_unbinds_the_payer(settings, door, user):
+def test_paid_by_none_unbinds_the_payer(settings, listing_upstream, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 1
     with paid_by(user.pk):
         get_client().list_customers()
@@ -133,10 +129,10 @@ def test_paid_by_none_unbinds_the_payer(settings, door, user):
         assert call_budget.payer() == user.pk
         with pytest.raises(TooManyCalls):
             get_client().list_customers()
-    assert len(door.calls) == 3
+    assert len(listing_upstream.calls) == 3
 
 
-def test_past_the_share_nothing_is_sent_and_the_wait_is_told(settings, door, user):
+def test_past_the_share_nothing_is_sent_and_the_wait_is_told(settings, listing_upstream, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 2
     at = dt.datetime(2026, 6, 15, 6, 30, 45, tzinfo=dt.UTC)
     with time_machine.travel(at, tick=False), paid_by(user.pk):
@@ -144,14 +140,14 @@ def test_past_the_share_nothing_is_sent_and_the_wait_is_told(settings, door, use
         get_client().list_customers()
         with pytest.raises(TooManyCalls) as info:
             get_client().list_customers()
-    assert len(door.calls) == 2
+    assert len(listing_upstream.calls) == 2
     assert info.value.http_status == 429
     assert info.value.retry_after == 15  # the minute ends in 15 s
     assert "Too many requests" in info.value.message
     assert "try again in 15 seconds" in info.value.message
 
 
-def test_a_new_minute_brings_a_new_share(settings, door, user):
+def test_a_new_minute_brings_a_new_share(settings, listing_upstream, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 1
     last_second = dt.datetime(2026, 6, 15, 6, 30, 59, tzinfo=dt.UTC)
     with time_machine.travel(last_second, tick=False), paid_by(user.pk):
@@ -161,25 +157,25 @@ def test_a_new_minute_brings_a_new_share(settings, door, user):
     next_minute = dt.datetime(2026, 6, 15, 6, 31, 0, tzinfo=dt.UTC)
     with time_machine.travel(next_minute, tick=False), paid_by(user.pk):
         get_client().list_customers()
-    assert len(door.calls) == 2
+    assert len(listing_upstream.calls) == 2
 
 
-def test_each_user_has_a_share_of_their_own(settings, door, user, django_user_model):
+def test_each_user_has_a_share_of_their_own(settings, listing_upstream, user, django_user_model):
     settings.CTAX_USER_CALLS_PER_MINUTE = 1
     other = django_user_model.objects.create_user("other", password="pw-other-123")
     with paid_by(user.pk):
         get_client().list_customers()
     with paid_by(other.pk):
         get_client().list_customers()
-    assert len(door.calls) == 2
+    assert len(listing_upstream.calls) == 2
 
 
-def test_zero_means_no_limit(settings, door, user):
+def test_zero_means_no_limit(settings, listing_upstream, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 0
     with paid_by(user.pk):
         for _ in range(3):
             get_client().list_customers()
-    assert len(door.calls) == 3
+    assert len(listing_upstream.calls) == 3
 
 
 def test_default_share_is_300_a_minute(settings):
@@ -189,23 +185,23 @@ def test_default_share_is_300_a_minute(settings):
 # --- fan-out: paid for on the request's thread, all or none --------------------------
 
 
-def test_fan_out_calls_are_charged(settings, door, user):
+def test_fan_out_calls_are_charged(settings, listing_upstream, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 4
     with paid_by(user.pk):
         Budget().require(*[get_client().list_customers for _ in range(3)])
         get_client().list_customers()
         with pytest.raises(TooManyCalls):
             get_client().list_customers()
-    assert len(door.calls) == 4
+    assert len(listing_upstream.calls) == 4
 
 
-def test_fan_out_past_the_share_is_refused_before_its_first_call(settings, door, user):
+def test_fan_out_past_the_share_is_refused_before_its_first_call(settings, listing_upstream, user):
     settings.CTAX_USER_CALLS_PER_MINUTE = 4
     with paid_by(user.pk):
         get_client().list_customers()
         with pytest.raises(TooManyCalls):  # tolerated failures do not hide it either
             Budget().gather(*[get_client().list_customers for _ in range(4)], tolerate=True)
-        assert len(door.calls) == 1
+        assert len(listing_upstream.calls) == 1
         assert charges(4) == 3  # nothing was charged for the refused fan-out
 
 

@@ -19,7 +19,8 @@ from customers.upstream import door
 from customers.upstream.client import CALL_DEADLINE_FACTOR, CustomersClient
 from customers.upstream.deadline import AttemptBudget
 from customers.upstream.errors import BadResponse, UpstreamTimeout
-from tests.services.conftest import API_KEY, BASE_URL, Reply
+from tests.fakes import API_KEY, BASE_URL
+from tests.services.conftest import Reply
 
 ROW = {"id": 1, "customer_no": "C1", "name": "ABC", "branch_id": "00"}
 
@@ -134,9 +135,9 @@ def test_a_retry_has_the_timeout_from_its_own_start(loopback):
     assert 0.6 + 2 * 0.9 < elapsed < 2 * CALL_DEADLINE_FACTOR * 3
 
 
-def test_body_is_read_within_the_timeout_from_the_attempt_start(mocked):
+def test_body_is_read_within_the_timeout_from_the_attempt_start(upstream):
     """Injected clock: 2.5 s after the start of a 2 s attempt its body is late (not 3 s)."""
-    mocked.get(f"{BASE_URL}/customers", json=listing(2))
+    upstream.on("GET", "customers", json=listing(2))
     ticks = itertools.chain([0.0], itertools.repeat(2.5))
     client = CustomersClient(
         base_url=BASE_URL, api_key=API_KEY, timeout=2, clock=lambda: next(ticks)
@@ -158,9 +159,9 @@ def test_each_attempt_has_the_timeout_within_the_call_bound():
     assert budget.ends == 13
 
 
-def test_deadline_counts_from_the_start_of_the_call(mocked):
+def test_deadline_counts_from_the_start_of_the_call(upstream):
     """Injected clock: the first 64 kB come in time, then the clock is past the deadline."""
-    mocked.get(f"{BASE_URL}/customers", json=listing(2000))  # about 130 kB
+    upstream.on("GET", "customers", json=listing(2000))  # about 130 kB
     late = itertools.chain([0.0, 0.0], itertools.repeat(100.0))
     client = CustomersClient(
         base_url=BASE_URL, api_key=API_KEY, timeout=2, clock=lambda: next(late)

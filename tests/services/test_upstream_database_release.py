@@ -6,21 +6,20 @@ import pytest
 
 from customers.upstream import door
 from customers.upstream.client import CustomersClient
+from tests.fakes import API_KEY, BASE_URL
 
-BASE = "https://api.test/api/v1"
 
-
-def test_the_hook_runs_before_every_call_goes_out(mocked):
+def test_the_hook_runs_before_every_call_goes_out(upstream):
     order = []
     client = CustomersClient(
-        base_url=BASE, api_key="k", timeout=2, before_call=lambda: order.append("released")
+        base_url=BASE_URL, api_key=API_KEY, timeout=2, before_call=lambda: order.append("released")
     )
 
     def answer(request):
         order.append("sent")
         return 200, {}, '{"status": "success", "data": [], "meta": {"total": 0}}'
 
-    mocked.add_callback("GET", f"{BASE}/customers", callback=answer)
+    upstream.rsps.add_callback("GET", upstream.url("customers"), callback=answer)
 
     client.list_customers()
     client.list_customers()

@@ -10,7 +10,6 @@ import json
 from decimal import Decimal
 
 import pytest
-import responses
 from responses import matchers
 
 from customers.upstream.types import (
@@ -32,41 +31,43 @@ from tests.doc_examples import (
     DOC_TRANSACTIONS_TEXT,
     DOC_UPDATE,
 )
+from tests.fakes import API_KEY, BASE_URL
 
-BASE = "https://api.test/api/v1"
 UTC = dt.UTC
 
 
-def only_call(mocked):
-    assert len(mocked.calls) == 1
-    return mocked.calls[0].request
+def only_call(upstream):
+    assert len(upstream.rsps.calls) == 1
+    return upstream.rsps.calls[0].request
 
 
 def assert_common_headers(request):
-    assert request.headers["Authorization"] == "Bearer k-secret"
+    assert request.headers["Authorization"] == f"Bearer {API_KEY}"
     assert request.headers["Accept"] == "application/json"
 
 
 # --- list ---------------------------------------------------------------------
 
 
-def test_list_defaults_send_only_page_and_per_page(api, mocked):
-    mocked.get(
-        f"{BASE}/customers",
+def test_list_defaults_send_only_page_and_per_page(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers",
         json=DOC_LIST,
         match=[matchers.query_param_matcher({"page": "1", "per_page": "25"})],
     )
-    api.list_customers()
-    request = only_call(mocked)
+    client_on_fake.list_customers()
+    request = only_call(upstream)
     assert request.method == "GET"
-    assert request.url == f"{BASE}/customers?page=1&per_page=25"
+    assert request.url == f"{BASE_URL}/customers?page=1&per_page=25"
     assert request.body is None
     assert_common_headers(request)
 
 
-def test_list_passes_filters(api, mocked):
-    mocked.get(
-        f"{BASE}/customers",
+def test_list_passes_filters(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers",
         json=DOC_LIST,
         match=[
             matchers.query_param_matcher(
@@ -80,19 +81,22 @@ def test_list_passes_filters(api, mocked):
             )
         ],
     )
-    api.list_customers(search="ABC Trading", branch_id="00", status="inactive", page=3, per_page=50)
-    assert len(mocked.calls) == 1
+    client_on_fake.list_customers(
+        search="ABC Trading", branch_id="00", status="inactive", page=3, per_page=50
+    )
+    assert len(upstream.rsps.calls) == 1
 
 
 @pytest.mark.parametrize("blank", [None, ""])
-def test_list_omits_blank_filters(api, mocked, blank):
-    mocked.get(
-        f"{BASE}/customers",
+def test_list_omits_blank_filters(client_on_fake, upstream, blank):
+    upstream.on(
+        "GET",
+        "customers",
         json=DOC_LIST,
         match=[matchers.query_param_matcher({"page": "2", "per_page": "10"})],
     )
-    api.list_customers(search=blank, branch_id=blank, status=blank, page=2, per_page=10)
-    request = only_call(mocked)
+    client_on_fake.list_customers(search=blank, branch_id=blank, status=blank, page=2, per_page=10)
+    request = only_call(upstream)
     for name in ("search", "branch_id", "status"):
         assert name not in request.params
 
@@ -100,22 +104,22 @@ def test_list_omits_blank_filters(api, mocked, blank):
 @pytest.mark.parametrize(
     ("per_page", "sent"), [(500, "100"), (101, "100"), (100, "100"), (0, "1"), (-5, "1")]
 )
-def test_list_per_page_kept_within_1_to_100(api, mocked, per_page, sent):
-    mocked.get(f"{BASE}/customers", json=DOC_LIST)
-    api.list_customers(per_page=per_page)
-    assert only_call(mocked).params["per_page"] == sent
+def test_list_per_page_kept_within_1_to_100(client_on_fake, upstream, per_page, sent):
+    upstream.on("GET", "customers", json=DOC_LIST)
+    client_on_fake.list_customers(per_page=per_page)
+    assert only_call(upstream).params["per_page"] == sent
 
 
 @pytest.mark.parametrize(("page", "sent"), [(0, "1"), (-3, "1"), ("4", "4")])
-def test_list_page_at_least_one(api, mocked, page, sent):
-    mocked.get(f"{BASE}/customers", json=DOC_LIST)
-    api.list_customers(page=page)
-    assert only_call(mocked).params["page"] == sent
+def test_list_page_at_least_one(client_on_fake, upstream, page, sent):
+    upstream.on("GET", "customers", json=DOC_LIST)
+    client_on_fake.list_customers(page=page)
+    assert only_call(upstream).params["page"] == sent
 
 
-def test_list_result_from_documented_example(api, mocked):
-    mocked.get(f"{BASE}/customers", json=DOC_LIST)
-    page = api.list_customers()
+def test_list_result_from_documented_example(client_on_fake, upstream):
+    upstream.on("GET", "customers", json=DOC_LIST)
+    page = client_on_fake.list_customers()
     assert isinstance(page, Page)
     assert page.meta == PageMeta(total=150, per_page=25, current_page=1, last_page=6)
     assert len(page) == 2
@@ -140,9 +144,9 @@ def test_list_result_from_documented_example(api, mocked):
     assert second.created_at == dt.datetime(2025, 1, 5, 10, 0, tzinfo=UTC)
 
 
-def test_list_empty_page_without_meta(api, mocked):
-    mocked.get(f"{BASE}/customers", json={"status": "success", "data": []})
-    page = api.list_customers()
+def test_list_empty_page_without_meta(client_on_fake, upstream):
+    upstream.on("GET", "customers", json={"status": "success", "data": []})
+    page = client_on_fake.list_customers()
     assert page.items == []
     assert page.meta == PageMeta(total=0, per_page=1, current_page=1, last_page=1)
 
@@ -150,50 +154,53 @@ def test_list_empty_page_without_meta(api, mocked):
 # --- search -------------------------------------------------------------------
 
 
-def test_search_request(api, mocked):
-    mocked.get(
-        f"{BASE}/customers/search",
+def test_search_request(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/search",
         json=DOC_SEARCH,
         match=[matchers.query_param_matcher({"q": "ABC", "branch_id": "01", "limit": "20"})],
     )
-    api.search_customers(q="ABC", branch_id="01", limit=20)
-    request = only_call(mocked)
+    client_on_fake.search_customers(q="ABC", branch_id="01", limit=20)
+    request = only_call(upstream)
     assert request.method == "GET"
-    assert request.url.startswith(f"{BASE}/customers/search?")
+    assert request.url.startswith(f"{BASE_URL}/customers/search?")
     assert_common_headers(request)
 
 
 @pytest.mark.parametrize("blank", [None, ""])
-def test_search_defaults_and_blank_branch_omitted(api, mocked, blank):
-    mocked.get(
-        f"{BASE}/customers/search",
+def test_search_defaults_and_blank_branch_omitted(client_on_fake, upstream, blank):
+    upstream.on(
+        "GET",
+        "customers/search",
         json=DOC_SEARCH,
         match=[matchers.query_param_matcher({"q": "ABC", "limit": "10"})],
     )
-    api.search_customers(q="ABC", branch_id=blank)
-    assert len(mocked.calls) == 1
+    client_on_fake.search_customers(q="ABC", branch_id=blank)
+    assert len(upstream.rsps.calls) == 1
 
 
 @pytest.mark.parametrize(("limit", "sent"), [(51, "50"), (1000, "50"), (50, "50"), (0, "1")])
-def test_search_limit_kept_within_1_to_50(api, mocked, limit, sent):
-    mocked.get(f"{BASE}/customers/search", json=DOC_SEARCH)
-    api.search_customers(q="ABC", limit=limit)
-    assert only_call(mocked).params["limit"] == sent
+def test_search_limit_kept_within_1_to_50(client_on_fake, upstream, limit, sent):
+    upstream.on("GET", "customers/search", json=DOC_SEARCH)
+    client_on_fake.search_customers(q="ABC", limit=limit)
+    assert only_call(upstream).params["limit"] == sent
 
 
-def test_search_query_is_encoded(api, mocked):
-    mocked.get(
-        f"{BASE}/customers/search",
+def test_search_query_is_encoded(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/search",
         json=DOC_SEARCH,
         match=[matchers.query_param_matcher({"q": "A&B =C/+254", "limit": "10"})],
     )
-    api.search_customers(q="A&B =C/+254")
-    assert len(mocked.calls) == 1
+    client_on_fake.search_customers(q="A&B =C/+254")
+    assert len(upstream.rsps.calls) == 1
 
 
-def test_search_result_from_documented_example(api, mocked):
-    mocked.get(f"{BASE}/customers/search", json=DOC_SEARCH)
-    hits = api.search_customers(q="ABC")
+def test_search_result_from_documented_example(client_on_fake, upstream):
+    upstream.on("GET", "customers/search", json=DOC_SEARCH)
+    hits = client_on_fake.search_customers(q="ABC")
     assert hits == [
         SearchHit(
             id=1,
@@ -215,31 +222,31 @@ def test_search_result_from_documented_example(api, mocked):
 # --- detail -------------------------------------------------------------------
 
 
-def test_detail_request(api, mocked):
-    mocked.get(f"{BASE}/customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
-    api.get_customer(1)
-    request = only_call(mocked)
+def test_detail_request(client_on_fake, upstream):
+    upstream.on("GET", "customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
+    client_on_fake.get_customer(1)
+    request = only_call(upstream)
     assert request.method == "GET"
-    assert request.url == f"{BASE}/customers/1"
+    assert request.url == f"{BASE_URL}/customers/1"
     assert_common_headers(request)
 
 
-def test_detail_id_given_as_text_is_normalised(api, mocked):
-    mocked.get(f"{BASE}/customers/42", body=DOC_DETAIL_TEXT, content_type="application/json")
-    api.get_customer("42")
-    assert only_call(mocked).url == f"{BASE}/customers/42"
+def test_detail_id_given_as_text_is_normalised(client_on_fake, upstream):
+    upstream.on("GET", "customers/42", body=DOC_DETAIL_TEXT, content_type="application/json")
+    client_on_fake.get_customer("42")
+    assert only_call(upstream).url == f"{BASE_URL}/customers/42"
 
 
 @pytest.mark.parametrize("bad_id", ["1/../../admin", "1?x=1", "abc"])
-def test_detail_id_cannot_inject_a_path(api, mocked, bad_id):
+def test_detail_id_cannot_inject_a_path(client_on_fake, upstream, bad_id):
     with pytest.raises(ValueError):
-        api.get_customer(bad_id)
-    assert len(mocked.calls) == 0
+        client_on_fake.get_customer(bad_id)
+    assert len(upstream.rsps.calls) == 0
 
 
-def test_detail_result_from_documented_example(api, mocked):
-    mocked.get(f"{BASE}/customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
-    detail = api.get_customer(1)
+def test_detail_result_from_documented_example(client_on_fake, upstream):
+    upstream.on("GET", "customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
+    detail = client_on_fake.get_customer(1)
     assert isinstance(detail, CustomerDetail)
     assert detail.id == 1
     assert detail.customer_no == "CUST001"
@@ -278,9 +285,9 @@ def test_detail_result_from_documented_example(api, mocked):
     assert str(detail.recent_transactions[0].amount) == "15000.00"
 
 
-def test_detail_form_values(api, mocked):
-    mocked.get(f"{BASE}/customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
-    assert api.get_customer(1).form_values() == {
+def test_detail_form_values(client_on_fake, upstream):
+    upstream.on("GET", "customers/1", body=DOC_DETAIL_TEXT, content_type="application/json")
+    assert client_on_fake.get_customer(1).form_values() == {
         "branch_id": "00",
         "customer_no": "CUST001",
         "name": "ABC Trading Ltd",
@@ -292,25 +299,25 @@ def test_detail_form_values(api, mocked):
     }
 
 
-def test_detail_money_is_exact_not_float(api, mocked):
+def test_detail_money_is_exact_not_float(client_on_fake, upstream):
     body = DOC_DETAIL_TEXT.replace("1250000.00", "0.1").replace("15000.00", "0.30000000000000004")
-    mocked.get(f"{BASE}/customers/1", body=body, content_type="application/json")
-    detail = api.get_customer(1)
+    upstream.on("GET", "customers/1", body=body, content_type="application/json")
+    detail = client_on_fake.get_customer(1)
     assert detail.transaction_summary.total_sales_amount == Decimal("0.1")
     assert detail.recent_transactions[0].amount == Decimal("0.30000000000000004")
 
 
-def test_detail_without_summary_or_transactions(api, mocked):
+def test_detail_without_summary_or_transactions(client_on_fake, upstream):
     data = {"id": 7, "customer_no": "C7", "name": "Walk-in", "branch_id": "00"}
-    mocked.get(f"{BASE}/customers/7", json={"status": "success", "data": data})
-    detail = api.get_customer(7)
+    upstream.on("GET", "customers/7", json={"status": "success", "data": data})
+    detail = client_on_fake.get_customer(7)
     assert detail.transaction_summary is None
     assert detail.recent_transactions == []
     assert detail.is_active is True
     assert detail.created_at is None
 
 
-def test_datetimes_with_offsets_stay_aware(api, mocked):
+def test_datetimes_with_offsets_stay_aware(client_on_fake, upstream):
     data = {
         "id": 7,
         "customer_no": "C7",
@@ -319,8 +326,8 @@ def test_datetimes_with_offsets_stay_aware(api, mocked):
         "created_at": "2025-01-01T13:00:00+03:00",
         "updated_at": "2025-01-02T10:00:00",  # naive: read as UTC
     }
-    mocked.get(f"{BASE}/customers/7", json={"status": "success", "data": data})
-    detail = api.get_customer(7)
+    upstream.on("GET", "customers/7", json={"status": "success", "data": data})
+    detail = client_on_fake.get_customer(7)
     assert detail.created_at == dt.datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
     assert detail.created_at.tzinfo is not None
     assert detail.updated_at == dt.datetime(2025, 1, 2, 10, 0, tzinfo=UTC)
@@ -329,9 +336,10 @@ def test_datetimes_with_offsets_stay_aware(api, mocked):
 # --- transactions -------------------------------------------------------------
 
 
-def test_transactions_request_with_all_filters(api, mocked):
-    mocked.get(
-        f"{BASE}/customers/1/transactions",
+def test_transactions_request_with_all_filters(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
         body=DOC_TRANSACTIONS_TEXT,
         content_type="application/json",
         match=[
@@ -345,46 +353,49 @@ def test_transactions_request_with_all_filters(api, mocked):
             )
         ],
     )
-    api.list_transactions(
+    client_on_fake.list_transactions(
         1, type="sales", from_date=dt.date(2025, 1, 1), to_date=dt.date(2025, 1, 31), page=2
     )
-    request = only_call(mocked)
+    request = only_call(upstream)
     assert request.method == "GET"
-    assert request.url.startswith(f"{BASE}/customers/1/transactions?")
+    assert request.url.startswith(f"{BASE_URL}/customers/1/transactions?")
     assert_common_headers(request)
 
 
 @pytest.mark.parametrize("blank", [None, ""])
-def test_transactions_blank_filters_omitted(api, mocked, blank):
-    mocked.get(
-        f"{BASE}/customers/1/transactions",
+def test_transactions_blank_filters_omitted(client_on_fake, upstream, blank):
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
         body=DOC_TRANSACTIONS_TEXT,
         content_type="application/json",
         match=[matchers.query_param_matcher({"page": "1"})],
     )
-    api.list_transactions(1, type=blank, from_date=None, to_date=None)
-    assert len(mocked.calls) == 1
+    client_on_fake.list_transactions(1, type=blank, from_date=None, to_date=None)
+    assert len(upstream.rsps.calls) == 1
 
 
-def test_transactions_never_send_the_undocumented_per_page(api, mocked):
-    mocked.get(
-        f"{BASE}/customers/1/transactions",
+def test_transactions_never_send_the_undocumented_per_page(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
         body=DOC_TRANSACTIONS_TEXT,
         content_type="application/json",
     )
     with pytest.raises(TypeError):
-        api.list_transactions(1, per_page=100)
-    api.list_transactions(1, page=3)
-    assert only_call(mocked).params == {"page": "3"}
+        client_on_fake.list_transactions(1, per_page=100)
+    client_on_fake.list_transactions(1, page=3)
+    assert only_call(upstream).params == {"page": "3"}
 
 
-def test_transactions_result_from_documented_example(api, mocked):
-    mocked.get(
-        f"{BASE}/customers/1/transactions",
+def test_transactions_result_from_documented_example(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/1/transactions",
         body=DOC_TRANSACTIONS_TEXT,
         content_type="application/json",
     )
-    page = api.list_transactions(1)
+    page = client_on_fake.list_transactions(1)
     assert page.meta == PageMeta(total=45, per_page=25, current_page=1, last_page=2)
     assert page.items == [
         Transaction(
@@ -425,12 +436,12 @@ FULL_VALUES = {
 }
 
 
-def test_create_request_body(api, mocked):
-    mocked.post(f"{BASE}/customers", json=DOC_CREATE, status=201)
-    api.create_customer(values=FULL_VALUES)
-    request = only_call(mocked)
+def test_create_request_body(client_on_fake, upstream):
+    upstream.on("POST", "customers", json=DOC_CREATE, status=201)
+    client_on_fake.create_customer(values=FULL_VALUES)
+    request = only_call(upstream)
     assert request.method == "POST"
-    assert request.url == f"{BASE}/customers"
+    assert request.url == f"{BASE_URL}/customers"
     assert request.headers["Content-Type"] == "application/json"
     assert_common_headers(request)
     assert json.loads(request.body) == {
@@ -444,9 +455,10 @@ def test_create_request_body(api, mocked):
     }
 
 
-def test_create_omits_blank_optional_fields(api, mocked):
-    mocked.post(
-        f"{BASE}/customers",
+def test_create_omits_blank_optional_fields(client_on_fake, upstream):
+    upstream.on(
+        "POST",
+        "customers",
         json=DOC_CREATE,
         status=201,
         match=[
@@ -456,7 +468,7 @@ def test_create_omits_blank_optional_fields(api, mocked):
             )
         ],
     )
-    api.create_customer(
+    client_on_fake.create_customer(
         values={
             "branch_id": "00",
             "customer_no": "CUST004",
@@ -467,14 +479,14 @@ def test_create_omits_blank_optional_fields(api, mocked):
             "address": "",
         }
     )
-    body = json.loads(only_call(mocked).body)
+    body = json.loads(only_call(upstream).body)
     assert "name" not in body
     assert set(body) == {"branch_id", "customer_no", "custNm"}
 
 
-def test_create_result_from_documented_example(api, mocked):
-    mocked.post(f"{BASE}/customers", json=DOC_CREATE, status=201)
-    result = api.create_customer(values=FULL_VALUES)
+def test_create_result_from_documented_example(client_on_fake, upstream):
+    upstream.on("POST", "customers", json=DOC_CREATE, status=201)
+    result = client_on_fake.create_customer(values=FULL_VALUES)
     assert isinstance(result, WriteResult)
     assert result.message == "Customer created successfully"
     assert result.request_id == "req_abc123"
@@ -493,9 +505,10 @@ def test_create_result_from_documented_example(api, mocked):
 # --- update -------------------------------------------------------------------
 
 
-def test_update_sends_only_the_given_fields(api, mocked):
-    mocked.put(
-        f"{BASE}/customers/1",
+def test_update_sends_only_the_given_fields(client_on_fake, upstream):
+    upstream.on(
+        "PUT",
+        "customers/1",
         json=DOC_UPDATE,
         match=[
             matchers.json_params_matcher(
@@ -504,23 +517,25 @@ def test_update_sends_only_the_given_fields(api, mocked):
             )
         ],
     )
-    api.update_customer(1, changes={"name": "ABC Trading Ltd - Updated", "phone": "+254712999999"})
-    request = only_call(mocked)
+    client_on_fake.update_customer(
+        1, changes={"name": "ABC Trading Ltd - Updated", "phone": "+254712999999"}
+    )
+    request = only_call(upstream)
     assert request.method == "PUT"
-    assert request.url == f"{BASE}/customers/1"
+    assert request.url == f"{BASE_URL}/customers/1"
     assert request.headers["Content-Type"] == "application/json"
     assert_common_headers(request)
 
 
-def test_update_blank_clears_field_with_null(api, mocked):
-    mocked.put(f"{BASE}/customers/1", json=DOC_UPDATE)
-    api.update_customer(1, changes={"tin": "", "email": None, "is_active": False})
-    assert json.loads(only_call(mocked).body) == {"tin": None, "email": None, "is_active": False}
+def test_update_blank_clears_field_with_null(client_on_fake, upstream):
+    upstream.on("PUT", "customers/1", json=DOC_UPDATE)
+    client_on_fake.update_customer(1, changes={"tin": "", "email": None, "is_active": False})
+    assert json.loads(only_call(upstream).body) == {"tin": None, "email": None, "is_active": False}
 
 
-def test_update_result_from_documented_example(api, mocked):
-    mocked.put(f"{BASE}/customers/1", json=DOC_UPDATE)
-    result = api.update_customer(1, changes={"name": "ABC Trading Ltd - Updated"})
+def test_update_result_from_documented_example(client_on_fake, upstream):
+    upstream.on("PUT", "customers/1", json=DOC_UPDATE)
+    result = client_on_fake.update_customer(1, changes={"name": "ABC Trading Ltd - Updated"})
     assert result.message == "Customer updated successfully"
     assert result.request_id is None
     assert result.customer.name == "ABC Trading Ltd - Updated"
@@ -533,12 +548,12 @@ def test_update_result_from_documented_example(api, mocked):
 # --- delete -------------------------------------------------------------------
 
 
-def test_delete_request_and_result(api, mocked):
-    mocked.delete(f"{BASE}/customers/9", json=DOC_DELETE)
-    result = api.delete_customer(9)
-    request = only_call(mocked)
+def test_delete_request_and_result(client_on_fake, upstream):
+    upstream.on("DELETE", "customers/9", json=DOC_DELETE)
+    result = client_on_fake.delete_customer(9)
+    request = only_call(upstream)
     assert request.method == "DELETE"
-    assert request.url == f"{BASE}/customers/9"
+    assert request.url == f"{BASE_URL}/customers/9"
     assert not request.body
     assert_common_headers(request)
     assert result == WriteResult(
@@ -549,10 +564,9 @@ def test_delete_request_and_result(api, mocked):
 # --- base URL -----------------------------------------------------------------
 
 
-@responses.activate
-def test_trailing_slash_of_base_url_is_ignored():
+def test_trailing_slash_of_base_url_is_ignored(upstream):
     from customers.upstream.client import CustomersClient
 
-    responses.get(f"{BASE}/customers/search", json=DOC_SEARCH)
-    CustomersClient(base_url=BASE + "/", api_key="k", timeout=1).search_customers(q="AB")
-    assert responses.calls[0].request.url.startswith(f"{BASE}/customers/search?")
+    upstream.on("GET", "customers/search", json=DOC_SEARCH)
+    CustomersClient(base_url=BASE_URL + "/", api_key=API_KEY, timeout=1).search_customers(q="AB")
+    assert upstream.rsps.calls[0].request.url.startswith(f"{BASE_URL}/customers/search?")

@@ -24,8 +24,6 @@ from customers.upstream.errors import (
 )
 from tests.doc_examples import DOC_400, DOC_404, DOC_409
 
-BASE = "https://api.test/api/v1"
-
 VALUES = {"branch_id": "00", "customer_no": "CUST001", "name": "ABC Trading Ltd"}
 
 
@@ -33,10 +31,10 @@ VALUES = {"branch_id": "00", "customer_no": "CUST001", "name": "ABC Trading Ltd"
 
 
 @pytest.mark.parametrize("status", [400, 422])
-def test_validation_errors_documented_example(api, mocked, status):
-    mocked.post(f"{BASE}/customers", json=DOC_400, status=status)
+def test_validation_errors_documented_example(client_on_fake, upstream, status):
+    upstream.on("POST", "customers", json=DOC_400, status=status)
     with pytest.raises(ValidationFailed) as info:
-        api.create_customer(values=VALUES)
+        client_on_fake.create_customer(values=VALUES)
     error = info.value
     assert error.status == status
     assert error.message == "Validation failed"
@@ -48,15 +46,15 @@ def test_validation_errors_documented_example(api, mocked, status):
 
 
 @pytest.mark.parametrize("status", [400, 422])
-def test_validation_error_keys_mapped_to_our_field_names(api, mocked, status):
+def test_validation_error_keys_mapped_to_our_field_names(client_on_fake, upstream, status):
     body = {
         "status": "error",
         "message": "The given data was invalid.",
         "errors": {"custNm": ["The custNm field is required."], "email": "Not an email."},
     }
-    mocked.put(f"{BASE}/customers/4", json=body, status=status)
+    upstream.on("PUT", "customers/4", json=body, status=status)
     with pytest.raises(ValidationFailed) as info:
-        api.update_customer(4, changes={"name": ""})
+        client_on_fake.update_customer(4, changes={"name": ""})
     assert info.value.errors == {
         "name": ["The custNm field is required."],
         "email": ["Not an email."],
@@ -74,151 +72,156 @@ def test_validation_error_keys_mapped_to_our_field_names(api, mocked, status):
         json.dumps({"status": "error", "errors": None, "message": ["odd"]}).encode(),
     ],
 )
-def test_validation_error_with_odd_body(api, mocked, body):
-    mocked.post(f"{BASE}/customers", body=body, status=400)
+def test_validation_error_with_odd_body(client_on_fake, upstream, body):
+    upstream.on("POST", "customers", body=body, status=400)
     with pytest.raises(ValidationFailed) as info:
-        api.create_customer(values=VALUES)
+        client_on_fake.create_customer(values=VALUES)
     assert info.value.errors == {}
     assert info.value.message == ValidationFailed.default_message
 
 
-def test_validation_error_messages_null_dropped(api, mocked):
+def test_validation_error_messages_null_dropped(client_on_fake, upstream):
     body = {"status": "error", "errors": {"tin": [None, "", "Bad TIN."], "phone": None}}
-    mocked.post(f"{BASE}/customers", json=body, status=400)
+    upstream.on("POST", "customers", json=body, status=400)
     with pytest.raises(ValidationFailed) as info:
-        api.create_customer(values=VALUES)
+        client_on_fake.create_customer(values=VALUES)
     assert info.value.errors == {"tin": ["Bad TIN."], "phone": []}
 
 
-def test_401_unauthorized(api, mocked):
-    mocked.get(
-        f"{BASE}/customers", json={"status": "error", "message": "Unauthenticated."}, status=401
+def test_401_unauthorized(client_on_fake, upstream):
+    upstream.on(
+        "GET", "customers", json={"status": "error", "message": "Unauthenticated."}, status=401
     )
     with pytest.raises(Unauthorized) as info:
-        api.list_customers()
+        client_on_fake.list_customers()
     assert type(info.value) is Unauthorized
     assert info.value.status == 401
     assert "CTAX_API_KEY" in info.value.message  # tells the admin which setting
-    assert len(mocked.calls) == 1  # not retried
+    assert len(upstream.rsps.calls) == 1  # not retried
 
 
-def test_403_forbidden(api, mocked):
-    mocked.delete(f"{BASE}/customers/1", json={"status": "error"}, status=403)
+def test_403_forbidden(client_on_fake, upstream):
+    upstream.on("DELETE", "customers/1", json={"status": "error"}, status=403)
     with pytest.raises(Forbidden) as info:
-        api.delete_customer(1)
+        client_on_fake.delete_customer(1)
     assert info.value.status == 403
     assert isinstance(info.value, Unauthorized)
 
 
-def test_404_not_found_documented_example(api, mocked):
-    mocked.get(f"{BASE}/customers/999", json=DOC_404, status=404)
+def test_404_not_found_documented_example(client_on_fake, upstream):
+    upstream.on("GET", "customers/999", json=DOC_404, status=404)
     with pytest.raises(NotFound) as info:
-        api.get_customer(999)
+        client_on_fake.get_customer(999)
     assert info.value.message == "Customer not found"
     assert info.value.status == 404
     assert info.value.http_status == 404
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
-def test_404_without_json_has_default_message(api, mocked):
-    mocked.get(f"{BASE}/customers/999/transactions", body="Not Found", status=404)
+def test_404_without_json_has_default_message(client_on_fake, upstream):
+    upstream.on("GET", "customers/999/transactions", body="Not Found", status=404)
     with pytest.raises(NotFound) as info:
-        api.list_transactions(999)
+        client_on_fake.list_transactions(999)
     assert info.value.message == NotFound.default_message
 
 
-def test_409_conflict_documented_example(api, mocked):
-    mocked.post(f"{BASE}/customers", json=DOC_409, status=409)
+def test_409_conflict_documented_example(client_on_fake, upstream):
+    upstream.on("POST", "customers", json=DOC_409, status=409)
     with pytest.raises(Conflict) as info:
-        api.create_customer(values=VALUES)
+        client_on_fake.create_customer(values=VALUES)
     assert info.value.message == "Customer with this customer_no already exists in this branch"
     assert info.value.status == 409
     assert info.value.http_status == 409
 
 
-def test_409_blank_message_falls_back_to_default(api, mocked):
-    mocked.post(f"{BASE}/customers", json={"status": "error", "message": "  "}, status=409)
+def test_409_blank_message_falls_back_to_default(client_on_fake, upstream):
+    upstream.on("POST", "customers", json={"status": "error", "message": "  "}, status=409)
     with pytest.raises(Conflict) as info:
-        api.create_customer(values=VALUES)
+        client_on_fake.create_customer(values=VALUES)
     assert info.value.message == Conflict.default_message
 
 
-def test_other_4xx_is_bad_response(api, mocked):
-    mocked.get(f"{BASE}/customers/search", json={"status": "error"}, status=418)
+def test_other_4xx_is_bad_response(client_on_fake, upstream):
+    upstream.on("GET", "customers/search", json={"status": "error"}, status=418)
     with pytest.raises(BadResponse) as info:
-        api.search_customers(q="AB")
+        client_on_fake.search_customers(q="AB")
     assert info.value.status == 418
 
 
-def test_redirect_is_not_followed(api, mocked):
-    mocked.get(
-        f"{BASE}/customers/1",
+def test_redirect_is_not_followed(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers/1",
         status=302,
         headers={"Location": "https://elsewhere.test/steal"},
     )
     with pytest.raises(BadResponse):
-        api.get_customer(1)
-    assert len(mocked.calls) == 1
+        client_on_fake.get_customer(1)
+    assert len(upstream.rsps.calls) == 1
 
 
-def test_error_carries_request_id(api, mocked):
+def test_error_carries_request_id(client_on_fake, upstream):
     body = dict(DOC_404, meta={"request_id": "req_404"})
-    mocked.get(f"{BASE}/customers/5", json=body, status=404)
+    upstream.on("GET", "customers/5", json=body, status=404)
     with pytest.raises(NotFound) as info:
-        api.get_customer(5)
+        client_on_fake.get_customer(5)
     assert info.value.request_id == "req_404"
 
 
-def test_error_request_id_from_header(api, mocked):
-    mocked.get(f"{BASE}/customers/5", json=DOC_404, status=404, headers={"X-Request-Id": "h-1"})
+def test_error_request_id_from_header(client_on_fake, upstream):
+    upstream.on("GET", "customers/5", json=DOC_404, status=404, headers={"X-Request-Id": "h-1"})
     with pytest.raises(NotFound) as info:
-        api.get_customer(5)
+        client_on_fake.get_customer(5)
     assert info.value.request_id == "h-1"
 
 
 # --- 429 ----------------------------------------------------------------------
 
 
-def test_429_retry_after_seconds_beyond_budget(api, mocked):
-    mocked.post(
-        f"{BASE}/customers", json={"status": "error"}, status=429, headers={"Retry-After": "30"}
+def test_429_retry_after_seconds_beyond_budget(client_on_fake, upstream):
+    upstream.on(
+        "POST", "customers", json={"status": "error"}, status=429, headers={"Retry-After": "30"}
     )
     with pytest.raises(RateLimited) as info:
-        api.create_customer(values=VALUES)
+        client_on_fake.create_customer(values=VALUES)
     assert info.value.retry_after == 30
     assert info.value.status == 429
     assert "30 seconds" in info.value.message
 
 
-def test_429_retry_after_http_date(api, mocked):
+def test_429_retry_after_http_date(client_on_fake, upstream):
     when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=120)
-    mocked.post(
-        f"{BASE}/customers",
+    upstream.on(
+        "POST",
+        "customers",
         json={"status": "error"},
         status=429,
         headers={"Retry-After": format_datetime(when, usegmt=True)},
     )
     with pytest.raises(RateLimited) as info:
-        api.create_customer(values=VALUES)
+        client_on_fake.create_customer(values=VALUES)
     assert 115 <= info.value.retry_after <= 120
     assert f"{info.value.retry_after} seconds" in info.value.message
 
 
-def test_429_retry_after_date_in_the_past_is_at_least_one_second(api, mocked):
-    mocked.post(
-        f"{BASE}/customers", status=429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}
+def test_429_retry_after_date_in_the_past_is_at_least_one_second(client_on_fake, upstream):
+    upstream.on(
+        "POST",
+        "customers",
+        status=429,
+        headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"},
     )
     with pytest.raises(RateLimited) as info:
-        api.create_customer(values=VALUES)
+        client_on_fake.create_customer(values=VALUES)
     assert info.value.retry_after == 1
 
 
 @pytest.mark.parametrize("header", [None, "soon", "inf", "nan", "Wed, 21 Oct 2015 07:28:00"])
-def test_429_without_usable_retry_after(api, mocked, header):
+def test_429_without_usable_retry_after(client_on_fake, upstream, header):
     headers = {"Retry-After": header} if header else {}
-    mocked.put(f"{BASE}/customers/1", status=429, headers=headers)
+    upstream.on("PUT", "customers/1", status=429, headers=headers)
     with pytest.raises(RateLimited) as info:
-        api.update_customer(1, changes={"phone": "0712"})
+        client_on_fake.update_customer(1, changes={"phone": "0712"})
     assert info.value.retry_after in (None, 1)
     assert info.value.message.startswith("The customer service is busy.")
 
@@ -227,30 +230,30 @@ def test_429_without_usable_retry_after(api, mocked, header):
 
 
 @pytest.mark.parametrize("status", [500, 501, 502, 503])
-def test_5xx_unavailable(api, mocked, status):
-    mocked.post(f"{BASE}/customers", body="<h1>Server Error</h1>", status=status)
+def test_5xx_unavailable(client_on_fake, upstream, status):
+    upstream.on("POST", "customers", body="<h1>Server Error</h1>", status=status)
     with pytest.raises(Unavailable) as info:
-        api.create_customer(values=VALUES)
+        client_on_fake.create_customer(values=VALUES)
     assert type(info.value) is Unavailable
     assert info.value.status == status
     assert info.value.http_status == 503
 
 
-def test_504_upstream_timeout(api, mocked):
-    mocked.delete(f"{BASE}/customers/1", body="Gateway Timeout", status=504)
+def test_504_upstream_timeout(client_on_fake, upstream):
+    upstream.on("DELETE", "customers/1", body="Gateway Timeout", status=504)
     with pytest.raises(UpstreamTimeout) as info:
-        api.delete_customer(1)
+        client_on_fake.delete_customer(1)
     assert info.value.status == 504
     assert info.value.http_status == 504
 
 
 @pytest.mark.parametrize("status", [502, 503, 504])
-def test_read_5xx_after_retries_still_typed(api, mocked, status):
-    mocked.get(f"{BASE}/customers/1", status=status)
+def test_read_5xx_after_retries_still_typed(client_on_fake, upstream, status):
+    upstream.on("GET", "customers/1", status=status)
     with pytest.raises(Unavailable) as info:
-        api.get_customer(1)
+        client_on_fake.get_customer(1)
     assert info.value.status == status
-    assert len(mocked.calls) == 3  # first try + 2 retries
+    assert len(upstream.rsps.calls) == 3  # first try + 2 retries
 
 
 # --- transport failures -------------------------------------------------------
@@ -266,26 +269,26 @@ def test_read_5xx_after_retries_still_typed(api, mocked, status):
         requests.exceptions.TooManyRedirects("loop"),
     ],
 )
-def test_transport_errors_are_unavailable(api, mocked, exc):
-    mocked.get(f"{BASE}/customers", body=exc)
+def test_transport_errors_are_unavailable(client_on_fake, upstream, exc):
+    upstream.on("GET", "customers", body=exc)
     with pytest.raises(Unavailable) as info:
-        api.list_customers()
+        client_on_fake.list_customers()
     assert type(info.value) is Unavailable
     assert info.value.__cause__ is None
     assert info.value.__suppress_context__
 
 
-def test_read_timeout_is_upstream_timeout(api, mocked):
-    mocked.get(f"{BASE}/customers/1", body=requests.ReadTimeout("read timed out"))
+def test_read_timeout_is_upstream_timeout(client_on_fake, upstream):
+    upstream.on("GET", "customers/1", body=requests.ReadTimeout("read timed out"))
     with pytest.raises(UpstreamTimeout) as info:
-        api.get_customer(1)
+        client_on_fake.get_customer(1)
     assert info.value.message == UpstreamTimeout.default_message
 
 
-def test_connect_timeout_is_upstream_timeout(api, mocked):
-    mocked.get(f"{BASE}/customers/1", body=requests.ConnectTimeout("connect timed out"))
+def test_connect_timeout_is_upstream_timeout(client_on_fake, upstream):
+    upstream.on("GET", "customers/1", body=requests.ConnectTimeout("connect timed out"))
     with pytest.raises(UpstreamTimeout) as info:
-        api.get_customer(1)
+        client_on_fake.get_customer(1)
     assert "reach" in info.value.message
 
 
@@ -329,12 +332,12 @@ LIST_BAD_BODIES = {
 
 
 @pytest.mark.parametrize("body", LIST_BAD_BODIES.values(), ids=LIST_BAD_BODIES.keys())
-def test_list_unreadable_body_is_bad_response(api, mocked, body):
-    mocked.get(f"{BASE}/customers", body=body, content_type="application/json")
+def test_list_unreadable_body_is_bad_response(client_on_fake, upstream, body):
+    upstream.on("GET", "customers", body=body, content_type="application/json")
     with pytest.raises(BadResponse) as info:
-        api.list_customers()
+        client_on_fake.list_customers()
     assert info.value.message == BadResponse.default_message
-    assert len(mocked.calls) == 1  # a 200 is never retried
+    assert len(upstream.rsps.calls) == 1  # a 200 is never retried
 
 
 DETAIL_BAD_DATA = {
@@ -355,10 +358,10 @@ DETAIL_BAD_DATA = {
 
 
 @pytest.mark.parametrize("data", DETAIL_BAD_DATA.values(), ids=DETAIL_BAD_DATA.keys())
-def test_detail_wrong_shape_is_bad_response(api, mocked, data):
-    mocked.get(f"{BASE}/customers/1", body=_envelope(data), content_type="application/json")
+def test_detail_wrong_shape_is_bad_response(client_on_fake, upstream, data):
+    upstream.on("GET", "customers/1", body=_envelope(data), content_type="application/json")
     with pytest.raises(BadResponse):
-        api.get_customer(1)
+        client_on_fake.get_customer(1)
 
 
 @pytest.mark.parametrize(
@@ -366,11 +369,11 @@ def test_detail_wrong_shape_is_bad_response(api, mocked, data):
     ["x", [TRANSACTION], {"id": "t1"}, [dict(TRANSACTION, total_amount="1,000")], [None]],
     ids=["string", "ok-but-meta-bad", "object", "amount text", "null item"],
 )
-def test_transactions_wrong_shape_is_bad_response(api, mocked, data):
+def test_transactions_wrong_shape_is_bad_response(client_on_fake, upstream, data):
     extra = {"meta": "page 1"} if data == [TRANSACTION] else {}
-    mocked.get(f"{BASE}/customers/1/transactions", body=_envelope(data, **extra))
+    upstream.on("GET", "customers/1/transactions", body=_envelope(data, **extra))
     with pytest.raises(BadResponse):
-        api.list_transactions(1)
+        client_on_fake.list_transactions(1)
 
 
 @pytest.mark.parametrize(
@@ -383,10 +386,10 @@ def test_transactions_wrong_shape_is_bad_response(api, mocked, data):
         b"not json",
     ],
 )
-def test_search_wrong_shape_is_bad_response(api, mocked, body):
-    mocked.get(f"{BASE}/customers/search", body=body)
+def test_search_wrong_shape_is_bad_response(client_on_fake, upstream, body):
+    upstream.on("GET", "customers/search", body=body)
     with pytest.raises(BadResponse):
-        api.search_customers(q="AB")
+        client_on_fake.search_customers(q="AB")
 
 
 @pytest.mark.parametrize(
@@ -400,24 +403,24 @@ def test_search_wrong_shape_is_bad_response(api, mocked, body):
         b'["ok"]',
     ],
 )
-def test_create_wrong_shape_is_bad_response(api, mocked, body):
-    mocked.post(f"{BASE}/customers", body=body, status=201)
+def test_create_wrong_shape_is_bad_response(client_on_fake, upstream, body):
+    upstream.on("POST", "customers", body=body, status=201)
     with pytest.raises(BadResponse):
-        api.create_customer(values=VALUES)
-    assert len(mocked.calls) == 1
+        client_on_fake.create_customer(values=VALUES)
+    assert len(upstream.rsps.calls) == 1
 
 
 @pytest.mark.parametrize("body", [b"OK", b'{"status": "error"}', b"[]"])
-def test_delete_wrong_shape_is_bad_response(api, mocked, body):
-    mocked.delete(f"{BASE}/customers/1", body=body)
+def test_delete_wrong_shape_is_bad_response(client_on_fake, upstream, body):
+    upstream.on("DELETE", "customers/1", body=body)
     with pytest.raises(BadResponse):
-        api.delete_customer(1)
+        client_on_fake.delete_customer(1)
 
 
-def test_update_wrong_shape_is_bad_response(api, mocked):
-    mocked.put(f"{BASE}/customers/1", json={"status": "success", "data": ["x"]})
+def test_update_wrong_shape_is_bad_response(client_on_fake, upstream):
+    upstream.on("PUT", "customers/1", json={"status": "success", "data": ["x"]})
     with pytest.raises(BadResponse):
-        api.update_customer(1, changes={"phone": "1"})
+        client_on_fake.update_customer(1, changes={"phone": "1"})
 
 
 def test_every_error_is_an_upstream_error():
@@ -436,23 +439,24 @@ def test_every_error_is_an_upstream_error():
         assert cls().message
 
 
-def test_status_success_missing_is_accepted(api, mocked):
+def test_status_success_missing_is_accepted(client_on_fake, upstream):
     """Lenient: an envelope without `status` but with data is read."""
-    mocked.get(
-        f"{BASE}/customers/search",
+    upstream.on(
+        "GET",
+        "customers/search",
         json={"data": [{"id": 1, "customer_no": "C1", "name": "A"}]},
         match=[matchers.query_param_matcher({"q": "AB", "limit": "10"})],
     )
-    assert [hit.id for hit in api.search_customers(q="AB")] == [1]
+    assert [hit.id for hit in client_on_fake.search_customers(q="AB")] == [1]
 
 
 @pytest.mark.parametrize("status", [200, 204])
-def test_delete_answered_without_a_body_is_done(api, mocked, status):
-    mocked.delete(f"{BASE}/customers/1", body=b"", status=status)
-    assert api.delete_customer(1).message == ""
+def test_delete_answered_without_a_body_is_done(client_on_fake, upstream, status):
+    upstream.on("DELETE", "customers/1", body=b"", status=status)
+    assert client_on_fake.delete_customer(1).message == ""
 
 
-def test_a_read_answered_204_is_bad_response(api, mocked):
-    mocked.get(f"{BASE}/customers/1", body=b"", status=204)
+def test_a_read_answered_204_is_bad_response(client_on_fake, upstream):
+    upstream.on("GET", "customers/1", body=b"", status=204)
     with pytest.raises(BadResponse):
-        api.get_customer(1)
+        client_on_fake.get_customer(1)

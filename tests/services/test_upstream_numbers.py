@@ -10,7 +10,6 @@ import pytest
 
 from customers.upstream.errors import BadResponse
 
-BASE = "https://api.test/api/v1"
 META = '"meta": {"total": 2, "per_page": 25, "current_page": 1, "last_page": 1}'
 
 
@@ -48,19 +47,19 @@ NOT_NUMBERS = [
 
 
 @pytest.mark.parametrize("amount", NOT_NUMBERS)
-def test_absurd_transaction_amounts_are_unreadable(api, mocked, amount):
-    mocked.get(f"{BASE}/customers/1/transactions", body=transactions_body(amount))
+def test_absurd_transaction_amounts_are_unreadable(client_on_fake, upstream, amount):
+    upstream.on("GET", "customers/1/transactions", body=transactions_body(amount))
 
     with pytest.raises(BadResponse):
-        api.list_transactions(1)
+        client_on_fake.list_transactions(1)
 
 
 @pytest.mark.parametrize("amount", NOT_NUMBERS)
-def test_absurd_summary_amounts_are_unreadable(api, mocked, amount):
-    mocked.get(f"{BASE}/customers/1", body=detail_body(amount))
+def test_absurd_summary_amounts_are_unreadable(client_on_fake, upstream, amount):
+    upstream.on("GET", "customers/1", body=detail_body(amount))
 
     with pytest.raises(BadResponse):
-        api.get_customer(1)
+        client_on_fake.get_customer(1)
 
 
 @pytest.mark.parametrize(
@@ -80,27 +79,27 @@ def test_absurd_summary_amounts_are_unreadable(api, mocked, amount):
     ],
     ids=lambda meta: "-".join(f"{k}={str(v)[:12]}" for k, v in meta.items()),
 )
-def test_absurd_page_counts_are_unreadable(api, mocked, meta):
-    mocked.get(f"{BASE}/customers", body=list_body(**meta))
+def test_absurd_page_counts_are_unreadable(client_on_fake, upstream, meta):
+    upstream.on("GET", "customers", body=list_body(**meta))
 
     with pytest.raises(BadResponse):
-        api.list_customers()
+        client_on_fake.list_customers()
 
 
-def test_large_but_sane_numbers_are_read(api, mocked):
-    mocked.get(f"{BASE}/customers", body=list_body(total=100_000_000, last_page=1_000_000))
-    mocked.get(f"{BASE}/customers/1/transactions", body=transactions_body("999999999999.99"))
+def test_large_but_sane_numbers_are_read(client_on_fake, upstream):
+    upstream.on("GET", "customers", body=list_body(total=100_000_000, last_page=1_000_000))
+    upstream.on("GET", "customers/1/transactions", body=transactions_body("999999999999.99"))
 
-    meta = api.list_customers().meta
-    (transaction,) = api.list_transactions(1)
+    meta = client_on_fake.list_customers().meta
+    (transaction,) = client_on_fake.list_transactions(1)
 
     assert (meta.total, meta.last_page) == (100_000_000, 1_000_000)
     assert str(transaction.amount) == "999999999999.99"
 
 
-def test_a_page_count_of_zero_still_means_one_page(api, mocked):
-    mocked.get(f"{BASE}/customers", body=list_body(total=0, current_page=0, last_page=0))
+def test_a_page_count_of_zero_still_means_one_page(client_on_fake, upstream):
+    upstream.on("GET", "customers", body=list_body(total=0, current_page=0, last_page=0))
 
-    meta = api.list_customers().meta
+    meta = client_on_fake.list_customers().meta
 
     assert (meta.total, meta.current_page, meta.last_page) == (0, 1, 1)

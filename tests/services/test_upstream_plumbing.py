@@ -25,9 +25,8 @@ from customers.upstream.errors import (
     UpstreamTimeout,
     ValidationFailed,
 )
+from tests.fakes import API_KEY, BASE_URL
 
-BASE = "https://api.test/api/v1"
-KEY = "k-secret"
 DETAIL = {
     "status": "success",
     "data": {"id": 1, "customer_no": "C1", "name": "ABC", "branch_id": "00"},
@@ -41,7 +40,7 @@ VALUES = {"branch_id": "00", "customer_no": "C1", "name": "ABC"}
 
 FAILURES = {
     "400": dict(status=400, json={"status": "error", "errors": {"custNm": ["Required."]}}),
-    "401": dict(status=401, json={"status": "error", "message": f"Bad key {KEY}"}),
+    "401": dict(status=401, json={"status": "error", "message": f"Bad key {API_KEY}"}),
     "403": dict(status=403, json={"status": "error"}),
     "404": dict(status=404, json={"status": "error", "message": "Customer not found"}),
     "409": dict(status=409, json={"status": "error", "message": "Taken"}),
@@ -50,18 +49,18 @@ FAILURES = {
     "504": dict(status=504, body="slow"),
     "not json": dict(status=200, body="<html>"),
     "wrong shape": dict(status=200, json={"status": "success", "data": "x"}),
-    "refused": dict(body=requests.ConnectionError(f"refused; Authorization: Bearer {KEY}")),
+    "refused": dict(body=requests.ConnectionError(f"refused; Authorization: Bearer {API_KEY}")),
     "read timeout": dict(body=requests.ReadTimeout("read timed out")),
     "connect timeout": dict(body=requests.ConnectTimeout("connect timed out")),
 }
 
 
 @pytest.mark.parametrize("failure", FAILURES.values(), ids=FAILURES.keys())
-def test_key_not_in_errors_nor_logs(api, mocked, caplog, failure):
+def test_key_not_in_errors_nor_logs(client_on_fake, upstream, caplog, failure):
     caplog.set_level(logging.DEBUG)
-    mocked.post(f"{BASE}/customers", **failure)
+    upstream.on("POST", "customers", **failure)
     with pytest.raises(UpstreamError) as info:
-        api.create_customer(values=VALUES)
+        client_on_fake.create_customer(values=VALUES)
     error = info.value
     shown = [
         str(error),
@@ -72,45 +71,45 @@ def test_key_not_in_errors_nor_logs(api, mocked, caplog, failure):
         "".join(traceback.format_exception(error)),
     ]
     for text in shown:
-        assert KEY not in text
+        assert API_KEY not in text
     for record in caplog.records:
-        assert KEY not in record.getMessage()
-        assert KEY not in repr(record.args)
-    assert KEY not in caplog.text
+        assert API_KEY not in record.getMessage()
+        assert API_KEY not in repr(record.args)
+    assert API_KEY not in caplog.text
 
 
-def test_transport_error_context_not_chained(api, mocked):
+def test_transport_error_context_not_chained(client_on_fake, upstream):
     """`from None`: requests' exceptions (holding the prepared request) are not shown."""
-    mocked.get(f"{BASE}/customers", body=requests.ConnectionError("refused"))
+    upstream.on("GET", "customers", body=requests.ConnectionError("refused"))
     with pytest.raises(Unavailable) as info:
-        api.list_customers()
+        client_on_fake.list_customers()
     assert info.value.__cause__ is None
     assert info.value.__suppress_context__ is True
     assert "Bearer" not in "".join(traceback.format_exception(info.value))
 
 
-def test_key_not_in_client_repr(api):
-    assert KEY not in repr(api)
-    assert KEY not in str(api)
-    assert repr(api) == f"<CustomersClient {BASE}>"
+def test_key_not_in_client_repr(client_on_fake):
+    assert API_KEY not in repr(client_on_fake)
+    assert API_KEY not in str(client_on_fake)
+    assert repr(client_on_fake) == f"<CustomersClient {BASE_URL}>"
 
 
-def test_key_not_in_session_headers(api):
+def test_key_not_in_session_headers(client_on_fake):
     """Sent per request only, so a shared session never carries it."""
-    assert "Authorization" not in api.session.headers
+    assert "Authorization" not in client_on_fake.session.headers
 
 
-def test_key_not_in_module_client_repr(mocked):
-    with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY="k-module-secret"):
+def test_key_not_in_module_client_repr(upstream):
+    with override_settings(CTAX_API_BASE_URL=BASE_URL, CTAX_API_KEY="k-module-secret"):
         assert "k-module-secret" not in repr(door.get_client())
 
 
-def test_key_not_in_success_logs(api, mocked, caplog):
+def test_key_not_in_success_logs(client_on_fake, upstream, caplog):
     caplog.set_level(logging.DEBUG)
-    mocked.get(f"{BASE}/customers", json=LIST)
-    api.list_customers(search="Jane")
+    upstream.on("GET", "customers", json=LIST)
+    client_on_fake.list_customers(search="Jane")
     assert caplog.records
-    assert KEY not in caplog.text
+    assert API_KEY not in caplog.text
 
 
 # --- one log line per call ----------------------------------------------------
@@ -120,10 +119,10 @@ def _upstream_records(caplog):
     return [r for r in caplog.records if r.name == "customers.upstream"]
 
 
-def test_one_info_line_per_successful_call(api, mocked, caplog):
+def test_one_info_line_per_successful_call(client_on_fake, upstream, caplog):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.get(f"{BASE}/customers", json=LIST)
-    api.list_customers(search="Jane Wanjiku", branch_id="00")
+    upstream.on("GET", "customers", json=LIST)
+    client_on_fake.list_customers(search="Jane Wanjiku", branch_id="00")
     (record,) = _upstream_records(caplog)
     message = record.getMessage()
     assert record.levelno == logging.INFO
@@ -135,14 +134,15 @@ def test_one_info_line_per_successful_call(api, mocked, caplog):
     assert 0 <= ms < 1000
 
 
-def test_log_line_has_request_id(api, mocked, caplog):
+def test_log_line_has_request_id(client_on_fake, upstream, caplog):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.post(
-        f"{BASE}/customers",
+    upstream.on(
+        "POST",
+        "customers",
         json=dict(WRITE, meta={"request_id": "req_abc123"}),
         status=201,
     )
-    api.create_customer(values=dict(VALUES, email="jane@example.com"))
+    client_on_fake.create_customer(values=dict(VALUES, email="jane@example.com"))
     (record,) = _upstream_records(caplog)
     message = record.getMessage()
     assert "POST /customers status=201" in message
@@ -153,30 +153,30 @@ def test_log_line_has_request_id(api, mocked, caplog):
 @pytest.mark.parametrize(
     ("status", "exc"), [(404, NotFound), (409, Conflict), (400, ValidationFailed)]
 )
-def test_one_line_for_http_errors(api, mocked, caplog, status, exc):
+def test_one_line_for_http_errors(client_on_fake, upstream, caplog, status, exc):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.put(f"{BASE}/customers/7", json={"status": "error"}, status=status)
+    upstream.on("PUT", "customers/7", json={"status": "error"}, status=status)
     with pytest.raises(exc):
-        api.update_customer(7, changes={"phone": "1"})
+        client_on_fake.update_customer(7, changes={"phone": "1"})
     (record,) = _upstream_records(caplog)
     assert f"upstream PUT /customers/7 status={status} ms=" in record.getMessage()
 
 
-def test_one_line_for_bad_body(api, mocked, caplog):
+def test_one_line_for_bad_body(client_on_fake, upstream, caplog):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.get(f"{BASE}/customers/1", json={"status": "success", "data": []})
+    upstream.on("GET", "customers/1", json={"status": "success", "data": []})
     with pytest.raises(BadResponse):
-        api.get_customer(1)
+        client_on_fake.get_customer(1)
     (record,) = _upstream_records(caplog)
     assert "upstream GET /customers/1 status=200 ms=" in record.getMessage()
 
 
-def test_one_line_after_retries(api, mocked, caplog):
+def test_one_line_after_retries(client_on_fake, upstream, caplog):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.get(f"{BASE}/customers/1", status=503)
-    mocked.get(f"{BASE}/customers/1", status=503)
-    mocked.get(f"{BASE}/customers/1", json=DETAIL)
-    api.get_customer(1)
+    upstream.on("GET", "customers/1", status=503)
+    upstream.on("GET", "customers/1", status=503)
+    upstream.on("GET", "customers/1", json=DETAIL)
+    client_on_fake.get_customer(1)
     (record,) = _upstream_records(caplog)
     assert "upstream GET /customers/1 status=200 ms=" in record.getMessage()
 
@@ -189,11 +189,11 @@ def test_one_line_after_retries(api, mocked, caplog):
         (requests.ConnectTimeout("slow"), "failed=connect-timeout", UpstreamTimeout),
     ],
 )
-def test_one_warning_for_transport_failures(api, mocked, caplog, exc, outcome, error):
+def test_one_warning_for_transport_failures(client_on_fake, upstream, caplog, exc, outcome, error):
     caplog.set_level(logging.INFO, logger="customers.upstream")
-    mocked.delete(f"{BASE}/customers/3", body=exc)
+    upstream.on("DELETE", "customers/3", body=exc)
     with pytest.raises(error):
-        api.delete_customer(3)
+        client_on_fake.delete_customer(3)
     (record,) = _upstream_records(caplog)
     assert record.levelno == logging.WARNING
     message = record.getMessage()
@@ -207,15 +207,15 @@ OTHER = "https://other.test/api/v1"
 
 @pytest.fixture
 def other_settings():
-    with override_settings(CTAX_API_BASE_URL=OTHER, CTAX_API_KEY=KEY, CTAX_API_TIMEOUT=3):
+    with override_settings(CTAX_API_BASE_URL=OTHER, CTAX_API_KEY=API_KEY, CTAX_API_TIMEOUT=3):
         yield
 
 
 def test_module_client_built_from_settings(other_settings):
-    api = door.get_client()
-    assert api.base_url == OTHER
-    assert api.timeout == 3.0
-    assert door.get_client() is api
+    client = door.get_client()
+    assert client.base_url == OTHER
+    assert client.timeout == 3.0
+    assert door.get_client() is client
 
 
 def test_module_client_reset_when_settings_change(other_settings):
@@ -234,14 +234,15 @@ def test_module_client_not_reset_by_other_settings(other_settings):
         assert door.get_client() is first
 
 
-def test_module_functions_call_the_endpoints(other_settings, mocked):
-    mocked.get(f"{OTHER}/customers", json=LIST)
-    mocked.get(f"{OTHER}/customers/search", json={"status": "success", "data": []})
-    mocked.get(f"{OTHER}/customers/1", json=DETAIL)
-    mocked.get(f"{OTHER}/customers/1/transactions", json={"status": "success", "data": []})
-    mocked.post(f"{OTHER}/customers", json=WRITE, status=201)
-    mocked.put(f"{OTHER}/customers/1", json=WRITE)
-    mocked.delete(f"{OTHER}/customers/1", json={"status": "success", "message": "Deleted"})
+def test_module_functions_call_the_endpoints(upstream):
+    """The app's settings point at the shared fake (the `upstream` fixture)."""
+    upstream.on("GET", "customers", json=LIST)
+    upstream.on("GET", "customers/search", json={"status": "success", "data": []})
+    upstream.on("GET", "customers/1", json=DETAIL)
+    upstream.on("GET", "customers/1/transactions", json={"status": "success", "data": []})
+    upstream.on("POST", "customers", json=WRITE, status=201)
+    upstream.on("PUT", "customers/1", json=WRITE)
+    upstream.on("DELETE", "customers/1", json={"status": "success", "message": "Deleted"})
 
     assert (
         door.get_client().list_customers(search="AB", status="active", per_page=500).meta.total == 1
@@ -256,7 +257,7 @@ def test_module_functions_call_the_endpoints(other_settings, mocked):
     assert door.get_client().update_customer(1, changes={"name": "New"}).message == "Saved"
     assert door.get_client().delete_customer(1).message == "Deleted"
 
-    requests_sent = [call.request for call in mocked.calls]
+    requests_sent = [call.request for call in upstream.rsps.calls]
     assert [(r.method, r.path_url.split("?")[0]) for r in requests_sent] == [
         ("GET", "/api/v1/customers"),
         ("GET", "/api/v1/customers/search"),
@@ -266,7 +267,7 @@ def test_module_functions_call_the_endpoints(other_settings, mocked):
         ("PUT", "/api/v1/customers/1"),
         ("DELETE", "/api/v1/customers/1"),
     ]
-    assert all(r.headers["Authorization"] == f"Bearer {KEY}" for r in requests_sent)
+    assert all(r.headers["Authorization"] == f"Bearer {API_KEY}" for r in requests_sent)
     assert requests_sent[0].params == {
         "search": "AB",
         "status": "active",
@@ -283,23 +284,23 @@ def test_module_functions_call_the_endpoints(other_settings, mocked):
     assert json.loads(requests_sent[5].body) == {"custNm": "New"}
 
 
-def test_module_functions_use_the_key_from_settings(mocked):
-    with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY="k-one"):
-        mocked.get(f"{BASE}/customers/1", json=DETAIL)
+def test_module_functions_use_the_key_from_settings(upstream):
+    with override_settings(CTAX_API_BASE_URL=BASE_URL, CTAX_API_KEY="k-one"):
+        upstream.on("GET", "customers/1", json=DETAIL)
         door.get_client().get_customer(1)
         with override_settings(CTAX_API_KEY="k-two"):
             door.get_client().get_customer(1)
-    keys = [call.request.headers["Authorization"] for call in mocked.calls]
+    keys = [call.request.headers["Authorization"] for call in upstream.rsps.calls]
     assert keys == ["Bearer k-one", "Bearer k-two"]
 
 
-def test_module_timeout_budget_from_settings(mocked):
+def test_module_timeout_budget_from_settings(upstream):
     """CTAX_API_TIMEOUT=10 leaves 5 s of retry budget: a Retry-After of 3 is waited."""
-    mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": "3"})
-    mocked.get(f"{BASE}/customers", json=LIST)
-    with override_settings(CTAX_API_BASE_URL=BASE, CTAX_API_KEY=KEY, CTAX_API_TIMEOUT=10):
+    upstream.on("GET", "customers", status=429, headers={"Retry-After": "3"})
+    upstream.on("GET", "customers", json=LIST)
+    with override_settings(CTAX_API_BASE_URL=BASE_URL, CTAX_API_KEY=API_KEY, CTAX_API_TIMEOUT=10):
         door.get_client().list_customers()
-    assert len(mocked.calls) == 2  # `responses` replays without sleeping
+    assert len(upstream.rsps.calls) == 2  # `responses` replays without sleeping
 
 
 @pytest.mark.parametrize(
@@ -321,15 +322,15 @@ def test_reads_and_writes_take_keyword_arguments_only(call):
         call()
 
 
-def test_module_errors_are_the_typed_ones(other_settings, mocked):
-    mocked.get(f"{OTHER}/customers/9", json={"status": "error"}, status=401)
+def test_module_errors_are_the_typed_ones(upstream):
+    upstream.on("GET", "customers/9", json={"status": "error"}, status=401)
     with pytest.raises(Unauthorized):
         door.get_client().get_customer(9)
 
 
-def test_client_is_usable_from_many_threads(mocked):
-    api = CustomersClient(base_url=BASE, api_key=KEY, timeout=2)
-    mocked.get(f"{BASE}/customers/1", json=DETAIL)
-    results = Budget(parallel=8).require(*[lambda: api.get_customer(1) for _ in range(16)])
+def test_client_is_usable_from_many_threads(upstream):
+    client = CustomersClient(base_url=BASE_URL, api_key=API_KEY, timeout=2)
+    upstream.on("GET", "customers/1", json=DETAIL)
+    results = Budget(parallel=8).require(*[lambda: client.get_customer(1) for _ in range(16)])
     assert [r.id for r in results] == [1] * 16
-    assert len(mocked.calls) == 16
+    assert len(upstream.rsps.calls) == 16

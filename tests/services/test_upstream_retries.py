@@ -16,8 +16,8 @@ import requests
 from customers.upstream.client import CustomersClient
 from customers.upstream.errors import RateLimited, Unavailable, UpstreamTimeout
 from customers.upstream.transport import BudgetRetry
+from tests.fakes import API_KEY, BASE_URL
 
-BASE = "https://api.test/api/v1"
 OK_LIST = {"status": "success", "data": [], "meta": {"total": 0}}
 OK_WRITE = {
     "status": "success",
@@ -27,135 +27,136 @@ OK_WRITE = {
 VALUES = {"branch_id": "00", "customer_no": "C3", "name": "XYZ"}
 
 
-def test_responses_emulates_the_adapter_retry(api, mocked):
+def test_responses_emulates_the_adapter_retry(client_on_fake, upstream):
     """The premise of the `responses` tests below: our adapter's Retry is consulted."""
-    adapter = api.session.get_adapter(BASE)
+    adapter = client_on_fake.session.get_adapter(BASE_URL)
     assert isinstance(adapter.max_retries, BudgetRetry)
-    mocked.get(f"{BASE}/customers", status=503)
-    mocked.get(f"{BASE}/customers", json=OK_LIST)
-    api.list_customers()
-    assert len(mocked.calls) == 2
+    upstream.on("GET", "customers", status=503)
+    upstream.on("GET", "customers", json=OK_LIST)
+    client_on_fake.list_customers()
+    assert len(upstream.rsps.calls) == 2
 
 
 # --- reads, with `responses` --------------------------------------------------
 
 
 @pytest.mark.parametrize("status", [502, 503, 504, 429])
-def test_read_retried_then_succeeds(api, mocked, status):
-    mocked.get(f"{BASE}/customers/search", status=status)
-    mocked.get(f"{BASE}/customers/search", json=OK_LIST)
-    assert api.search_customers(q="AB") == []
-    assert len(mocked.calls) == 2
-    first, second = mocked.calls
+def test_read_retried_then_succeeds(client_on_fake, upstream, status):
+    upstream.on("GET", "customers/search", status=status)
+    upstream.on("GET", "customers/search", json=OK_LIST)
+    assert client_on_fake.search_customers(q="AB") == []
+    assert len(upstream.rsps.calls) == 2
+    first, second = upstream.rsps.calls
     assert first.request.url == second.request.url
-    assert second.request.headers["Authorization"] == "Bearer k-secret"
+    assert second.request.headers["Authorization"] == f"Bearer {API_KEY}"
 
 
-def test_read_retried_twice_then_succeeds(api, mocked):
-    mocked.get(f"{BASE}/customers", status=502)
-    mocked.get(f"{BASE}/customers", status=503)
-    mocked.get(f"{BASE}/customers", json=OK_LIST)
-    assert api.list_customers().items == []
-    assert len(mocked.calls) == 3
+def test_read_retried_twice_then_succeeds(client_on_fake, upstream):
+    upstream.on("GET", "customers", status=502)
+    upstream.on("GET", "customers", status=503)
+    upstream.on("GET", "customers", json=OK_LIST)
+    assert client_on_fake.list_customers().items == []
+    assert len(upstream.rsps.calls) == 3
 
 
-def test_read_gives_up_after_two_retries(api, mocked):
-    mocked.get(f"{BASE}/customers", status=503)
-    mocked.get(f"{BASE}/customers", status=502)
-    mocked.get(f"{BASE}/customers", status=504)
-    mocked.get(f"{BASE}/customers", json=OK_LIST)
+def test_read_gives_up_after_two_retries(client_on_fake, upstream):
+    upstream.on("GET", "customers", status=503)
+    upstream.on("GET", "customers", status=502)
+    upstream.on("GET", "customers", status=504)
+    upstream.on("GET", "customers", json=OK_LIST)
     with pytest.raises(UpstreamTimeout) as info:  # the last answer counts: 504
-        api.list_customers()
+        client_on_fake.list_customers()
     assert info.value.status == 504
-    assert len(mocked.calls) == 3
+    assert len(upstream.rsps.calls) == 3
 
 
 @pytest.mark.parametrize("status", [500, 501, 400, 401, 403, 404, 409, 422])
-def test_read_not_retried_on_other_statuses(api, mocked, status):
-    mocked.get(f"{BASE}/customers/1", status=status, json={"status": "error"})
-    mocked.get(f"{BASE}/customers/1", json=OK_WRITE)
+def test_read_not_retried_on_other_statuses(client_on_fake, upstream, status):
+    upstream.on("GET", "customers/1", status=status, json={"status": "error"})
+    upstream.on("GET", "customers/1", json=OK_WRITE)
     with pytest.raises(Exception):  # noqa: B017 - the type is tested elsewhere
-        api.get_customer(1)
-    assert len(mocked.calls) == 1
+        client_on_fake.get_customer(1)
+    assert len(upstream.rsps.calls) == 1
 
 
 @pytest.mark.parametrize("headers", [{}, {"Retry-After": "0"}], ids=["absent", "zero"])
-def test_429_without_wait_is_retried(api, mocked, headers):
-    mocked.get(f"{BASE}/customers", status=429, headers=headers)
-    mocked.get(f"{BASE}/customers", json=OK_LIST)
-    api.list_customers()
-    assert len(mocked.calls) == 2
+def test_429_without_wait_is_retried(client_on_fake, upstream, headers):
+    upstream.on("GET", "customers", status=429, headers=headers)
+    upstream.on("GET", "customers", json=OK_LIST)
+    client_on_fake.list_customers()
+    assert len(upstream.rsps.calls) == 2
 
 
 @pytest.mark.parametrize("header", ["soon", "1.5", "inf"])
-def test_429_with_malformed_retry_after_is_retried_as_absent(api, mocked, header):
-    mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": header})
+def test_429_with_malformed_retry_after_is_retried_as_absent(client_on_fake, upstream, header):
+    upstream.on("GET", "customers", status=429, headers={"Retry-After": header})
     with pytest.raises(RateLimited):
-        api.list_customers()
-    assert len(mocked.calls) == 3
+        client_on_fake.list_customers()
+    assert len(upstream.rsps.calls) == 3
 
 
-def test_429_retry_after_within_budget_is_retried(mocked):
-    api = CustomersClient(base_url=BASE, api_key="k-secret", timeout=4)  # budget 2 s
-    mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": "1"})
-    mocked.get(f"{BASE}/customers", json=OK_LIST)
-    api.list_customers()
-    assert len(mocked.calls) == 2
+def test_429_retry_after_within_budget_is_retried(upstream):
+    client = CustomersClient(base_url=BASE_URL, api_key=API_KEY, timeout=4)  # budget 2 s
+    upstream.on("GET", "customers", status=429, headers={"Retry-After": "1"})
+    upstream.on("GET", "customers", json=OK_LIST)
+    client.list_customers()
+    assert len(upstream.rsps.calls) == 2
 
 
 @pytest.mark.parametrize("retry_after", ["1", "5", "3600"])
-def test_429_retry_after_beyond_budget_returned_at_once(api, mocked, retry_after):
+def test_429_retry_after_beyond_budget_returned_at_once(client_on_fake, upstream, retry_after):
     # timeout=2: retries may only start within the first second.
-    mocked.get(f"{BASE}/customers", status=429, headers={"Retry-After": retry_after})
-    mocked.get(f"{BASE}/customers", json=OK_LIST)
+    upstream.on("GET", "customers", status=429, headers={"Retry-After": retry_after})
+    upstream.on("GET", "customers", json=OK_LIST)
     with pytest.raises(RateLimited) as info:
-        api.list_customers()
+        client_on_fake.list_customers()
     assert info.value.retry_after == int(retry_after)
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
-def test_429_http_date_beyond_budget_returned_at_once(api, mocked):
-    mocked.get(
-        f"{BASE}/customers",
+def test_429_http_date_beyond_budget_returned_at_once(client_on_fake, upstream):
+    upstream.on(
+        "GET",
+        "customers",
         status=429,
         headers={"Retry-After": "Fri, 31 Dec 2100 23:59:59 GMT"},
     )
     with pytest.raises(RateLimited) as info:
-        api.list_customers()
+        client_on_fake.list_customers()
     assert info.value.retry_after > 3600
-    assert len(mocked.calls) == 1
+    assert len(upstream.rsps.calls) == 1
 
 
 # --- writes, with `responses` -------------------------------------------------
 
 
-def _write_calls(api):
+def _write_calls(client):
     return {
-        "POST": lambda: api.create_customer(values=VALUES),
-        "PUT": lambda: api.update_customer(3, changes={"phone": "0712"}),
-        "DELETE": lambda: api.delete_customer(3),
+        "POST": lambda: client.create_customer(values=VALUES),
+        "PUT": lambda: client.update_customer(3, changes={"phone": "0712"}),
+        "DELETE": lambda: client.delete_customer(3),
     }
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
 @pytest.mark.parametrize("status", [429, 502, 503, 504])
-def test_write_never_retried_on_status(api, mocked, method, status):
-    url = f"{BASE}/customers" if method == "POST" else f"{BASE}/customers/3"
-    mocked.add(method, url, status=status, headers={"Retry-After": "0"})
-    mocked.add(method, url, json=OK_WRITE)
+def test_write_never_retried_on_status(client_on_fake, upstream, method, status):
+    path = "customers" if method == "POST" else "customers/3"
+    upstream.on(method, path, status=status, headers={"Retry-After": "0"})
+    upstream.on(method, path, json=OK_WRITE)
     with pytest.raises((Unavailable, RateLimited)):
-        _write_calls(api)[method]()
-    assert len(mocked.calls) == 1
+        _write_calls(client_on_fake)[method]()
+    assert len(upstream.rsps.calls) == 1
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
-def test_write_never_retried_on_connection_error(api, mocked, method):
-    url = f"{BASE}/customers" if method == "POST" else f"{BASE}/customers/3"
-    mocked.add(method, url, body=requests.ConnectionError("refused"))
-    mocked.add(method, url, json=OK_WRITE)
+def test_write_never_retried_on_connection_error(client_on_fake, upstream, method):
+    path = "customers" if method == "POST" else "customers/3"
+    upstream.on(method, path, body=requests.ConnectionError("refused"))
+    upstream.on(method, path, json=OK_WRITE)
     with pytest.raises(Unavailable):
-        _write_calls(api)[method]()
-    assert len(mocked.calls) == 1
+        _write_calls(client_on_fake)[method]()
+    assert len(upstream.rsps.calls) == 1
 
 
 # --- the real urllib3 retry loop, on a loopback server ------------------------
@@ -165,7 +166,7 @@ def test_loopback_read_retried_after_503(loopback, sleeps):
     loopback.queue((503, {"status": "error"}), (200, OK_LIST))
     assert loopback.client().list_customers().items == []
     assert [seen.method for seen in loopback.seen] == ["GET", "GET"]
-    assert all(s.headers["Authorization"] == "Bearer k-secret" for s in loopback.seen)
+    assert all(s.headers["Authorization"] == f"Bearer {API_KEY}" for s in loopback.seen)
     assert sleeps == []  # the first retry starts at once
 
 
@@ -250,9 +251,9 @@ def test_loopback_write_body_on_the_wire(loopback):
 
 
 def test_loopback_refused_read_retried(closed_port_url, connect_attempts, sleeps):
-    api = CustomersClient(base_url=closed_port_url, api_key="k-secret", timeout=2)
+    client = CustomersClient(base_url=closed_port_url, api_key=API_KEY, timeout=2)
     with pytest.raises(Unavailable) as info:
-        api.list_customers()
+        client.list_customers()
     assert type(info.value) is Unavailable
     assert len(connect_attempts) == 3  # first try + connect=2 retries
     assert sleeps == [pytest.approx(0.4)]
@@ -260,9 +261,9 @@ def test_loopback_refused_read_retried(closed_port_url, connect_attempts, sleeps
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
 def test_loopback_refused_write_not_retried(closed_port_url, connect_attempts, sleeps, method):
-    api = CustomersClient(base_url=closed_port_url, api_key="k-secret", timeout=2)
+    client = CustomersClient(base_url=closed_port_url, api_key=API_KEY, timeout=2)
     with pytest.raises(Unavailable):
-        _write_calls(api)[method]()
+        _write_calls(client)[method]()
     assert len(connect_attempts) == 1
     assert sleeps == []
 

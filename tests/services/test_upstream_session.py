@@ -5,31 +5,33 @@ from __future__ import annotations
 import pytest
 
 from customers.upstream.errors import BadResponse, NotFound
+from tests.fakes import API_KEY, BASE_URL
 
-BASE = "https://api.test/api/v1"
 OK_LIST = {"status": "success", "data": [], "meta": {"total": 0}}
 
 
-def test_a_response_hook_set_on_the_session_sees_every_call(api, mocked):
+def test_a_response_hook_set_on_the_session_sees_every_call(client_on_fake, upstream):
     seen = []
-    api.session.hooks["response"].append(lambda response, **kwargs: seen.append(response.url))
-    mocked.get(f"{BASE}/customers", json=OK_LIST)
+    client_on_fake.session.hooks["response"].append(
+        lambda response, **kwargs: seen.append(response.url)
+    )
+    upstream.on("GET", "customers", json=OK_LIST)
 
-    api.list_customers(search="ab")
+    client_on_fake.list_customers(search="ab")
 
-    assert seen == [f"{BASE}/customers?search=ab&page=1&per_page=25"]
+    assert seen == [f"{BASE_URL}/customers?search=ab&page=1&per_page=25"]
 
 
-def test_headers_set_on_the_session_are_sent_with_the_key(api, mocked):
-    api.session.headers["X-Branch-Office"] = "ctaxoffice-test"
-    mocked.get(f"{BASE}/customers/1", json={"status": "error"}, status=404)
+def test_headers_set_on_the_session_are_sent_with_the_key(client_on_fake, upstream):
+    client_on_fake.session.headers["X-Branch-Office"] = "ctaxoffice-test"
+    upstream.on("GET", "customers/1", json={"status": "error"}, status=404)
 
     with pytest.raises(NotFound):
-        api.get_customer(1)
+        client_on_fake.get_customer(1)
 
-    (call,) = mocked.calls
+    (call,) = upstream.rsps.calls
     assert call.request.headers["X-Branch-Office"] == "ctaxoffice-test"
-    assert call.request.headers["Authorization"] == "Bearer k-secret"
+    assert call.request.headers["Authorization"] == f"Bearer {API_KEY}"
 
 
 def test_cookies_of_one_answer_are_never_sent_with_the_next_call(loopback):
@@ -43,12 +45,14 @@ def test_cookies_of_one_answer_are_never_sent_with_the_next_call(loopback):
     assert [seen.headers.get("Cookie") for seen in loopback.seen] == [None, None]
 
 
-def test_redirects_are_not_followed(api, mocked):
-    mocked.get(
-        f"{BASE}/customers", status=302, headers={"Location": "https://elsewhere.test/steal"}
+def test_redirects_are_not_followed(client_on_fake, upstream):
+    upstream.on(
+        "GET", "customers", status=302, headers={"Location": "https://elsewhere.test/steal"}
     )
 
     with pytest.raises(BadResponse):  # a redirect is no documented answer
-        api.list_customers()
+        client_on_fake.list_customers()
 
-    assert [call.request.url for call in mocked.calls] == [f"{BASE}/customers?page=1&per_page=25"]
+    assert [call.request.url for call in upstream.rsps.calls] == [
+        f"{BASE_URL}/customers?page=1&per_page=25"
+    ]

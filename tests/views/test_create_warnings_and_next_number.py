@@ -21,7 +21,7 @@ JANE = {
 
 
 @pytest.fixture
-def clerk(client, django_user_model):
+def clerk_client(client, django_user_model):
     client.force_login(
         make_user(django_user_model, "clerk01", role="Office staff", branch_codes=("01",))
     )
@@ -47,11 +47,11 @@ def errors_text(html, name) -> str:
 
 
 def test_a_phone_warning_given_on_leaving_the_field_is_shown_with_the_refused_form(
-    clerk, upstream, html_of
+    clerk_client, upstream, html_of
 ):
     upstream.search([JANE])  # branch 01: Jane Wanjiku has it
     upstream.search([JANE])  # every branch: the same one
-    left = clerk.post(
+    left = clerk_client.post(
         "/customers/validate/phone/",
         {"phone": "0722 345678", "check_duplicates": "1"},
         headers={"HX-Request": "true"},
@@ -59,7 +59,7 @@ def test_a_phone_warning_given_on_leaving_the_field_is_shown_with_the_refused_fo
     warning = errors_text(html_of(left), "phone")
     assert "already has this phone number" in warning
 
-    refused = clerk.post(
+    refused = clerk_client.post(
         URL,
         {
             "branch_id": "01",
@@ -77,17 +77,19 @@ def test_a_phone_warning_given_on_leaving_the_field_is_shown_with_the_refused_fo
     assert len(upstream.calls_to("GET", "customers/search")) == 2  # nothing asked again
 
 
-def test_a_warning_for_another_value_is_not_shown(clerk, upstream, html_of):
+def test_a_warning_for_another_value_is_not_shown(clerk_client, upstream, html_of):
     upstream.search([JANE])
     upstream.search([JANE])
-    clerk.post(
+    clerk_client.post(
         "/customers/validate/phone/",
         {"phone": "0722 345678", "check_duplicates": "1"},
         headers={"HX-Request": "true"},
     )
 
     html = html_of(
-        clerk.post(URL, {"branch_id": "01", "customer_no": "", "name": "N", "phone": "0733 000111"})
+        clerk_client.post(
+            URL, {"branch_id": "01", "customer_no": "", "name": "N", "phone": "0733 000111"}
+        )
     )
 
     assert errors_text(html, "phone") == ""
@@ -96,11 +98,11 @@ def test_a_warning_for_another_value_is_not_shown(clerk, upstream, html_of):
 # --- the branch's next customer number --------------------------------------------------
 
 
-def test_the_form_suggests_the_next_number_of_the_only_branch(clerk, html_of):
+def test_the_form_suggests_the_next_number_of_the_only_branch(clerk_client, html_of):
     created("CUST0319", "CUST0321", "CUST0320")
     created("CUST0999", branch_id="00")  # another branch's numbers do not count
 
-    html = html_of(clerk.get(URL))
+    html = html_of(clerk_client.get(URL))
 
     assert html.form_data("customer-form")["customer_no"] == "CUST0322"
     hint = " ".join(html.by_id("help-customer_no").text.split())
@@ -108,20 +110,20 @@ def test_the_form_suggests_the_next_number_of_the_only_branch(clerk, html_of):
     assert "help-customer_no" in html.label_for("Customer number").attrs["aria-describedby"]
 
 
-def test_a_lost_answer_counts_a_refused_create_does_not(clerk, html_of):
+def test_a_lost_answer_counts_a_refused_create_does_not(clerk_client, html_of):
     created("B01-0007")
     created("B01-0008", outcome=AuditEntry.UNKNOWN)
     created("B01-0050", outcome=AuditEntry.FAILURE)
 
-    html = html_of(clerk.get(URL))
+    html = html_of(clerk_client.get(URL))
 
     assert html.form_data("customer-form")["customer_no"] == "B01-0009"
 
 
-def test_without_numbers_made_here_nothing_is_suggested(clerk, html_of):
+def test_without_numbers_made_here_nothing_is_suggested(clerk_client, html_of):
     created("Walk-in")
 
-    html = html_of(clerk.get(URL))
+    html = html_of(clerk_client.get(URL))
 
     assert html.form_data("customer-form")["customer_no"] == ""
     assert "Unique in its branch" in html.by_id("help-customer_no").text
@@ -160,10 +162,10 @@ def test_every_branchs_suggestion_comes_from_one_read_of_its_latest_numbers(
     assert len(audit_reads) == 1
 
 
-def test_with_the_number_suggested_the_name_has_the_cursor(clerk, html_of):
+def test_with_the_number_suggested_the_name_has_the_cursor(clerk_client, html_of):
     created("CUST0321")
 
-    html = html_of(clerk.get(URL))
+    html = html_of(clerk_client.get(URL))
 
     assert "autofocus" in html.label_for("Customer name").attrs
     assert "autofocus" not in html.label_for("Customer number").attrs
