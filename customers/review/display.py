@@ -8,26 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.html import format_html_join
 
-from ..reports.monthly import SALES, MonthlyHistory, MonthRow, Totals, type_label
+from ..reports.monthly import MonthlyHistory, MonthRow, Totals
 from ..reports.months import Month
 from ..reports.svgchart import Chart, build_chart
-from ..transaction_columns import with_currency
-
-# The lists of the review: key in the snapshot, heading, the CSV's extra columns.
-LISTS = {
-    "top": ("Top customers by sales", ["sales", "transactions", "last_transaction_at"]),
-    "dormant": ("Dormant", ["last_transaction_at"]),
-    "no_tin": ("Business without a TIN", ["word"]),
-    "to_fix": ("TIN or phone to fix", ["problems"]),
-}
-COLUMN_LABELS = {
-    "sales": with_currency(type_label(SALES)),
-    "transactions": "Transactions",
-    "last_transaction_at": "Last transaction",
-    "word": "Business word",
-    "problems": "What to fix",
-}
+from .columns import LISTS, columns_of, headers
 
 
 def _moment(value: str | None) -> dt.datetime | None:
@@ -95,12 +81,19 @@ def review(sections: dict) -> Review:
         history=monthly,
         chart=build_chart(monthly),
         year_on_year=year_on_year(monthly),
-        lists={
-            key: {"heading": heading, "key": key, "items": entries(sections[key])}
-            for key, (heading, _) in LISTS.items()
-        },
+        lists={key: _list(key, heading, sections[key]) for key, (heading, _) in LISTS.items()},
         duplicates=sections["duplicates"],
     )
+
+
+def _list(key: str, heading: str, raw: list[dict]) -> dict:
+    """A list of the page: its heading, its header cells, and each row's cells."""
+    items = entries(raw)
+    columns = columns_of(key)
+    rows = [
+        format_html_join("", "{}", ((column.td(item),) for column in columns)) for item in items
+    ]
+    return {"heading": heading, "key": key, "items": items, "headers": headers(key), "rows": rows}
 
 
 def as_of(moment: dt.datetime, *, now: dt.datetime) -> str:

@@ -21,6 +21,7 @@ from ..rendering import render_page
 from ..reports import csvexport
 from ..review import actions, display, snapshot
 from ..review import changes as audit_changes
+from ..review import columns as review_columns
 from ..review.tasks import latest_refresh, start_refresh
 from ..services import Result
 
@@ -138,7 +139,7 @@ def section_csv(request, code: str, section: str):
         header = ["When", "Who", "Customer ID", "Customer number", "Action", "Changes", "Outcome"]
     else:
         shot = snapshot.current(code)
-        if shot is None or section not in (*display.LISTS, "duplicates"):
+        if shot is None or section not in (*review_columns.LISTS, "duplicates"):
             raise Http404("No such list.")
         header, rows = _list_rows(shot.sections, section)
     name = csvexport.file_name("branch", code, section.replace("_", "-"), day=day)
@@ -147,25 +148,14 @@ def section_csv(request, code: str, section: str):
 
 def _list_rows(sections: dict, section: str) -> tuple[list[str], list[list]]:
     if section == "duplicates":
-        header = ["Same", "Value", "Customer ID", "Customer number", "Customer name"]
         rows = [
             [group["by"], group["value"], c["id"], c["customer_no"], c["name"]]
             for group in sections["duplicates"]
             for c in group["customers"]
         ]
-        return header, rows
-    extra = display.LISTS[section][1]
-    header = [
-        "Customer ID",
-        "Customer number",
-        "Customer name",
-        *(display.COLUMN_LABELS[c] for c in extra),
-    ]
-    rows = [
-        [item["id"], item["customer_no"], item["name"], *(item.get(c) for c in extra)]
-        for item in display.entries(sections[section])
-    ]
-    return header, rows
+        return review_columns.duplicates_csv_header(), rows
+    rows = [review_columns.csv_row(section, item) for item in display.entries(sections[section])]
+    return review_columns.csv_header(section), rows
 
 
 def _change_row(entry) -> list:

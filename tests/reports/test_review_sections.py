@@ -133,6 +133,29 @@ def test_months_count_successful_transactions_once_and_compare_a_year_earlier():
 
 
 def test_the_csv_names_the_sales_column_from_the_type_label_and_the_currency():
-    from customers.review import display
+    from customers.review import columns
 
-    assert display.COLUMN_LABELS["sales"] == "Sales (KES)"
+    assert columns.csv_header("top") == [
+        "Customer ID", "Customer number", "Customer name", "Sales (KES)", "Transactions",
+        "Last transaction",
+    ]  # fmt: skip
+    assert columns.headers("top")[2] == ("Sales", "numeric nowrap")  # amounts say KES
+
+
+def test_each_review_list_shows_and_exports_the_columns_it_declares():
+    from customers.review import columns, display
+
+    item = {
+        "id": 7, "customer_no": "C7", "name": "A & B", "sales": "1250.5", "transactions": 3,
+        "last_transaction_at": None, "word": "Ltd", "problems": "TIN",
+    }  # fmt: skip
+    shown = display._list("top", "Top", [item])
+    assert shown["headers"] == columns.headers("top")
+    assert str(shown["rows"][0]) == (
+        '<td><a href="/customers/7/">C7</a></td><td>A &amp; B</td>'
+        '<td class="numeric nowrap">KES 1,250.50</td><td class="numeric">3</td>'
+        '<td class="nowrap">None</td>'
+    )
+    dormant = display._list("dormant", "Dormant", [item])
+    assert str(dormant["rows"][0]).endswith('<td class="nowrap">Never</td>')
+    assert columns.csv_row("no_tin", item) == [7, "C7", "A & B", "Ltd"]
