@@ -165,13 +165,21 @@ def start_writes_in_background(
     key, refusal = _claim(token)
     if refusal is not None:
         return refusal
-    started = False
     try:
         start()
-        started = True
-    finally:
-        _settle_token(key, [None] if started else [])
+    except BaseException:
+        _settle_token(key, [])
+        raise
+    _settle_token(key, [None])
     return None
+
+
+def why_not_sent(refusal: WriteOutcome) -> str:
+    """What the page says of a form refused before anything was sent: too old (or not
+    issued here), or its attempt could not be recorded."""
+    if refusal.result is Result.FORM_TOO_OLD:
+        return submissions.TOO_OLD_MESSAGE
+    return NOT_RECORDED_MESSAGE
 
 
 def _write(user, token, attempt: Attempt, send: Callable) -> WriteOutcome:

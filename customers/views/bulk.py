@@ -86,12 +86,7 @@ def _apply(request, action, ids: list[int], back: str):
         messages.info(request, "These changes were already sent; they were made once.")
         return redirect(back)
     if refusal is not None:  # nothing was sent: the same page, saying why
-        problem = (
-            submissions.TOO_OLD_MESSAGE
-            if refusal.result is Result.FORM_TOO_OLD
-            else services.NOT_RECORDED_MESSAGE
-        )
-        return _confirm(request, action, ids, problem=problem, token=token)
+        return _confirm(request, action, ids, problem=services.why_not_sent(refusal), token=token)
     outcomes = applied.outcomes
     bulk.keep_ticked(request.session, [o.customer_id for o in outcomes if o.status == bulk.FAILED])
     context = {

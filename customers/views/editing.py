@@ -174,8 +174,8 @@ def _show_on_form(form, outcome: services.WriteOutcome) -> None:
 def _local_problem(outcome: services.WriteOutcome) -> LocalProblem:
     """Why nothing was sent, when the upstream was never asked."""
     if outcome.result is Result.FORM_TOO_OLD:
-        return LocalProblem(submissions.TOO_OLD_MESSAGE, http_status=409)
-    return LocalProblem(services.NOT_RECORDED_MESSAGE)
+        return LocalProblem(services.why_not_sent(outcome), http_status=409)
+    return LocalProblem(services.why_not_sent(outcome))
 
 
 def _number_taken_message(form, outcome: services.WriteOutcome):

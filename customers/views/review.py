@@ -95,14 +95,19 @@ def mark_dormant_inactive(request, code: str):
     if shot is None:
         return redirect("customers:branch_review", code=code)
     dormant = display.entries(shot.sections["dormant"])
-    context = {
-        "code": code,
-        "customers": dormant,
-        "submission_token": submissions.new_token(),
-        "title": "Are you sure?",
-    }
-    if request.POST.get("confirmed") != "yes":
+
+    def confirm(problem: str = ""):
+        context = {
+            "code": code,
+            "customers": dormant,
+            "submission_token": submissions.new_token(),
+            "title": "Are you sure?",
+            "problem": problem,
+        }
         return render_page(request, "customers/review_confirm.html", context)
+
+    if request.POST.get("confirmed") != "yes":
+        return confirm()
     refusal = services.start_writes_in_background(
         user=request.user,
         token=submissions.posted(request),
@@ -112,12 +117,7 @@ def mark_dormant_inactive(request, code: str):
     )
     if refusal is None or refusal.result is Result.ALREADY_SENT:
         return redirect("customers:branch_review", code=code)
-    context["problem"] = (  # nothing was started: the same page, saying why
-        submissions.TOO_OLD_MESSAGE
-        if refusal.result is Result.FORM_TOO_OLD
-        else services.NOT_RECORDED_MESSAGE
-    )
-    return render_page(request, "customers/review_confirm.html", context)
+    return confirm(services.why_not_sent(refusal))  # nothing was started: saying why
 
 
 @require_GET
