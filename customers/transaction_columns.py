@@ -62,6 +62,11 @@ class Table:
     def columns(self) -> list[TransactionColumn]:
         return [BY_KEY[key] for key in self.keys]
 
+    def money(self, value) -> str:
+        """An amount as this table shows it: "KES 1,250.00", or "1,250.00" where the
+        currency is in the header."""
+        return kes(value, prefix=not self.units_in_header)
+
     def left_out(self, t: Transaction) -> bool:
         return self.marks_left_out and t.status != COUNTED_STATUS
 
@@ -92,9 +97,7 @@ class TransactionColumn:
 def _money(field: str):
     def text(t: Transaction, table: Table) -> str:
         value = getattr(t, field)
-        if value is None:
-            return DASH
-        return kes(value, prefix=not table.units_in_header)
+        return DASH if value is None else table.money(value)
 
     return text
 

@@ -49,19 +49,18 @@ def totals_table(lines, table: str, count_label: str, caption: str = ""):
     """The totals per type (a TypeLine each) under a table of transactions ("history",
     "statement"), its money shown as that table shows it: "KES 1,250.00" in each cell, or
     the currency in the headers ("Amount (KES)" over "1,250.00") on the statement."""
-    units_in_header = transaction_columns.TABLES[table].units_in_header
-
-    def money(value) -> str:
-        return transaction_columns.kes(value, prefix=not units_in_header)
-
-    def header(label: str) -> str:
-        return transaction_columns.with_currency(label) if units_in_header else label
-
+    shown = transaction_columns.TABLES[table]
+    amount, tax = (transaction_columns.BY_KEY[key] for key in ("amount", "tax_amount"))
     return {
         "caption": caption,
-        "headers": [count_label, header("Amount"), header("Tax")],
+        "headers": [count_label, amount.header_label(shown), tax.header_label(shown)],
         "rows": [
-            (line.label, line.counted.count, money(line.counted.amount), money(line.counted.tax))
+            (
+                line.label,
+                line.counted.count,
+                shown.money(line.counted.amount),
+                shown.money(line.counted.tax),
+            )
             for line in lines
         ],
     }
