@@ -178,8 +178,6 @@ class CustomerChangeList:
 
     def visible_rows(self, customers: Iterable[CustomerSummary]) -> list[CustomerSummary]:
         """The customers of the user's branches (even if the upstream ignored the filter)."""
-        if self.allowed_branches is None:
-            return list(customers)
         return [c for c in customers if in_branches(self.allowed_branches, c.branch_id)]
 
     def csv_rows(self, customers: Iterable[CustomerSummary]) -> list[list]:

@@ -74,8 +74,9 @@ def _customers(pool, cl, *, branch_code: str, pacer: Pacer) -> list[CustomerSumm
     rest = pool.map(page, range(2, first.meta.last_page + 1))
     seen: dict[int, CustomerSummary] = {}
     for answer in [first, *rest]:
-        for summary in cl.visible_rows(answer.items):
-            if summary.branch_id == branch_code:  # the filter is the upstream's; check it
+        for summary in answer:
+            # The filter is the upstream's: check it (the branch is one the user may see).
+            if summary.branch_id == branch_code:
                 seen.setdefault(summary.id, summary)
     return list(seen.values())
 
