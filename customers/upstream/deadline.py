@@ -6,9 +6,9 @@ So the client sets an `AttemptBudget` for the call (`attempt_budget`), and our
 connections (`DeadlineHTTPConnection`, `DeadlineHTTPSConnection`: the
 `ConnectionCls` of the pools `DeadlineAdapter` gives the session, direct or through
 an HTTP(S) proxy; not through a SOCKS proxy, whose connections are urllib3's) start
-an attempt when they connect or send a request: a timer armed for the time left
-shuts the socket down if the status line and headers are not all in by the attempt's
-deadline. Such an attempt ends as a read timeout (`TimeoutError`, which urllib3
+an attempt when they connect or send a request: the process's one watcher thread
+(`_Watchman`) shuts the socket down if the status line and headers are not all in by
+the attempt's deadline. Such an attempt ends as a read timeout (`TimeoutError`, which urllib3
 reports as its `ReadTimeoutError`), and urllib3 closes its connection, as after any
 failure: it is never reused. The body is then read by `transport.read_body` within
 the same deadline (`AttemptBudget.ends`).
@@ -20,6 +20,9 @@ requests' `HTTPAdapter.init_poolmanager`/`proxy_manager_for`.
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import os
 import socket
 import threading
 import time
@@ -76,16 +79,16 @@ class HeadersTooSlow(TimeoutError):
 
 
 class _Watch:
-    """A timer that shuts a connection's socket down at its attempt's deadline."""
+    """One attempt's deadline: at `at` (a `time.monotonic()` reading) the watchman shuts
+    the connection's socket down, unless the attempt was stopped before."""
 
     def __init__(self, connection: HTTPConnection, seconds: float, budget: AttemptBudget):
         self.connection = connection
         self.budget = budget
+        self.at = time.monotonic() + max(seconds, 0.0)
         self.lock = threading.Lock()
         self.stopped = self.cut = self.reading_headers = False
-        self.timer = threading.Timer(max(seconds, 0.0), self.fire)
-        self.timer.daemon = True
-        self.timer.start()
+        _watchman.keep(self)
 
     def fire(self) -> None:
         with self.lock:
@@ -98,11 +101,66 @@ class _Watch:
                 sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked read: it sees the end
 
     def stop(self) -> bool:
-        """Disarm the timer; whether it had already cut the attempt."""
+        """Disarm the deadline; whether it had already cut the attempt."""
         with self.lock:
             self.stopped = True
-        self.timer.cancel()
         return self.cut
+
+
+class _Watchman:
+    """The process's one thread that fires each attempt's deadline as it falls due.
+
+    One thread for every attempt, started with the first: a timer thread per attempt
+    cost each upstream call a thread start. A stopped attempt stays queued until its
+    deadline (it is only skipped then), so keeping one is a heap push, and the thread is
+    woken only when the new deadline is the nearest."""
+
+    def __init__(self):
+        self.due = threading.Condition()
+        self.queue: list[tuple[float, int, _Watch]] = []
+        self.order = itertools.count()  # ties: first armed, first fired
+        self.thread: threading.Thread | None = None
+
+    def keep(self, watch: _Watch) -> None:
+        with self.due:
+            heapq.heappush(self.queue, (watch.at, next(self.order), watch))
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self.run, name="upstream-deadlines", daemon=True
+                )
+                self.thread.start()
+            elif self.queue[0][2] is watch:
+                self.due.notify()
+
+    def run(self) -> None:
+        while True:
+            watch = self.next_due()
+            watch.fire()
+
+    def next_due(self) -> _Watch:
+        with self.due:
+            while True:
+                while self.queue and self.queue[0][2].stopped:
+                    heapq.heappop(self.queue)
+                if not self.queue:
+                    self.due.wait()
+                    continue
+                wait = self.queue[0][0] - time.monotonic()
+                if wait <= 0:
+                    return heapq.heappop(self.queue)[2]
+                self.due.wait(wait)
+
+
+_watchman = _Watchman()
+
+
+def _new_watchman_after_fork() -> None:
+    """A forked worker has no watcher thread: it starts its own with its first attempt."""
+    global _watchman
+    _watchman = _Watchman()
+
+
+os.register_at_fork(after_in_child=_new_watchman_after_fork)
 
 
 class DeadlineConnectionMixin:
