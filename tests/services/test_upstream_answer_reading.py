@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 import time
 
 import pytest
@@ -188,3 +189,31 @@ def test_answer_given_up_does_not_leave_its_rest_on_a_pooled_connection(loopback
         client.list_customers()
     client.max_bytes = 1_000_000
     assert len(client.list_customers().items) == 2
+
+
+def test_every_attempt_is_watched_by_the_one_watcher_thread(loopback):
+    loopback.queue(*[(200, listing(1))] * 20)
+    client = loopback.client()
+    client.list_customers()
+    threads_after_one_call = threading.active_count()
+    for _ in range(19):
+        client.list_customers()
+    assert threading.active_count() == threads_after_one_call
+    watchers = [t for t in threading.enumerate() if t.name == "upstream-deadlines"]
+    assert len(watchers) == 1
+
+
+def test_a_near_deadline_is_kept_though_a_later_one_was_armed_first(loopback):
+    # A call with a 30 s timeout is under way (its deadline queued first) when a call
+    # with a 0.3 s timeout meets dripping headers: the later-armed, nearer deadline fires.
+    loopback.queue(Reply(200, listing(1), delay=1.0), Reply(200, listing(1), header_drip=0.1))
+    patient = threading.Thread(target=loopback.client(timeout=30).list_customers)
+    patient.start()
+    while not loopback.seen:  # the patient call has been sent, its deadline armed
+        time.sleep(0.01)
+    started = time.monotonic()
+    with pytest.raises(UpstreamTimeout):
+        loopback.client(timeout=0.3).list_customers()
+    assert time.monotonic() - started < 1.5
+    patient.join(timeout=10)
+    assert not patient.is_alive()
