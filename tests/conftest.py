@@ -3,6 +3,7 @@ the sandbox over real HTTP, Chromium."""
 
 import datetime as dt
 import os
+import pathlib
 import uuid
 
 import pytest
@@ -156,11 +157,24 @@ def sandbox_api(live_server, settings):
     return live_server
 
 
+# Debian's Chromium in its headless build (package chromium-headless-shell: the browser
+# Playwright itself runs headless) where it is installed: the browser tests take about
+# 40 % less time than in the full browser, which headless mode still starts whole.
+# CHROMIUM_PATH names another (/usr/bin/chromium, to watch a test with --headed).
+HEADLESS_CHROMIUM = pathlib.Path("/usr/bin/chromium-headless-shell")
+
+
+def chromium_path() -> str:
+    if os.environ.get("CHROMIUM_PATH"):
+        return os.environ["CHROMIUM_PATH"]
+    return str(HEADLESS_CHROMIUM) if HEADLESS_CHROMIUM.exists() else "/usr/bin/chromium"
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "executable_path": chromium_path(),
         "args": [
             "--disable-gpu",
             "--disable-background-networking",
