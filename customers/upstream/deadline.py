@@ -83,7 +83,7 @@ class _Watch:
     the connection's socket down, unless the attempt was stopped before."""
 
     def __init__(self, connection: HTTPConnection, seconds: float, budget: AttemptBudget):
-        self.connection = connection
+        self.connection: HTTPConnection | None = connection
         self.budget = budget
         self.at = time.monotonic() + max(seconds, 0.0)
         self.lock = threading.Lock()
@@ -101,9 +101,11 @@ class _Watch:
                 sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked read: it sees the end
 
     def stop(self) -> bool:
-        """Disarm the deadline; whether it had already cut the attempt."""
+        """Disarm the deadline; whether it had already cut the attempt. The connection is
+        let go at once: the watch waits in the watchman's queue until its deadline."""
         with self.lock:
             self.stopped = True
+            self.connection = None
         return self.cut
 
 
