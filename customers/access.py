@@ -62,6 +62,12 @@ def allowed_branches(user) -> list[str] | None:
     return None if user.is_superuser else list(_branches(user).mine)
 
 
+def read_branches(user) -> None:
+    """Read the user's branches now (once a request): a read that fans out does it while
+    the upstream answers, so the branch check and the page after cost no query."""
+    _branches(user)
+
+
 def branch_registry(user) -> dict[str, str]:
     """Every registered branch, code -> name (read with the user's own: once a request)."""
     return dict(_branches(user).names)

@@ -73,12 +73,19 @@ class Budget:
     def expired(self) -> bool:
         return self.left <= 0
 
-    def gather(self, *calls: Callable[[], Any], tolerate: bool = False) -> list[Any]:
+    def gather(
+        self,
+        *calls: Callable[[], Any],
+        tolerate: bool = False,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> list[Any]:
         """Run the calls side by side; their results in order, NOT_LOADED for the late ones.
 
         The first error raised (in call order) is raised here and the calls not yet
         started are dropped; with `tolerate`, an upstream error is a `NotLoaded` instead
         (but not TooManyCalls: the user is told to wait, not shown part of a page).
+        `meanwhile` runs on the caller's thread once the calls are sent: database reads
+        the page needs whatever the upstream answers are done while it answers.
         """
         if not calls:
             return []
@@ -90,6 +97,8 @@ class Budget:
             )
             try:
                 futures = [executor.submit(call_budget.carried(call)) for call in calls]
+                if meanwhile is not None:
+                    meanwhile()
                 wait(futures, timeout=self.left, return_when=_when(tolerate))
             finally:
                 # Late calls are abandoned, not awaited: each ends at its own HTTP timeout.
@@ -119,9 +128,11 @@ class Budget:
             futures = [executor.submit(call_budget.carried(unless_late(call))) for call in calls]
         return [future.result() for future in futures]
 
-    def require(self, *calls: Callable[[], Any]) -> list[Any]:
+    def require(
+        self, *calls: Callable[[], Any], meanwhile: Callable[[], object] | None = None
+    ) -> list[Any]:
         """As `gather`, but every result is needed: a late one is the usual timeout error."""
-        results = self.gather(*calls)
+        results = self.gather(*calls, meanwhile=meanwhile)
         if any(isinstance(result, NotLoaded) for result in results):
             raise UpstreamTimeout()
         return results

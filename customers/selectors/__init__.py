@@ -49,7 +49,9 @@ def customer_with_history(
 ) -> tuple[CustomerDetail, Page[Transaction]]:
     """The customer and a page of their history (the first), side by side in `budget`."""
     customer, page = budget.require(
-        lambda: get_client().get_customer(query.customer_id), query.loader(number)
+        lambda: get_client().get_customer(query.customer_id),
+        query.loader(number),
+        meanwhile=lambda: access.read_branches(user),
     )
     return visible(user, customer), page
 
@@ -67,7 +69,9 @@ def customer_with_history_or_error(
             return error
 
     customer, page = budget.gather(
-        lambda: get_client().get_customer(query.customer_id), page_or_error
+        lambda: get_client().get_customer(query.customer_id),
+        page_or_error,
+        meanwhile=lambda: access.read_branches(user),
     )
     if isinstance(customer, NotLoaded):
         raise UpstreamTimeout()
@@ -85,7 +89,10 @@ def customers_for(*, user, customer_ids: list[int], budget: Budget) -> list:
         except UpstreamError as exc:
             return exc
 
-    found = budget.gather(*[lambda cid=cid: read(cid) for cid in customer_ids])
+    found = budget.gather(
+        *[lambda cid=cid: read(cid) for cid in customer_ids],
+        meanwhile=lambda: access.read_branches(user),
+    )
     allowed = access.allowed_branches(user)
     return [
         NotFound()

@@ -97,6 +97,50 @@ def test_require_turns_a_late_call_into_the_usual_timeout(hang):
         Budget(seconds=0.2).require(lambda: 1, hang())
 
 
+def test_meanwhile_runs_on_the_callers_thread_while_the_calls_are_in_flight():
+    sent = threading.Event()
+    answer = threading.Event()
+    seen = []
+
+    def call():
+        sent.set()
+        assert answer.wait(5)
+        return "answered"
+
+    def meanwhile():
+        assert sent.wait(5)  # the call is already in flight
+        seen.append(threading.current_thread())
+        answer.set()
+
+    assert Budget(seconds=5).gather(call, meanwhile=meanwhile) == ["answered"]
+    assert seen == [threading.current_thread()]
+
+
+def test_the_user_scoped_reads_load_the_users_branches_while_the_upstream_answers(
+    db, upstream, django_user_model
+):
+    from customers import access, selectors
+    from customers.reports.fetching import TransactionQuery
+
+    upstream.detail(7, branch_id="00")
+    upstream.transactions(7, [])
+    user = django_user_model.objects.create_user("clerk")
+    read_for = []
+    read_branches = access.read_branches
+
+    def watched(user):
+        read_branches(user)
+        read_for.append(user)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(access, "read_branches", watched)
+        with pytest.raises(NotFound):  # branch 00 is not the clerk's
+            selectors.customer_with_history_or_error(
+                user=user, query=TransactionQuery(customer_id=7), budget=Budget(), number=1
+            )
+    assert read_for == [user]
+
+
 def test_writes_started_are_waited_for_past_the_deadline_and_late_ones_never_start():
     """A write has an audit entry to settle: once started it is never abandoned."""
     budget = Budget(seconds=0.2, parallel=1)
