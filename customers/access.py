@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 
 from .models import Branch, BranchMembership
 
@@ -91,21 +90,22 @@ _BRANCHES_ON_USER = "_ctax_branches"  # the attribute the user object keeps them
 @dataclass(frozen=True, slots=True)
 class _Branches:
     names: dict[str, str]  # every registered branch, code -> name, in code order
-    mine: tuple[str, ...]  # the codes of the branches the user belongs to
+    mine: tuple[str, ...]  # the codes of the user's branches (a superuser's: none needed)
 
 
 def _branches(user) -> _Branches:
-    """Every branch, and the user's own, in one query, once per user object: a request
-    reads them once however many parts of its page ask (Django's ModelBackend keeps a
-    user's permissions on the user object the same way)."""
+    """Every branch, and the user's own, once per user object: a request reads them once
+    however many parts of its page ask (Django's ModelBackend keeps a user's permissions
+    on the user object the same way). A superuser works with every branch: their
+    memberships are not read."""
     cached = getattr(user, _BRANCHES_ON_USER, None)
     if cached is None:
-        member = BranchMembership.objects.filter(branch=OuterRef("pk"), user_id=user.pk)
-        rows = Branch.objects.order_by("code").values_list("code", "name", Exists(member))
-        cached = _Branches(
-            names={code: name for code, name, _ in rows},
-            mine=tuple(code for code, _, is_member in rows if is_member),
-        )
+        names = dict(Branch.objects.order_by("code").values_list("code", "name"))
+        mine = ()
+        if not user.is_superuser:
+            memberships = BranchMembership.objects.filter(user_id=user.pk)
+            mine = tuple(sorted(memberships.values_list("branch__code", flat=True)))
+        cached = _Branches(names=names, mine=mine)
         setattr(user, _BRANCHES_ON_USER, cached)
     return cached
 
