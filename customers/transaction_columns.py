@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import formats, numberformat, timezone
+from django.utils import dateformat, numberformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -47,7 +47,7 @@ def when(value) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return formats.date_format(local, "j M Y, H:i")
+    return dateformat.format(local, "j M Y, H:i")  # as the list's dates: no format lookup
 
 
 @dataclass(frozen=True, slots=True)
