@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import os
 import socket
 import threading
@@ -35,6 +36,8 @@ from http.client import HTTPException
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+logger = logging.getLogger("customers.upstream")
 
 
 @dataclass
@@ -137,7 +140,10 @@ class _Watchman:
     def run(self) -> None:
         while True:
             watch = self.next_due()
-            watch.fire()
+            try:
+                watch.fire()
+            except Exception:  # one attempt's failure must not end every later deadline
+                logger.exception("upstream deadline: cutting an attempt failed")
 
     def next_due(self) -> _Watch:
         with self.due:

@@ -225,3 +225,25 @@ def test_a_near_deadline_is_kept_though_a_later_one_was_armed_first(loopback):
     assert time.monotonic() - started < 1.5
     patient.join(timeout=10)
     assert not patient.is_alive()
+
+
+def test_a_deadline_that_fails_to_fire_does_not_stop_the_later_ones(caplog):
+    from customers.upstream import deadline
+
+    fired = threading.Event()
+
+    class Due:
+        stopped = False
+
+        def __init__(self, seconds, fire):
+            self.at = time.monotonic() + seconds
+            self.fire = fire
+
+    def broken():
+        raise RuntimeError("boom")
+
+    deadline._watchman.keep(Due(0.01, broken))
+    deadline._watchman.keep(Due(0.05, fired.set))
+
+    assert fired.wait(5)
+    assert "cutting an attempt failed" in caplog.text
