@@ -103,8 +103,8 @@ def _branches(user) -> _Branches:
         names = dict(Branch.objects.order_by("code").values_list("code", "name"))
         mine = ()
         if not user.is_superuser:
-            memberships = BranchMembership.objects.filter(user_id=user.pk)
-            mine = tuple(sorted(memberships.values_list("branch__code", flat=True)))
+            codes = BranchMembership.objects.filter(user_id=user.pk).order_by("branch__code")
+            mine = tuple(codes.values_list("branch__code", flat=True))
         cached = _Branches(names=names, mine=mine)
         setattr(user, _BRANCHES_ON_USER, cached)
     return cached

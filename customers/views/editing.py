@@ -173,9 +173,8 @@ def _show_on_form(form, outcome: services.WriteOutcome) -> None:
 
 def _local_problem(outcome: services.WriteOutcome) -> LocalProblem:
     """Why nothing was sent, when the upstream was never asked."""
-    if outcome.result is Result.FORM_TOO_OLD:
-        return LocalProblem(services.why_not_sent(outcome), http_status=409)
-    return LocalProblem(services.why_not_sent(outcome))
+    status = 409 if outcome.result is Result.FORM_TOO_OLD else LocalProblem.http_status
+    return LocalProblem(services.why_not_sent(outcome), http_status=status)
 
 
 def _number_taken_message(form, outcome: services.WriteOutcome):
