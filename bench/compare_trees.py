@@ -113,7 +113,9 @@ def pair(tree: Tree, kind: str, i: int, pool: ThreadPoolExecutor):
     """(page, its yardstick) of the i-th request of `kind`, as two callables."""
     app, api = tree.app_url, tree.api_url
     cid, term = IDS[i % len(IDS)], TERMS[i % len(TERMS)]
-    detail = (lambda: timed(tree.app, f"{app}/customers/{cid}/"),)
+
+    def detail() -> float:
+        return timed(tree.app, f"{app}/customers/{cid}/")
 
     def side_by_side() -> float:
         started = time.perf_counter()
@@ -134,33 +136,37 @@ def pair(tree: Tree, kind: str, i: int, pool: ThreadPoolExecutor):
             lambda: timed(tree.app, f"{app}/customers/search/?q={term}", {"HX-Request": "true"}),
             lambda: timed(tree.raw, f"{api}/customers/search?q={term}&limit=10"),
         ),
-        "detail": (*detail, lambda: timed(tree.raw, f"{api}/customers/{cid}")),
-        "detail2": (*detail, side_by_side),
+        "detail": (detail, lambda: timed(tree.raw, f"{api}/customers/{cid}")),
+        "detail2": (detail, side_by_side),
     }[kind]
 
 
 def compare(trees: list[Tree], pairs: int) -> None:
-    pool = ThreadPoolExecutor(max_workers=2)
-    for latency in (50, 0):
-        for tree in trees:
-            tree.set_latency(latency)
-        for kind in ("list", "search", "detail", "detail2"):
-            times = {tree.name: ([], []) for tree in trees}
-            for i in range(WARM_UP + pairs):
-                for tree in random.sample(trees, len(trees)):
-                    sides = list(enumerate(pair(tree, kind, i, pool)))
-                    for side, fetch in random.sample(sides, 2):
-                        elapsed = fetch()
-                        if i >= WARM_UP:
-                            times[tree.name][side].append(elapsed)
-            line = f"{latency:>2} ms {kind:8}"
-            for name, (page, other) in times.items():
-                page_ms, other_ms = statistics.median(page) * 1000, statistics.median(other) * 1000
-                line += (
-                    f" | {name}: page {page_ms:6.1f} against {other_ms:6.1f}"
-                    f"  ratio {page_ms / other_ms:.3f} ({page_ms - other_ms:+5.1f} ms)"
-                )
-            print(line, flush=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for latency in (50, 0):
+            _compare_at(trees, pairs, latency, pool)
+
+
+def _compare_at(trees: list[Tree], pairs: int, latency: int, pool: ThreadPoolExecutor) -> None:
+    for tree in trees:
+        tree.set_latency(latency)
+    for kind in ("list", "search", "detail", "detail2"):
+        times = {tree.name: ([], []) for tree in trees}
+        for i in range(WARM_UP + pairs):
+            for tree in random.sample(trees, len(trees)):
+                sides = list(enumerate(pair(tree, kind, i, pool)))
+                for side, fetch in random.sample(sides, 2):
+                    elapsed = fetch()
+                    if i >= WARM_UP:
+                        times[tree.name][side].append(elapsed)
+        line = f"{latency:>2} ms {kind:8}"
+        for name, (page, other) in times.items():
+            page_ms, other_ms = statistics.median(page) * 1000, statistics.median(other) * 1000
+            line += (
+                f" | {name}: page {page_ms:6.1f} against {other_ms:6.1f}"
+                f"  ratio {page_ms / other_ms:.3f} ({page_ms - other_ms:+5.1f} ms)"
+            )
+        print(line, flush=True)
 
 
 def main() -> None:
